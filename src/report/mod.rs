@@ -1,0 +1,1 @@
+//! report (under construction)
