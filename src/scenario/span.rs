@@ -84,7 +84,7 @@ pub fn locate(src: &str, path: &Path) -> usize {
                 };
                 // point at the value for leaves, at the key for tables (their header line)
                 best = match v.get_ref() {
-                    DeValue::Table(_) | DeValue::Array(_) => key.span().start,
+                    DeValue::Table(_) => key.span().start,
                     _ => v.span().start,
                 };
                 cur = Some(v.get_ref());

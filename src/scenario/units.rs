@@ -103,13 +103,13 @@ impl<'de> Deserialize<'de> for QuantityUnit {
 /// Format a tonnes figure for people: thousands separators, rounded to `dp` decimals, in `unit`.
 /// Negative values (net sinks) keep their sign.
 pub fn format_quantity(tonnes: Decimal, unit: QuantityUnit, dp: u32) -> String {
-    let v = unit.from_tonnes(tonnes).round_dp(dp);
+    let v = unit.from_tonnes(tonnes);
     format!("{} {}", group_thousands(v, dp), unit.short())
 }
 
 /// `1234567.5` → `1,234,567.5` with exactly `dp` decimals.
 pub fn group_thousands(v: Decimal, dp: u32) -> String {
-    let s = format!("{:.*}", dp as usize, v.round_dp(dp));
+    let s = format!("{:.*}", dp as usize, v.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero));
     let (sign, rest) = match s.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", s.as_str()),
