@@ -57,6 +57,13 @@ pub enum Command {
     /// List, show and start scenarios.
     #[command(subcommand)]
     Scenario(ScenarioCmd),
+    /// The mitigation-outcome budget of a scenario: sectors, needs, MACC and p*.
+    Budget {
+        /// Built-in id or path to a .toml file.
+        scenario: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Print the workshop questions of a pack.
     Questions {
         /// Pack id or path to a pack TOML file.
@@ -66,6 +73,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Output format of reports on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,22 +112,38 @@ pub fn run(cmd: Command) -> ExitCode {
     match cmd {
         Command::Validate { files } => validate(&files),
         Command::Scenario(ScenarioCmd::List { json }) => list(json),
-        Command::Scenario(ScenarioCmd::Show { scenario, json }) => match scenario::resolve(&scenario) {
-            Ok(s) => {
-                if json {
-                    println!("{}", crate::report::scenario_json(&s));
-                } else {
-                    print!("{}", crate::report::scenario_text(&s));
+        Command::Scenario(ScenarioCmd::Show { scenario, json }) => {
+            match scenario::resolve(&scenario) {
+                Ok(s) => {
+                    if json {
+                        println!("{}", crate::report::scenario_json(&s));
+                    } else {
+                        print!("{}", crate::report::scenario_text(&s));
+                    }
+                    ExitCode::SUCCESS
                 }
-                ExitCode::SUCCESS
+                Err(e) => scenario_error(&e),
             }
-            Err(e) => scenario_error(&e),
-        },
+        }
         Command::Scenario(ScenarioCmd::Template) => {
             print!("{}", TEMPLATE);
             ExitCode::SUCCESS
         }
         Command::Questions { pack, json } => questions(&pack, json),
+        Command::Budget { scenario, format } => match scenario::resolve(&scenario) {
+            Ok(s) => {
+                let b = crate::budget::build(&s);
+                match format {
+                    Format::Table => print!("{}", crate::report::budget_text(&s, &b)),
+                    Format::Json => {
+                        println!("{}", serde_json::to_string_pretty(&b).unwrap_or_default())
+                    }
+                    Format::Csv => print!("{}", crate::report::budget_csv(&b)),
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => scenario_error(&e),
+        },
     }
 }
 
@@ -130,14 +161,22 @@ fn validate(files: &[PathBuf]) -> ExitCode {
             }
         }
     }
-    if bad { ExitCode::from(EXIT_BAD_INPUT) } else { ExitCode::SUCCESS }
+    if bad {
+        ExitCode::from(EXIT_BAD_INPUT)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Scenarios in `./scenarios` (not the built-ins), for trainers' edited copies.
 pub fn local_scenarios() -> Vec<(PathBuf, Result<Scenario, scenario::ScenarioError>)> {
     let mut out = vec![];
     if let Ok(rd) = std::fs::read_dir("scenarios") {
-        let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+        let mut paths: Vec<PathBuf> = rd
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
         paths.sort();
         for p in paths {
             let r = scenario::load_file(&p);
@@ -148,7 +187,10 @@ pub fn local_scenarios() -> Vec<(PathBuf, Result<Scenario, scenario::ScenarioErr
 }
 
 fn list(json: bool) -> ExitCode {
-    let builtins: Vec<Scenario> = scenario::builtin::all().into_iter().filter_map(|r| r.ok()).collect();
+    let builtins: Vec<Scenario> = scenario::builtin::all()
+        .into_iter()
+        .filter_map(|r| r.ok())
+        .collect();
     if json {
         let items: Vec<serde_json::Value> = builtins
             .iter()
@@ -163,11 +205,22 @@ fn list(json: bool) -> ExitCode {
         println!("{}", serde_json::json!({ "scenarios": items }));
         return ExitCode::SUCCESS;
     }
-    println!("{:<24} {:<4} {:<10} {:>7} {:>10}  TITLE", "ID", "PARTY", "ROLE", "SECTORS", "ACTIVITIES");
+    println!(
+        "{:<24} {:<4} {:<10} {:>7} {:>10}  TITLE",
+        "ID", "PARTY", "ROLE", "SECTORS", "ACTIVITIES"
+    );
     for s in &builtins {
         let f = &s.file;
         let role = format!("{:?}", f.party.role).to_lowercase();
-        println!("{:<24} {:<5} {:<10} {:>7} {:>10}  {}", s.id(), f.party.code, role, f.sectors.len(), f.activities.len(), s.title());
+        println!(
+            "{:<24} {:<5} {:<10} {:>7} {:>10}  {}",
+            s.id(),
+            f.party.code,
+            role,
+            f.sectors.len(),
+            f.activities.len(),
+            s.title()
+        );
     }
     let local = local_scenarios();
     if !local.is_empty() {
@@ -175,7 +228,14 @@ fn list(json: bool) -> ExitCode {
         for (p, r) in local {
             match r {
                 Ok(s) => println!("  {:<40} {}", p.display(), s.id()),
-                Err(e) => println!("  {:<40} INVALID: {}", p.display(), e.diagnostics.first().map(|d| d.message.as_str()).unwrap_or("")),
+                Err(e) => println!(
+                    "  {:<40} INVALID: {}",
+                    p.display(),
+                    e.diagnostics
+                        .first()
+                        .map(|d| d.message.as_str())
+                        .unwrap_or("")
+                ),
             }
         }
     }
@@ -202,10 +262,22 @@ fn questions(pack: &str, json: bool) -> ExitCode {
     }
     println!("{} (version {})", p.pack.title, p.pack.version);
     for part in [workshop::Part::Reflect, workshop::Part::Discuss] {
-        println!("\n{}", if part == workshop::Part::Reflect { "REFLECT" } else { "DISCUSS" });
+        println!(
+            "\n{}",
+            if part == workshop::Part::Reflect {
+                "REFLECT"
+            } else {
+                "DISCUSS"
+            }
+        );
         for sec in p.sections.iter().filter(|s| s.part == part) {
             println!("\n  {}", sec.title);
-            for (i, q) in p.questions.iter().filter(|q| q.section == sec.id).enumerate() {
+            for (i, q) in p
+                .questions
+                .iter()
+                .filter(|q| q.section == sec.id)
+                .enumerate()
+            {
                 println!("  {}. {}  [{}]", i + 1, q.text, q.id);
             }
         }

@@ -12,21 +12,58 @@ pub fn scenario_text(s: &Scenario) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{} — {}", s.id(), s.title());
     if f.scenario.illustrative {
-        let _ = writeln!(o, "ILLUSTRATIVE: some figures are invented for teaching (see sources and comments)");
+        let _ = writeln!(
+            o,
+            "ILLUSTRATIVE: some figures are invented for teaching (see sources and comments)"
+        );
     }
-    let _ = writeln!(o, "Party: {} ({}), registry {}, role {:?}", f.party.name, f.party.code, f.party.registry_id, f.party.role);
+    let _ = writeln!(
+        o,
+        "Party: {} ({}), registry {}, role {:?}",
+        f.party.name, f.party.code, f.party.registry_id, f.party.role
+    );
     let (p0, p1) = s.period();
-    let _ = writeln!(o, "NDC: {p0}–{p1}, target year {ty}, CA method {:?}", f.ndc.ca_method);
-    let _ = writeln!(o, "  unconditional: {}", crate::workshop::facts::describe_target(s, &f.ndc.unconditional));
+    let _ = writeln!(
+        o,
+        "NDC: {p0}–{p1}, target year {ty}, CA method {:?}",
+        f.ndc.ca_method
+    );
+    let _ = writeln!(
+        o,
+        "  unconditional: {}",
+        crate::workshop::facts::describe_target(s, &f.ndc.unconditional)
+    );
     if let Some(c) = &f.ndc.conditional {
-        let _ = writeln!(o, "  conditional:   {}", crate::workshop::facts::describe_target(s, c));
+        let _ = writeln!(
+            o,
+            "  conditional:   {}",
+            crate::workshop::facts::describe_target(s, c)
+        );
     }
     let _ = writeln!(o, "\nSectors (BAU {ty}):");
     for sec in &f.sectors {
-        let bau = s.sector_bau(sec, ty).map(|v| format_quantity(v, u, 1)).unwrap_or_else(|| "n/a".into());
-        let _ = writeln!(o, "  {:<22} {:>14}  {}", sec.id, bau, if sec.in_scope { "in scope" } else { "outside scope" });
+        let bau = s
+            .sector_bau(sec, ty)
+            .map(|v| format_quantity(v, u, 1))
+            .unwrap_or_else(|| "n/a".into());
+        let _ = writeln!(
+            o,
+            "  {:<22} {:>14}  {}",
+            sec.id,
+            bau,
+            if sec.in_scope {
+                "in scope"
+            } else {
+                "outside scope"
+            }
+        );
     }
-    let _ = writeln!(o, "  {:<22} {:>14}  covered", "total", format_quantity(s.covered_bau(ty), u, 1));
+    let _ = writeln!(
+        o,
+        "  {:<22} {:>14}  covered",
+        "total",
+        format_quantity(s.covered_bau(ty), u, 1)
+    );
     let _ = writeln!(o, "\nActivities (expected mitigation {ty}):");
     for a in &f.activities {
         let _ = writeln!(
@@ -71,4 +108,173 @@ pub fn scenario_json(s: &Scenario) -> String {
         }
     });
     v.to_string()
+}
+
+/// Neutralise a CSV cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab,
+/// carriage return at the start) by prefixing `'`. Plain negative numbers are left alone.
+pub fn csv_cell(s: &str) -> String {
+    let risky = s.starts_with(['=', '+', '@', '\t', '\r'])
+        || (s.starts_with('-') && s.parse::<rust_decimal::Decimal>().is_err());
+    if risky {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_line(cells: &[String]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(vec![]);
+    let cells: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+    let _ = w.write_record(&cells);
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+fn dstr(d: rust_decimal::Decimal) -> String {
+    d.round_dp(3).normalize().to_string()
+}
+
+/// `budget --format table`: sectors at the target year, needs, and the MACC with p*.
+pub fn budget_text(s: &Scenario, b: &crate::budget::Budget) -> String {
+    use crate::budget::PriceThreshold;
+    use std::fmt::Write;
+    let u = s.unit();
+    let q = |d| format_quantity(d, u, 1);
+    let ty = b.target_year;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "MO budget — {} (target year {ty}, {})",
+        s.title(),
+        u.short()
+    );
+    let _ = writeln!(
+        o,
+        "{:<22} {:>6} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
+        "sector", "scope", "BAU", "uncond.", "cond.", "beyond", "outside", "projected"
+    );
+    for sec in &b.sectors {
+        if let Some(y) = sec.at(ty) {
+            let m = &y.mitigation;
+            let _ = writeln!(
+                o,
+                "{:<22} {:>6} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
+                sec.id,
+                if sec.in_scope { "in" } else { "out" },
+                q(y.bau),
+                q(m.unconditional),
+                q(m.conditional),
+                q(m.beyond),
+                q(m.outside_scope),
+                q(y.projected)
+            );
+        }
+    }
+    let t = b.target();
+    let _ = writeln!(
+        o,
+        "\ncovered BAU {ty}: {}   projected: {}",
+        q(t.covered_bau),
+        q(t.covered_projected)
+    );
+    let _ = writeln!(
+        o,
+        "unconditional target: {}   MOs needed: {}   beyond: {}",
+        q(t.target_unconditional),
+        q(t.needed_unconditional),
+        q(t.beyond_unconditional)
+    );
+    if let (Some(c), Some(n), Some(bc)) = (
+        t.target_conditional,
+        t.needed_conditional,
+        t.beyond_conditional,
+    ) {
+        let _ = writeln!(
+            o,
+            "conditional target:   {}   MOs needed: {}   beyond: {}",
+            q(c),
+            q(n),
+            q(bc)
+        );
+    }
+    let _ = writeln!(o, "\nMACC (in-scope measures by cost, {ty}):");
+    for st in &b.macc.steps {
+        let _ = writeln!(
+            o,
+            "  {:<26} {:>8} {}/t {:>12} cum {:>12} {}",
+            st.activity,
+            st.cost_per_t.normalize(),
+            s.file.scenario.currency,
+            q(st.abatement),
+            q(st.cumulative),
+            if st.needed { "needed for target" } else { "" }
+        );
+    }
+    let _ = match b.macc.threshold {
+        PriceThreshold::NoneNeeded => {
+            writeln!(o, "p*: no measure needed for the unconditional target")
+        }
+        PriceThreshold::Price(p) => writeln!(
+            o,
+            "p* = {} {}/t: selling measures at or below p* sells the low-hanging fruit the NDC needs",
+            p.normalize(),
+            s.file.scenario.currency
+        ),
+        PriceThreshold::Indeterminate => writeln!(
+            o,
+            "p*: indeterminate — the listed measures do not reach the unconditional target"
+        ),
+    };
+    o
+}
+
+/// `budget --format csv`: one row per sector and year.
+pub fn budget_csv(b: &crate::budget::Budget) -> String {
+    let mut o = csv_line(
+        &[
+            "sector",
+            "in_scope",
+            "year",
+            "bau_t",
+            "unconditional_t",
+            "conditional_t",
+            "beyond_t",
+            "outside_scope_t",
+            "projected_t",
+        ]
+        .map(String::from),
+    );
+    for sec in &b.sectors {
+        for y in &sec.years {
+            let m = &y.mitigation;
+            o += &csv_line(&[
+                sec.id.clone(),
+                sec.in_scope.to_string(),
+                y.year.to_string(),
+                dstr(y.bau),
+                dstr(m.unconditional),
+                dstr(m.conditional),
+                dstr(m.beyond),
+                dstr(m.outside_scope),
+                dstr(y.projected),
+            ]);
+        }
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn formula_like_cells_are_neutralised() {
+        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_cell("+1+1"), "'+1+1");
+        assert_eq!(csv_cell("@cmd"), "'@cmd");
+        assert_eq!(csv_cell("-2+3"), "'-2+3");
+        assert_eq!(csv_cell("-9200"), "-9200");
+        assert_eq!(csv_cell("plain"), "plain");
+    }
 }

@@ -8,10 +8,22 @@ use super::{Origin, Scenario, ScenarioError, load_str};
 pub const PREPARED: &[(&str, &str)] = &[
     ("bhutan.toml", include_str!("../../scenarios/bhutan.toml")),
     ("vanuatu.toml", include_str!("../../scenarios/vanuatu.toml")),
-    ("papua-new-guinea.toml", include_str!("../../scenarios/papua-new-guinea.toml")),
-    ("thailand.toml", include_str!("../../scenarios/thailand.toml")),
-    ("singapore.toml", include_str!("../../scenarios/singapore.toml")),
-    ("examplestan.toml", include_str!("../../scenarios/examplestan.toml")),
+    (
+        "papua-new-guinea.toml",
+        include_str!("../../scenarios/papua-new-guinea.toml"),
+    ),
+    (
+        "thailand.toml",
+        include_str!("../../scenarios/thailand.toml"),
+    ),
+    (
+        "singapore.toml",
+        include_str!("../../scenarios/singapore.toml"),
+    ),
+    (
+        "examplestan.toml",
+        include_str!("../../scenarios/examplestan.toml"),
+    ),
 ];
 
 /// The scenario the workbench opens when given none.
@@ -19,7 +31,10 @@ pub const DEFAULT_ID: &str = "bhutan-2030";
 
 /// Load every prepared scenario (each must validate; a test guards it).
 pub fn all() -> Vec<Result<Scenario, ScenarioError>> {
-    PREPARED.iter().map(|(name, text)| load_builtin(name, text)).collect()
+    PREPARED
+        .iter()
+        .map(|(name, text)| load_builtin(name, text))
+        .collect()
 }
 
 fn load_builtin(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
@@ -30,7 +45,11 @@ fn load_builtin(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
 
 /// Ids of the prepared scenarios that load.
 pub fn ids() -> Vec<String> {
-    all().into_iter().filter_map(|s| s.ok()).map(|s| s.id().to_string()).collect()
+    all()
+        .into_iter()
+        .filter_map(|s| s.ok())
+        .map(|s| s.id().to_string())
+        .collect()
 }
 
 /// A prepared scenario by id (or by file stem, e.g. `bhutan`).
@@ -38,7 +57,10 @@ pub fn by_id(id: &str) -> Option<Result<Scenario, ScenarioError>> {
     for (name, text) in PREPARED {
         let stem = name.trim_end_matches(".toml");
         let parsed = super::parse(name, text).ok();
-        let sid = parsed.as_ref().map(|f| f.scenario.id.as_str()).unwrap_or("");
+        let sid = parsed
+            .as_ref()
+            .map(|f| f.scenario.id.as_str())
+            .unwrap_or("");
         if stem == id || sid == id {
             return Some(load_builtin(name, text));
         }

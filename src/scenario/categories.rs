@@ -4,22 +4,49 @@
 
 /// Every category a scenario may name, with a short description for help screens.
 pub const KNOWN: &[(&str, &str)] = &[
-    ("renewable-energy", "grid or off-grid renewable electricity (hydro, solar, wind, geothermal)"),
-    ("energy-efficiency", "efficiency in industry, appliances, lighting and public services"),
+    (
+        "renewable-energy",
+        "grid or off-grid renewable electricity (hydro, solar, wind, geothermal)",
+    ),
+    (
+        "energy-efficiency",
+        "efficiency in industry, appliances, lighting and public services",
+    ),
     ("clean-cooking", "efficient or clean cookstoves and fuels"),
     ("buildings", "green buildings, cooling, heating"),
-    ("transport", "public transport, modal shift, fuel efficiency"),
+    (
+        "transport",
+        "public transport, modal shift, fuel efficiency",
+    ),
     ("e-mobility", "electric vehicles and charging"),
     ("green-hydrogen", "hydrogen from renewable electricity"),
-    ("industry", "industrial processes and product use, cement, materials"),
-    ("methane", "methane capture or avoidance (landfill gas, oil and gas, coal mines)"),
+    (
+        "industry",
+        "industrial processes and product use, cement, materials",
+    ),
+    (
+        "methane",
+        "methane capture or avoidance (landfill gas, oil and gas, coal mines)",
+    ),
     ("waste", "solid waste management, composting, recycling"),
     ("wastewater", "wastewater treatment and methane avoidance"),
-    ("agriculture", "crops, rice cultivation, livestock, fertiliser, soils"),
-    ("afforestation", "afforestation and reforestation (removals)"),
-    ("forest-conservation", "REDD+, avoided deforestation and degradation, forest management"),
+    (
+        "agriculture",
+        "crops, rice cultivation, livestock, fertiliser, soils",
+    ),
+    (
+        "afforestation",
+        "afforestation and reforestation (removals)",
+    ),
+    (
+        "forest-conservation",
+        "REDD+, avoided deforestation and degradation, forest management",
+    ),
     ("blue-carbon", "mangroves, seagrass and coastal wetlands"),
-    ("carbon-removal", "engineered removals (biochar, direct air capture, storage)"),
+    (
+        "carbon-removal",
+        "engineered removals (biochar, direct air capture, storage)",
+    ),
 ];
 
 /// Is `c` a category this build knows?

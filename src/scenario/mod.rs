@@ -33,10 +33,19 @@ pub fn load_str(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
             .into_iter()
             .map(|p| {
                 let (line, col) = span::line_col(text, span::locate(text, &p.path));
-                Diagnostic { path: p.path.to_string(), line, col, message: p.message, hint: p.hint }
+                Diagnostic {
+                    path: p.path.to_string(),
+                    line,
+                    col,
+                    message: p.message,
+                    hint: p.hint,
+                }
             })
             .collect();
-        return Err(ScenarioError { file: name.to_string(), diagnostics });
+        return Err(ScenarioError {
+            file: name.to_string(),
+            diagnostics,
+        });
     }
     Ok(Scenario {
         file,
@@ -48,7 +57,10 @@ pub fn load_str(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
 /// Syntax and shape only (serde, unknown keys, types, enum values).
 pub fn parse(name: &str, text: &str) -> Result<ScenarioFile, ScenarioError> {
     toml::from_str::<ScenarioFile>(text).map_err(|e| {
-        let (line, col) = e.span().map(|s| span::line_col(text, s.start)).unwrap_or((1, 1));
+        let (line, col) = e
+            .span()
+            .map(|s| span::line_col(text, s.start))
+            .unwrap_or((1, 1));
         let message = e.message().trim().replace('\n', " ");
         let hint = if message.contains("unknown field") {
             "check the spelling; `ndc-workbench scenario template` lists every key".to_string()
@@ -57,7 +69,16 @@ pub fn parse(name: &str, text: &str) -> Result<ScenarioFile, ScenarioError> {
         } else {
             String::new()
         };
-        ScenarioError { file: name.to_string(), diagnostics: vec![Diagnostic { path: String::new(), line, col, message, hint }] }
+        ScenarioError {
+            file: name.to_string(),
+            diagnostics: vec![Diagnostic {
+                path: String::new(),
+                line,
+                col,
+                message,
+                hint,
+            }],
+        }
     })
 }
 
@@ -65,7 +86,11 @@ pub fn parse(name: &str, text: &str) -> Result<ScenarioFile, ScenarioError> {
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
-        ScenarioError::file_level(&name, format!("cannot read the file: {e}"), "check the path and that the file is UTF-8 text")
+        ScenarioError::file_level(
+            &name,
+            format!("cannot read the file: {e}"),
+            "check the path and that the file is UTF-8 text",
+        )
     })?;
     let mut s = load_str(&name, &text)?;
     s.origin = Origin::File(path.to_path_buf());
@@ -89,6 +114,9 @@ pub fn resolve(arg: &str) -> Result<Scenario, ScenarioError> {
     Err(ScenarioError::file_level(
         arg,
         format!("no scenario `{arg}`: not a built-in id and not a file"),
-        format!("use one of: {} (see `ndc-workbench scenario list`), or a path to a .toml file", builtin::ids().join(", ")),
+        format!(
+            "use one of: {} (see `ndc-workbench scenario list`), or a path to a .toml file",
+            builtin::ids().join(", ")
+        ),
     ))
 }

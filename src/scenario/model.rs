@@ -66,17 +66,30 @@ impl Scenario {
         if let Some(b) = &s.bau {
             return b.at(year).map(|v| self.t(v));
         }
-        s.removals.as_ref().and_then(|r| r.at(year)).map(|v| -self.t(v))
+        s.removals
+            .as_ref()
+            .and_then(|r| r.at(year))
+            .map(|v| -self.t(v))
     }
 
     /// Covered (in-scope) BAU in `year`, tonnes. Sectors without a value for the year count 0.
     pub fn covered_bau(&self, year: i32) -> Decimal {
-        self.file.sectors.iter().filter(|s| s.in_scope).filter_map(|s| self.sector_bau(s, year)).sum()
+        self.file
+            .sectors
+            .iter()
+            .filter(|s| s.in_scope)
+            .filter_map(|s| self.sector_bau(s, year))
+            .sum()
     }
 
     /// Outside-scope BAU in `year`, tonnes.
     pub fn outside_bau(&self, year: i32) -> Decimal {
-        self.file.sectors.iter().filter(|s| !s.in_scope).filter_map(|s| self.sector_bau(s, year)).sum()
+        self.file
+            .sectors
+            .iter()
+            .filter(|s| !s.in_scope)
+            .filter_map(|s| self.sector_bau(s, year))
+            .sum()
     }
 
     /// Expected mitigation of an activity in `year`, tonnes (zero outside its given years).
@@ -104,7 +117,12 @@ impl Scenario {
 
     /// Trajectory level in `year`, tonnes, when the NDC has a trajectory.
     pub fn trajectory(&self, year: i32) -> Option<Decimal> {
-        self.file.ndc.trajectory.as_ref().and_then(|t| t.at(year)).map(|v| self.t(v))
+        self.file
+            .ndc
+            .trajectory
+            .as_ref()
+            .and_then(|t| t.at(year))
+            .map(|v| self.t(v))
     }
 
     /// Total budget over the period, tonnes.
@@ -132,7 +150,10 @@ mod tests {
         // covered BAU 2021 = energy 1800 + afolu 1500 kt
         assert_eq!(s.covered_bau(2021), dec!(3300000));
         // 20 % below BAU in 2030: (2300 + 1600) · 0.8 kt = 3120 kt
-        assert_eq!(s.target_level(&s.file.ndc.unconditional, 2030), dec!(3120000));
+        assert_eq!(
+            s.target_level(&s.file.ndc.unconditional, 2030),
+            dec!(3120000)
+        );
         assert_eq!(s.outside_bau(2030), dec!(150000));
         let a = s.activity("cookstoves").expect("exists");
         assert_eq!(s.mitigation(a, 2021), dec!(0));

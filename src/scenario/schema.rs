@@ -125,7 +125,11 @@ pub struct Ndc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trajectory: Option<YearMap>,
     /// Emissions budget over the whole period (file unit), for the budget method.
-    #[serde(default, with = "decimal_num::opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "decimal_num::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub budget: Option<Decimal>,
     /// Gases covered, e.g. `["CO2", "CH4", "N2O"]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -145,10 +149,18 @@ pub struct Target {
     #[serde(rename = "type")]
     pub kind: TargetKind,
     /// `absolute`: covered net emissions in the target year must not exceed this (file unit).
-    #[serde(default, with = "decimal_num::opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "decimal_num::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub level: Option<Decimal>,
     /// `below-bau`: reduction below covered BAU in the target year, percent 0–100.
-    #[serde(default, with = "decimal_num::opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "decimal_num::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub percent: Option<Decimal>,
     /// Support the conditional part needs: finance, technology, capacity-building, article6.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -224,7 +236,12 @@ pub enum NdcPart {
 }
 
 impl NdcPart {
-    pub const ALL: [NdcPart; 4] = [Self::Unconditional, Self::Conditional, Self::OutsideScope, Self::Beyond];
+    pub const ALL: [NdcPart; 4] = [
+        Self::Unconditional,
+        Self::Conditional,
+        Self::OutsideScope,
+        Self::Beyond,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Unconditional => "unconditional",
@@ -366,7 +383,11 @@ pub struct Policy {
     #[serde(default = "one", with = "decimal_num::plain")]
     pub transfer_ratio: Decimal,
     /// Cap on ITMOs first transferred over the period (file unit).
-    #[serde(default, with = "decimal_num::opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "decimal_num::opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub national_cap: Option<Decimal>,
     /// Authorize only measures costlier than the MACC price p* of the unconditional target.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

@@ -79,7 +79,10 @@ pub fn locate(src: &str, path: &Path) -> usize {
         match seg {
             Seg::Key(k) => {
                 let Some(t) = table else { break };
-                let Some((key, v)) = t.iter().find(|(key, _)| key.get_ref().as_ref() == k.as_str()) else {
+                let Some((key, v)) = t
+                    .iter()
+                    .find(|(key, _)| key.get_ref().as_ref() == k.as_str())
+                else {
                     break;
                 };
                 // point at the value for leaves, at the key for tables (their header line)

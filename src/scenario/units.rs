@@ -109,7 +109,11 @@ pub fn format_quantity(tonnes: Decimal, unit: QuantityUnit, dp: u32) -> String {
 
 /// `1234567.5` → `1,234,567.5` with exactly `dp` decimals.
 pub fn group_thousands(v: Decimal, dp: u32) -> String {
-    let s = format!("{:.*}", dp as usize, v.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero));
+    let s = format!(
+        "{:.*}",
+        dp as usize,
+        v.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    );
     let (sign, rest) = match s.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", s.as_str()),
@@ -125,7 +129,9 @@ pub fn group_thousands(v: Decimal, dp: u32) -> String {
         }
         out.push(c);
     }
-    let sign = if out.chars().all(|c| c == '0' || c == ',') && frac.is_none_or(|f| f.chars().all(|c| c == '0')) {
+    let sign = if out.chars().all(|c| c == '0' || c == ',')
+        && frac.is_none_or(|f| f.chars().all(|c| c == '0'))
+    {
         ""
     } else {
         sign
@@ -163,6 +169,9 @@ mod tests {
         assert_eq!(group_thousands(dec!(-9200), 0), "-9,200");
         assert_eq!(group_thousands(dec!(999), 0), "999");
         assert_eq!(group_thousands(dec!(-0.01), 0), "0");
-        assert_eq!(format_quantity(dec!(-9200000), QuantityUnit::Mt, 1), "-9.2 Mt");
+        assert_eq!(
+            format_quantity(dec!(-9200000), QuantityUnit::Mt, 1),
+            "-9.2 Mt"
+        );
     }
 }

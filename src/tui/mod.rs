@@ -5,5 +5,7 @@ use std::process::ExitCode;
 
 /// Open the workbench. Until the screens land this prints the scenario list.
 pub fn launch(_scenario: Option<&str>, _global: &GlobalArgs) -> ExitCode {
-    crate::cli::run(crate::cli::Command::Scenario(crate::cli::ScenarioCmd::List { json: false }))
+    crate::cli::run(crate::cli::Command::Scenario(
+        crate::cli::ScenarioCmd::List { json: false },
+    ))
 }

@@ -25,8 +25,13 @@ pub fn describe_target(s: &Scenario, t: &Target) -> String {
     let level = q(s, s.target_level(t, ty));
     match t.kind {
         TargetKind::Absolute => format!("absolute: covered emissions ≤ {level} in {ty}"),
-        TargetKind::BelowBau => format!("{}% below BAU in {ty} (≤ {level})", t.percent.unwrap_or_default().normalize()),
-        TargetKind::NetBalance => format!("net balance: emissions not above removals (≤ 0) in {ty}"),
+        TargetKind::BelowBau => format!(
+            "{}% below BAU in {ty} (≤ {level})",
+            t.percent.unwrap_or_default().normalize()
+        ),
+        TargetKind::NetBalance => {
+            format!("net balance: emissions not above removals (≤ 0) in {ty}")
+        }
     }
 }
 
@@ -129,5 +134,8 @@ pub fn facts(s: &Scenario, key: FactKey) -> FactBlock {
         FactKey::Readiness => ("Readiness", vec![format!("{} is a {:?} party in Article 6 cooperation", f.party.name, f.party.role).to_lowercase()]),
         FactKey::Sources => ("Sources", f.sources.iter().map(|x| format!("{} — {}", x.title, x.url)).collect()),
     };
-    FactBlock { title: title.into(), lines }
+    FactBlock {
+        title: title.into(),
+        lines,
+    }
 }

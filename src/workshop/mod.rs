@@ -9,8 +9,10 @@ pub use pack::{FactKey, Pack, Part, Question, Section};
 use crate::scenario::span;
 
 /// Built-in packs: (file name, text).
-pub const BUILTIN_PACKS: &[(&str, &str)] =
-    &[("article6-workshop-2025.toml", include_str!("../../scenarios/packs/article6-workshop-2025.toml"))];
+pub const BUILTIN_PACKS: &[(&str, &str)] = &[(
+    "article6-workshop-2025.toml",
+    include_str!("../../scenarios/packs/article6-workshop-2025.toml"),
+)];
 
 /// The default pack id.
 pub const DEFAULT_PACK: &str = "article6-workshop-2025";
@@ -30,22 +32,44 @@ pub struct PackError {
 pub fn load_pack_str(name: &str, text: &str) -> Result<Pack, PackError> {
     let err = |offset: usize, message: String, hint: &str| {
         let (line, col) = span::line_col(text, offset);
-        PackError { file: name.into(), line, col, message, hint: hint.into() }
+        PackError {
+            file: name.into(),
+            line,
+            col,
+            message,
+            hint: hint.into(),
+        }
     };
     let pack: Pack = toml::from_str(text).map_err(|e| {
-        err(e.span().map(|s| s.start).unwrap_or(0), e.message().trim().replace('\n', " "), "see scenarios/packs/article6-workshop-2025.toml for the shape")
+        err(
+            e.span().map(|s| s.start).unwrap_or(0),
+            e.message().trim().replace('\n', " "),
+            "see scenarios/packs/article6-workshop-2025.toml for the shape",
+        )
     })?;
     if pack.schema != pack::PACK_SCHEMA {
-        return Err(err(0, format!("pack schema {} is not supported", pack.schema), "write schema = 1"));
+        return Err(err(
+            0,
+            format!("pack schema {} is not supported", pack.schema),
+            "write schema = 1",
+        ));
     }
     let mut seen = std::collections::HashSet::new();
     for (i, q) in pack.questions.iter().enumerate() {
         let at = || span::locate(text, &span::Path::root().key("question").index(i));
         if !pack.sections.iter().any(|s| s.id == q.section) {
-            return Err(err(at(), format!("question `{}` names unknown section `{}`", q.id, q.section), "add the [[section]] or fix the id"));
+            return Err(err(
+                at(),
+                format!("question `{}` names unknown section `{}`", q.id, q.section),
+                "add the [[section]] or fix the id",
+            ));
         }
         if !seen.insert(q.id.as_str()) {
-            return Err(err(at(), format!("question id `{}` is used twice", q.id), "answers are stored by id: give each question its own"));
+            return Err(err(
+                at(),
+                format!("question id `{}` is used twice", q.id),
+                "answers are stored by id: give each question its own",
+            ));
         }
     }
     Ok(pack)
@@ -53,10 +77,13 @@ pub fn load_pack_str(name: &str, text: &str) -> Result<Pack, PackError> {
 
 /// A built-in pack by id.
 pub fn builtin_pack(id: &str) -> Option<Result<Pack, PackError>> {
-    BUILTIN_PACKS.iter().map(|(n, t)| load_pack_str(&format!("scenarios/packs/{n}"), t)).find(|p| match p {
-        Ok(p) => p.pack.id == id,
-        Err(_) => false,
-    })
+    BUILTIN_PACKS
+        .iter()
+        .map(|(n, t)| load_pack_str(&format!("scenarios/packs/{n}"), t))
+        .find(|p| match p {
+            Ok(p) => p.pack.id == id,
+            Err(_) => false,
+        })
 }
 
 /// Resolve a pack argument: built-in id or a path to a TOML file.
@@ -96,7 +123,11 @@ mod tests {
         let deck = include_str!("../../tests/fixtures/deck-questions.txt");
         let p = builtin_pack(DEFAULT_PACK).expect("present").expect("valid");
         for q in &p.questions {
-            assert!(deck.lines().any(|l| l.trim() == q.text), "not verbatim in the deck: {}", q.text);
+            assert!(
+                deck.lines().any(|l| l.trim() == q.text),
+                "not verbatim in the deck: {}",
+                q.text
+            );
         }
     }
 

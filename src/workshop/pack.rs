@@ -165,7 +165,12 @@ impl Pack {
         self.sections
             .iter()
             .filter(move |s| s.part == part)
-            .flat_map(move |s| self.questions.iter().filter(move |q| q.section == s.id).map(move |q| (s, q)))
+            .flat_map(move |s| {
+                self.questions
+                    .iter()
+                    .filter(move |q| q.section == s.id)
+                    .map(move |q| (s, q))
+            })
     }
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions.iter().find(|q| q.id == id)
