@@ -138,7 +138,6 @@ impl Scenario {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::scenario::load_str;
     use rust_decimal_macros::dec;
 
