@@ -1,1 +1,2 @@
 //! simulate (under construction)
+pub mod montecarlo;
