@@ -41,8 +41,8 @@ pub use balance::{
 pub use crediting::{ActivityYear, CREDITING_TAIL_ANSWER, crediting_tail_answer, host_benefit};
 pub use error::AccountingError;
 pub use headroom::{
-    Headroom, TransferPlan, TransferProfile, YearHeadroom, headroom, max_transferable, sellable,
-    sellable_units,
+    Headroom, PlanLimit, TransferPlan, TransferProfile, YearHeadroom, headroom, max_transferable,
+    sellable, sellable_units,
 };
 pub use method::{AveragingDenominator, CaMethod, NdcKind, NdcTarget, check_method};
 pub use outside::{
