@@ -17,7 +17,7 @@ use crate::scenario::schema::NdcPart;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub use macc::{Macc, MaccStep, PriceThreshold};
+pub use macc::{Macc, MaccStep};
 
 /// Mitigation by NDC part (tCO2e).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -102,7 +102,7 @@ pub struct YearTotals {
 }
 
 /// The whole MO budget of a scenario.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Budget {
     pub scenario: String,
     pub target_year: i32,
@@ -203,17 +203,17 @@ pub fn build(s: &Scenario) -> Budget {
         })
         .collect::<Vec<_>>();
     let ty = s.target_year();
-    let needed = totals
+    let (bau_t, target_t) = totals
         .iter()
         .find(|t| t.year == ty)
-        .map(|t| t.needed_unconditional)
+        .map(|t| (t.covered_bau, t.target_unconditional))
         .unwrap_or_default();
     Budget {
         scenario: s.id().to_string(),
         target_year: ty,
         sectors,
         years: totals,
-        macc: macc::build(s, needed),
+        macc: macc::build(s, bau_t, target_t),
     }
 }
 

@@ -137,7 +137,7 @@ fn dstr(d: rust_decimal::Decimal) -> String {
 
 /// `budget --format table`: sectors at the target year, needs, and the MACC with p*.
 pub fn budget_text(s: &Scenario, b: &crate::budget::Budget) -> String {
-    use crate::budget::PriceThreshold;
+    use crate::accounting::MaccThreshold;
     use std::fmt::Write;
     let u = s.unit();
     let q = |d| format_quantity(d, u, 1);
@@ -211,20 +211,22 @@ pub fn budget_text(s: &Scenario, b: &crate::budget::Budget) -> String {
             if st.needed { "needed for target" } else { "" }
         );
     }
-    let _ = match b.macc.threshold {
-        PriceThreshold::NoneNeeded => {
+    let _ = match &b.macc.threshold {
+        Some(MaccThreshold::NoMeasureNeeded) => {
             writeln!(o, "p*: no measure needed for the unconditional target")
         }
-        PriceThreshold::Price(p) => writeln!(
+        Some(MaccThreshold::Threshold { price, .. }) => writeln!(
             o,
             "p* = {} {}/t: selling measures at or below p* sells the low-hanging fruit the NDC needs",
-            p.normalize(),
+            price.normalize(),
             s.file.scenario.currency
         ),
-        PriceThreshold::Indeterminate => writeln!(
+        Some(MaccThreshold::Indeterminate { shortfall }) => writeln!(
             o,
-            "p*: indeterminate — the listed measures do not reach the unconditional target"
+            "p*: indeterminate — the listed measures fall {} short of the unconditional target",
+            q(*shortfall)
         ),
+        None => writeln!(o, "p*: cannot be computed for these figures"),
     };
     o
 }

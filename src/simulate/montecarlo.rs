@@ -21,7 +21,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Check {
     /// EB(T) = E(T) + ΣFT/N ≤ target
-    Averaging { target_idx: usize, n: f64, target: f64 },
+    Averaging {
+        target_idx: usize,
+        n: f64,
+        target: f64,
+    },
     /// Σ_t (E(t) + FT(t)) ≤ budget
     Budget { budget: f64 },
     /// E(t) + FT(t) ≤ level(t) for every year (multi-year trajectory)
@@ -35,10 +39,22 @@ impl Check {
     pub fn passes(&self, e: &[f64], ft: &[f64]) -> bool {
         const EPS: f64 = 1e-6;
         match self {
-            Check::Averaging { target_idx, n, target } => e[*target_idx] + ft.iter().sum::<f64>() / n <= target + EPS,
-            Check::Budget { budget } => e.iter().zip(ft).map(|(a, b)| a + b).sum::<f64>() <= budget + EPS,
-            Check::TrajectoryEveryYear { levels } => e.iter().zip(ft).zip(levels).all(|((a, b), l)| a + b <= l + EPS),
-            Check::TargetYearOnly { target_idx, target } => e[*target_idx] + ft[*target_idx] <= target + EPS,
+            Check::Averaging {
+                target_idx,
+                n,
+                target,
+            } => e[*target_idx] + ft.iter().sum::<f64>() / n <= target + EPS,
+            Check::Budget { budget } => {
+                e.iter().zip(ft).map(|(a, b)| a + b).sum::<f64>() <= budget + EPS
+            }
+            Check::TrajectoryEveryYear { levels } => e
+                .iter()
+                .zip(ft)
+                .zip(levels)
+                .all(|((a, b), l)| a + b <= l + EPS),
+            Check::TargetYearOnly { target_idx, target } => {
+                e[*target_idx] + ft[*target_idx] <= target + EPS
+            }
         }
     }
 }
@@ -130,7 +146,10 @@ fn run_seed(seed: u64, run: usize) -> u64 {
 /// Sampled emission paths, one row per run (row-major, `years` columns).
 fn sample_paths(study: &Study, params: &McParams, progress: &Progress) -> Option<Vec<f64>> {
     let years = study.bau.len();
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
     let mut paths = vec![0.0; params.runs * years];
     let chunk_runs = params.runs.div_ceil(threads).max(1);
     let cancelled = std::thread::scope(|scope| {
@@ -145,7 +164,11 @@ fn sample_paths(study: &Study, params: &McParams, progress: &Progress) -> Option
                     let mut rng = ChaCha8Rng::seed_from_u64(run_seed(params.seed, run));
                     row.copy_from_slice(&study.bau);
                     for a in &study.activities {
-                        let d = if a.sigma > 0.0 { (1.0 + a.sigma * normal(&mut rng)).max(0.0) } else { 1.0 };
+                        let d = if a.sigma > 0.0 {
+                            (1.0 + a.sigma * normal(&mut rng)).max(0.0)
+                        } else {
+                            1.0
+                        };
                         for (r, m) in row.iter_mut().zip(&a.mitigation) {
                             *r -= d * m;
                         }
@@ -166,7 +189,10 @@ fn share_passing(study: &Study, paths: &[f64], years: usize, v: u64) -> f64 {
     if runs == 0 {
         return 0.0;
     }
-    let ok = paths.chunks(years).filter(|e| study.check.passes(e, &ft)).count();
+    let ok = paths
+        .chunks(years)
+        .filter(|e| study.check.passes(e, &ft))
+        .count();
     ok as f64 / runs as f64
 }
 
@@ -174,7 +200,11 @@ fn share_passing(study: &Study, paths: &[f64], years: usize, v: u64) -> f64 {
 pub fn run(study: &Study, volume: u64, params: &McParams, progress: &Progress) -> Option<McResult> {
     let years = study.bau.len();
     if params.runs == 0 || years == 0 {
-        return Some(McResult { runs: 0, probability_meets_target: 0.0, max_at_confidence: 0 });
+        return Some(McResult {
+            runs: 0,
+            probability_meets_target: 0.0,
+            max_at_confidence: 0,
+        });
     }
     let paths = sample_paths(study, params, progress)?;
     let probability = share_passing(study, &paths, years, volume);
@@ -183,7 +213,11 @@ pub fn run(study: &Study, volume: u64, params: &McParams, progress: &Progress) -
     let cap = study.allocation.capacity();
     let (mut lo, mut hi) = (0u64, cap);
     if share_passing(study, &paths, years, 0) < params.confidence {
-        return Some(McResult { runs: params.runs, probability_meets_target: probability, max_at_confidence: 0 });
+        return Some(McResult {
+            runs: params.runs,
+            probability_meets_target: probability,
+            max_at_confidence: 0,
+        });
     }
     while lo < hi {
         let mid = lo + (hi - lo).div_ceil(2);
@@ -193,7 +227,11 @@ pub fn run(study: &Study, volume: u64, params: &McParams, progress: &Progress) -
             hi = mid - 1;
         }
     }
-    Some(McResult { runs: params.runs, probability_meets_target: probability, max_at_confidence: lo })
+    Some(McResult {
+        runs: params.runs,
+        probability_meets_target: probability,
+        max_at_confidence: lo,
+    })
 }
 
 #[cfg(test)]
@@ -204,25 +242,58 @@ mod tests {
         // 3 years, target in the last: E = 100 − 10 = 90, target 95, N = 3
         Study {
             bau: vec![100.0, 100.0, 100.0],
-            activities: vec![UncertainActivity { sigma, mitigation: vec![10.0, 10.0, 10.0] }],
-            check: Check::Averaging { target_idx: 2, n: 3.0, target: 95.0 },
-            allocation: Allocation { slots: vec![(0, 10), (1, 10), (2, 10)] },
+            activities: vec![UncertainActivity {
+                sigma,
+                mitigation: vec![10.0, 10.0, 10.0],
+            }],
+            check: Check::Averaging {
+                target_idx: 2,
+                n: 3.0,
+                target: 95.0,
+            },
+            allocation: Allocation {
+                slots: vec![(0, 10), (1, 10), (2, 10)],
+            },
         }
     }
 
     #[test]
     fn without_uncertainty_it_is_the_deterministic_answer() {
         // headroom = N·(95 − 90) = 15 units
-        let r = run(&study(0.0), 15, &McParams { runs: 200, seed: 1, confidence: 0.95 }, &Progress::default()).expect("not cancelled");
+        let r = run(
+            &study(0.0),
+            15,
+            &McParams {
+                runs: 200,
+                seed: 1,
+                confidence: 0.95,
+            },
+            &Progress::default(),
+        )
+        .expect("not cancelled");
         assert_eq!(r.probability_meets_target, 1.0);
         assert_eq!(r.max_at_confidence, 15);
-        let r = run(&study(0.0), 16, &McParams { runs: 200, seed: 1, confidence: 0.95 }, &Progress::default()).expect("not cancelled");
+        let r = run(
+            &study(0.0),
+            16,
+            &McParams {
+                runs: 200,
+                seed: 1,
+                confidence: 0.95,
+            },
+            &Progress::default(),
+        )
+        .expect("not cancelled");
         assert_eq!(r.probability_meets_target, 0.0);
     }
 
     #[test]
     fn uncertainty_lowers_the_safe_volume_and_is_reproducible() {
-        let p = McParams { runs: 2000, seed: 42, confidence: 0.95 };
+        let p = McParams {
+            runs: 2000,
+            seed: 42,
+            confidence: 0.95,
+        };
         let a = run(&study(0.3), 10, &p, &Progress::default()).expect("run");
         let b = run(&study(0.3), 10, &p, &Progress::default()).expect("run");
         assert_eq!(a, b);
@@ -237,7 +308,19 @@ mod tests {
     fn cancellation_stops_the_study() {
         let pr = Progress::default();
         pr.cancel.store(true, Ordering::Relaxed);
-        assert!(run(&study(0.3), 10, &McParams { runs: 1000, seed: 1, confidence: 0.95 }, &pr).is_none());
+        assert!(
+            run(
+                &study(0.3),
+                10,
+                &McParams {
+                    runs: 1000,
+                    seed: 1,
+                    confidence: 0.95
+                },
+                &pr
+            )
+            .is_none()
+        );
     }
 
     #[test]
@@ -246,7 +329,14 @@ mod tests {
         let e: Vec<f64> = (0..10).map(|i| 97.0 - i as f64).collect();
         let mut ft = vec![0.0; 10];
         ft[9] = 20.0;
-        assert!(Check::Averaging { target_idx: 9, n: 10.0, target: 90.0 }.passes(&e, &ft));
+        assert!(
+            Check::Averaging {
+                target_idx: 9,
+                n: 10.0,
+                target: 90.0
+            }
+            .passes(&e, &ft)
+        );
         let levels: Vec<f64> = (0..10).map(|i| 99.0 - i as f64).collect();
         assert!(!Check::TrajectoryEveryYear { levels }.passes(&e, &ft));
         assert!(Check::Budget { budget: 945.0 }.passes(&e, &ft));
