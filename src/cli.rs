@@ -64,6 +64,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// How many ITMOs can be transferred while keeping the NDC (Article 6 accounting).
+    Simulate(SimulateArgs),
     /// Print the workshop questions of a pack.
     Questions {
         /// Pack id or path to a pack TOML file.
@@ -73,6 +75,45 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `simulate` options: every lever of the Simulate screen.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Built-in id or path to a .toml file.
+    pub scenario: String,
+    /// CA method (default: the scenario's).
+    #[arg(long, value_parser = ["averaging", "trajectory", "budget"])]
+    pub method: Option<String>,
+    /// Which target to keep.
+    #[arg(long, value_parser = ["unconditional", "conditional"], default_value = "unconditional")]
+    pub protect: String,
+    /// Transfer volume in ITMOs, or `max` for the maximum safe volume.
+    #[arg(long, default_value = "max")]
+    pub volume: String,
+    /// Host retention share 0–1 (default: the scenario's policy).
+    #[arg(long)]
+    pub retention: Option<rust_decimal::Decimal>,
+    /// Buffer share of headroom never sold, 0–1.
+    #[arg(long)]
+    pub buffer: Option<rust_decimal::Decimal>,
+    /// National cap on ITMOs over the period (units), or `none`.
+    #[arg(long)]
+    pub cap: Option<String>,
+    /// Ignore partners' demand.
+    #[arg(long)]
+    pub no_demand: bool,
+    /// Monte Carlo runs over activity delivery (0 = off).
+    #[arg(long, default_value_t = 0)]
+    pub runs: usize,
+    /// Seed of the Monte Carlo runs.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Confidence for the largest safe volume, 0–1.
+    #[arg(long, default_value_t = 0.95)]
+    pub confidence: f64,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Output format of reports on stdout.
@@ -130,6 +171,7 @@ pub fn run(cmd: Command) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Questions { pack, json } => questions(&pack, json),
+        Command::Simulate(a) => simulate(a),
         Command::Budget { scenario, format } => match scenario::resolve(&scenario) {
             Ok(s) => {
                 let b = crate::budget::build(&s);
@@ -287,6 +329,112 @@ fn questions(pack: &str, json: bool) -> ExitCode {
         for d in &p.drills {
             println!("  {} ({} steps)  [{}]", d.title, d.steps.len(), d.id);
         }
+    }
+    ExitCode::SUCCESS
+}
+
+fn bad_input(what: &str) -> ExitCode {
+    eprintln!("{what}");
+    ExitCode::from(EXIT_BAD_INPUT)
+}
+
+fn simulate(a: SimulateArgs) -> ExitCode {
+    use crate::scenario::schema::CaMethodChoice;
+    use crate::simulate::{self, Params, Protect, Volume};
+    let s = match scenario::resolve(&a.scenario) {
+        Ok(s) => s,
+        Err(e) => return scenario_error(&e),
+    };
+    let mut p = Params::from_scenario(&s);
+    if let Some(m) = &a.method {
+        p.method = match m.as_str() {
+            "averaging" => CaMethodChoice::Averaging,
+            "trajectory" => CaMethodChoice::Trajectory,
+            _ => CaMethodChoice::Budget,
+        };
+    }
+    p.protect = if a.protect == "conditional" {
+        Protect::Conditional
+    } else {
+        Protect::Unconditional
+    };
+    p.volume = match a.volume.trim() {
+        "max" => Volume::Max,
+        v => match v.replace([',', '_'], "").parse::<u64>() {
+            Ok(n) => Volume::Units(n),
+            Err(_) => {
+                return bad_input(&format!(
+                    "--volume {v}: not a whole number of ITMOs (write e.g. --volume 50000 or --volume max)"
+                ));
+            }
+        },
+    };
+    for (name, val, slot) in [
+        ("--retention", a.retention, &mut p.host_retention),
+        ("--buffer", a.buffer, &mut p.buffer),
+    ] {
+        if let Some(v) = val {
+            if v < rust_decimal::Decimal::ZERO || v > rust_decimal::Decimal::ONE {
+                return bad_input(&format!(
+                    "{name} {v}: a share must be within 0–1 (write 0.1 for 10 %)"
+                ));
+            }
+            *slot = v;
+        }
+    }
+    if let Some(c) = &a.cap {
+        p.national_cap = match c.as_str() {
+            "none" => None,
+            v => match v.replace([',', '_'], "").parse::<u64>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    return bad_input(&format!(
+                        "--cap {v}: not a whole number of ITMOs (or `none`)"
+                    ));
+                }
+            },
+        };
+    }
+    if a.no_demand {
+        p.use_demand = false;
+    }
+    if !(0.0..=1.0).contains(&a.confidence) || a.confidence.is_nan() {
+        return bad_input(&format!(
+            "--confidence {}: must be within 0–1 (e.g. 0.95)",
+            a.confidence
+        ));
+    }
+    let sim = match simulate::run(&s, &p) {
+        Ok(x) => x,
+        Err(e) => return bad_input(&format!("{}: cannot simulate: {e}", a.scenario)),
+    };
+    let mc = (a.runs > 0).then(|| {
+        let study = simulate::study(&s, &sim);
+        let ndc_volume: u64 = sim
+            .plan
+            .transfers
+            .iter()
+            .filter(|t| t.in_scope)
+            .map(|t| t.units)
+            .sum();
+        let params = simulate::montecarlo::McParams {
+            runs: a.runs,
+            seed: a.seed,
+            confidence: a.confidence,
+        };
+        simulate::montecarlo::run(&study, ndc_volume, &params, &Default::default()).map(|result| {
+            crate::report::simulation::McReport {
+                result,
+                seed: a.seed,
+                confidence: a.confidence,
+            }
+        })
+    });
+    let mc = mc.flatten();
+    match a.format {
+        Format::Table => print!("{}", crate::report::simulation::text(&s, &sim, mc.as_ref())),
+        Format::Json => println!("{}", crate::report::simulation::json(&s, &sim, mc.as_ref())),
+        Format::Csv => print!("{}", crate::report::simulation::csv(&sim)),
     }
     ExitCode::SUCCESS
 }

@@ -99,6 +99,8 @@ pub struct Study {
     pub bau: Vec<f64>,
     pub activities: Vec<UncertainActivity>,
     pub check: Check,
+    /// First transfers that happen whatever the volume (e.g. OMGE under the after-sop basis).
+    pub base_ft: Vec<f64>,
     pub allocation: Allocation,
 }
 
@@ -184,7 +186,10 @@ fn sample_paths(study: &Study, params: &McParams, progress: &Progress) -> Option
 }
 
 fn share_passing(study: &Study, paths: &[f64], years: usize, v: u64) -> f64 {
-    let ft = study.allocation.lay(v, years);
+    let mut ft = study.allocation.lay(v, years);
+    for (f, b) in ft.iter_mut().zip(&study.base_ft) {
+        *f += b;
+    }
     let runs = paths.len() / years.max(1);
     if runs == 0 {
         return 0.0;
@@ -251,6 +256,7 @@ mod tests {
                 n: 3.0,
                 target: 95.0,
             },
+            base_ft: vec![0.0; 3],
             allocation: Allocation {
                 slots: vec![(0, 10), (1, 10), (2, 10)],
             },

@@ -1,0 +1,224 @@
+//! Simulation results as text (a table people read), JSON (the documented contract) and CSV.
+//!
+//! JSON contract of `ndc-workbench simulate --format json` (emission figures in tCO2e as
+//! decimal strings, unit counts as integers):
+//! `{ scenario, illustrative, method, protect, protected_target, max_transferable, transferred,
+//!    binding_constraint, binding_text, meets_target, failing_years,
+//!    years: [{ year, bau, projected_emissions, target, first_transferred, used,
+//!              corresponding_adjustment, emissions_balance, meets_target, checked }],
+//!    host_retained: { retention_units, untransferred_units, not_authorized_t, post_crediting_tail_t },
+//!    sop, omge, issued, warnings,
+//!    probability_meets_target?, max_at_confidence?, runs?, seed?, confidence? }`
+
+use crate::scenario::Scenario;
+use crate::scenario::units::format_quantity;
+use crate::simulate::Simulation;
+use crate::simulate::montecarlo::McResult;
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+fn d(x: Decimal) -> String {
+    x.round_dp(3).normalize().to_string()
+}
+
+/// Monte Carlo figures reported with a simulation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct McReport {
+    pub result: McResult,
+    pub seed: u64,
+    pub confidence: f64,
+}
+
+pub fn method_name(m: crate::accounting::CaMethod) -> &'static str {
+    use crate::accounting::CaMethod::*;
+    match m {
+        SingleYearAveraging => "averaging",
+        SingleYearTrajectory => "trajectory",
+        MultiYearTrajectory => "trajectory",
+        MultiYearBudget => "budget",
+    }
+}
+
+/// The JSON contract.
+pub fn json(s: &Scenario, sim: &Simulation, mc: Option<&McReport>) -> Value {
+    let o = &sim.outcome;
+    let years: Vec<Value> = o
+        .years
+        .iter()
+        .map(|y| {
+            json!({
+                "year": y.year, "bau": d(y.bau), "projected_emissions": d(y.projected_emissions),
+                "target": y.target.map(d), "first_transferred": y.first_transferred, "used": y.used,
+                "corresponding_adjustment": d(y.corresponding_adjustment), "emissions_balance": d(y.emissions_balance),
+                "meets_target": y.meets_target, "checked": y.checked,
+            })
+        })
+        .collect();
+    let hr = &o.host_retained;
+    let mut v = json!({
+        "scenario": s.id(),
+        "illustrative": s.file.scenario.illustrative,
+        "method": method_name(sim.plan.method),
+        "protect": sim.params.protect,
+        "protected_target": d(sim.plan.protected_target),
+        "max_transferable": o.max_transferable,
+        "transferred": o.transferred,
+        "binding_constraint": o.binding.as_str(),
+        "binding_text": o.binding_text,
+        "meets_target": o.meets_target,
+        "failing_years": o.failing_years,
+        "years": years,
+        "host_retained": {
+            "retention_units": hr.retention_units, "untransferred_units": hr.untransferred_units,
+            "not_authorized_t": d(hr.not_authorized_t), "post_crediting_tail_t": d(hr.post_crediting_tail_t),
+        },
+        "sop": o.flows.sop,
+        "omge": o.flows.omge,
+        "issued": o.flows.issued,
+        "warnings": sim.plan.warnings,
+    });
+    if let (Some(mc), Some(obj)) = (mc, v.as_object_mut()) {
+        obj.insert(
+            "probability_meets_target".into(),
+            json!(mc.result.probability_meets_target),
+        );
+        obj.insert(
+            "max_at_confidence".into(),
+            json!(mc.result.max_at_confidence),
+        );
+        obj.insert("runs".into(), json!(mc.result.runs));
+        obj.insert("seed".into(), json!(mc.seed));
+        obj.insert("confidence".into(), json!(mc.confidence));
+    }
+    v
+}
+
+/// A table for people.
+pub fn text(s: &Scenario, sim: &Simulation, mc: Option<&McReport>) -> String {
+    use std::fmt::Write;
+    let u = s.unit();
+    let q = |x: Decimal| format_quantity(x, u, 1);
+    let o = &sim.outcome;
+    let mut w = String::new();
+    let _ = writeln!(
+        w,
+        "{} — ITMO transfer simulation{}",
+        s.title(),
+        if s.file.scenario.illustrative {
+            " (ILLUSTRATIVE figures)"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        w,
+        "method: {}   protecting: {:?} target {} in {}",
+        method_name(sim.plan.method),
+        sim.params.protect,
+        q(sim.plan.protected_target),
+        sim.plan.period.target_year()
+    );
+    let _ = writeln!(
+        w,
+        "maximum transferable: {} ITMOs",
+        crate::scenario::units::group_thousands(Decimal::from(o.max_transferable), 0)
+    );
+    let _ = writeln!(w, "binding constraint: {}", o.binding_text);
+    if sim.plan.requested.is_some() {
+        let _ = writeln!(
+            w,
+            "requested and transferred: {} ITMOs",
+            crate::scenario::units::group_thousands(Decimal::from(o.transferred), 0)
+        );
+    }
+    let _ = writeln!(
+        w,
+        "\n{:>4} {:>13} {:>13} {:>13} {:>11} {:>13} {:>13}  meets",
+        "year", "BAU", "projected", "target", "1st transf.", "CA", "balance"
+    );
+    for y in &o.years {
+        let mark = if !y.checked {
+            "·"
+        } else if y.meets_target {
+            "✓"
+        } else {
+            "✗"
+        };
+        let _ = writeln!(
+            w,
+            "{:>4} {:>13} {:>13} {:>13} {:>11} {:>13} {:>13}  {mark}{}",
+            y.year,
+            q(y.bau),
+            q(y.projected_emissions),
+            y.target.map(q).unwrap_or_else(|| "—".into()),
+            crate::scenario::units::group_thousands(Decimal::from(y.first_transferred), 0),
+            q(y.corresponding_adjustment),
+            q(y.emissions_balance),
+            if y.indicative { " (indicative)" } else { "" }
+        );
+    }
+    let _ = writeln!(
+        w,
+        "\n{}",
+        if o.meets_target {
+            "The protected target is met.".to_string()
+        } else {
+            format!("The protected target is MISSED in {:?}.", o.failing_years)
+        }
+    );
+    let hr = &o.host_retained;
+    let n = |x: u64| crate::scenario::units::group_thousands(Decimal::from(x), 0);
+    let _ = writeln!(
+        w,
+        "stays with the host: {} retained units, {} eligible but not transferred, {} not authorized, {} after crediting ends (counts toward the NDC)",
+        n(hr.retention_units),
+        n(hr.untransferred_units),
+        q(hr.not_authorized_t),
+        q(hr.post_crediting_tail_t)
+    );
+    let _ = writeln!(
+        w,
+        "levies at issuance: {} to the Adaptation Fund (SOP), {} cancelled (OMGE), of {} issued",
+        n(o.flows.sop),
+        n(o.flows.omge),
+        n(o.flows.issued)
+    );
+    if let Some(mc) = mc {
+        let _ = writeln!(
+            w,
+            "uncertainty ({} runs, seed {}): P(meets target) = {:.1}%; largest volume at {:.0}% confidence: {} ITMOs",
+            mc.result.runs,
+            mc.seed,
+            mc.result.probability_meets_target * 100.0,
+            mc.confidence * 100.0,
+            mc.result.max_at_confidence
+        );
+    }
+    for warn in &sim.plan.warnings {
+        let _ = writeln!(w, "warning: {warn}");
+    }
+    w
+}
+
+/// CSV: one row per year.
+pub fn csv(sim: &Simulation) -> String {
+    let mut out = String::from(
+        "year,bau_t,projected_emissions_t,target_t,first_transferred,used,corresponding_adjustment_t,emissions_balance_t,meets_target,checked\n",
+    );
+    for y in &sim.outcome.years {
+        out += &format!(
+            "{},{},{},{},{},{},{},{},{},{}\n",
+            y.year,
+            d(y.bau),
+            d(y.projected_emissions),
+            y.target.map(d).unwrap_or_default(),
+            y.first_transferred,
+            y.used,
+            d(y.corresponding_adjustment),
+            d(y.emissions_balance),
+            y.meets_target,
+            y.checked
+        );
+    }
+    out
+}
