@@ -70,6 +70,9 @@ pub struct Outcome {
     pub years: Vec<YearRow>,
     pub meets_target: bool,
     pub failing_years: Vec<i32>,
+    /// Indicative years (single-year trajectory, t < T) whose balance exceeds the trajectory:
+    /// warnings, not failures; the planned maximum never causes one.
+    pub indicative_warnings: Vec<i32>,
     pub averaging_final: Option<Decimal>,
     pub host_retained: HostRetained,
     pub flows: Flows,
@@ -132,6 +135,12 @@ pub fn evaluate(
     {
         failing_years.push(plan.period.target_year());
     }
+    let indicative_warnings = report
+        .years
+        .iter()
+        .filter(|y| y.verdict == YearVerdict::Warning)
+        .map(|y| y.year)
+        .collect();
     let outside_e: accounting::YearSeries = budget
         .years
         .iter()
@@ -175,6 +184,7 @@ pub fn evaluate(
         binding_text: plan.binding_text.clone(),
         meets_target: report.verdict != OverallVerdict::Fail,
         failing_years,
+        indicative_warnings,
         averaging_final: report.averaging_final,
         years,
         host_retained: hr,
