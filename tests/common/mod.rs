@@ -39,7 +39,7 @@ unconditional = {{ type = \"absolute\", level = {target} }}\ntrajectory = {{ 202
 [policy]\nbuffer = {buffer}\n",
         target * 10
     );
-    let mut sectors = vec![
+    let mut sectors = [
         format!("[[sector]]\nid = \"energy\"\nname = \"Energy\"\nin_scope = true\nbau = {{ 2021 = {bau}, 2030 = {bau} }}\n"),
         "[[sector]]\nid = \"waste\"\nname = \"Waste\"\nin_scope = false\nbau = { 2021 = 50, 2030 = 50 }\n".to_string(),
     ];
