@@ -76,6 +76,7 @@ pub fn json(s: &Scenario, sim: &Simulation, mc: Option<&McReport>) -> Value {
         "omge": o.flows.omge,
         "issued": o.flows.issued,
         "warnings": sim.plan.warnings,
+        "itmos_needed": sim.plan.itmos_needed,
     });
     if let (Some(mc), Some(obj)) = (mc, v.as_object_mut()) {
         obj.insert(

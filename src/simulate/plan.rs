@@ -98,6 +98,9 @@ pub struct Plan {
     /// First transfers to execute (the maximum, or the requested volume).
     pub transfers: Vec<Transfer>,
     pub requested: Option<u64>,
+    /// For an acquiring party: ITMOs it must use towards its NDC to meet the protected target
+    /// (averaging counts uses divided by N, so a target-year gap needs N times the gap).
+    pub itmos_needed: Option<u64>,
     pub warnings: Vec<String>,
 }
 
@@ -357,7 +360,21 @@ pub fn plan(
     };
     let t = period.target_year();
     let e_t = emissions.get(&t).copied().unwrap_or_default();
+    let gap = (e_t - level).max(Decimal::ZERO);
+    let itmos_needed = (s.file.party.role != crate::scenario::schema::PartyRole::Host).then(|| {
+        let need = match method {
+            CaMethod::SingleYearAveraging => gap * Decimal::from(n),
+            CaMethod::MultiYearBudget => -headroom_deficit(&emissions, &target),
+            _ => gap,
+        };
+        super::params::units_floor(need.ceil())
+    });
     let binding_text = match binding {
+        Binding::NoSupply if s.file.party.role == crate::scenario::schema::PartyRole::Acquiring => format!(
+            "acquiring party: transfers none; to meet its {t} target it must use {} ITMOs{}",
+            crate::scenario::units::group_thousands(Decimal::from(itmos_needed.unwrap_or(0)), 0),
+            if method == CaMethod::SingleYearAveraging { format!(" (averaging counts uses ÷ {n}: {n} × the {} gap)", q(gap)) } else { String::new() }
+        ),
         Binding::NoSupply => "no activity has eligible, authorized outcomes in the period (check the positive list, eligible NDC parts and authorizations)".to_string(),
         Binding::Supply => format!("supply: every eligible authorized unit ({} ITMOs) can be transferred within the headroom", total_supply),
         Binding::Demand => "demand: partners would take no more ITMOs in some vintage years".to_string(),
@@ -425,8 +442,21 @@ pub fn plan(
         binding_text,
         transfers,
         requested,
+        itmos_needed,
         warnings,
     })
+}
+
+/// Budget − Σ E (negative: the budget is overshot by that much).
+fn headroom_deficit(emissions: &YearSeries, target: &NdcTarget) -> Decimal {
+    let sum: Decimal = emissions.values().sum();
+    match target {
+        NdcTarget::MultiYearBudget { budget } => (*budget - sum).min(Decimal::ZERO),
+        NdcTarget::MultiYearTrajectory { trajectory } => {
+            (trajectory.values().sum::<Decimal>() - sum).min(Decimal::ZERO)
+        }
+        NdcTarget::SingleYear { .. } => Decimal::ZERO,
+    }
 }
 
 /// Remove `excess` units from the latest vintages, outside scope before NDC scope.

@@ -1,0 +1,266 @@
+//! CLI contract tests: exit codes, stdout/stderr, JSON shapes.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn bin() -> Command {
+    Command::cargo_bin("ndc-workbench").expect("binary builds")
+}
+
+const PREPARED: [&str; 6] = [
+    "bhutan",
+    "vanuatu",
+    "papua-new-guinea",
+    "thailand",
+    "singapore",
+    "examplestan",
+];
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = bin()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).expect("stdout is JSON")
+}
+
+#[test]
+fn version_and_help() {
+    bin()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ndc-workbench"));
+    for cmd in ["validate", "scenario", "questions", "simulate", "budget"] {
+        bin()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage"));
+    }
+}
+
+#[test]
+fn unknown_command_is_a_usage_error() {
+    bin().arg("simulte").arg("x").arg("y").assert().code(2);
+}
+
+#[test]
+fn scenario_list_json_names_every_prepared_scenario() {
+    let v = json(&["scenario", "list", "--json"]);
+    let ids: Vec<&str> = v["scenarios"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    for id in [
+        "bhutan-2030",
+        "vanuatu-2030",
+        "papua-new-guinea-2030",
+        "thailand-2030",
+        "singapore-2030",
+        "examplestan-2030",
+    ] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+}
+
+#[test]
+fn scenario_show_and_template() {
+    bin()
+        .args(["scenario", "show", "bhutan"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Bhutan"));
+    let v = json(&["scenario", "show", "examplestan", "--json"]);
+    // covered BAU 2030 = 2300 + 1600 kt
+    assert_eq!(v["totals"]["covered_bau_t"], "3900000");
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("t.toml");
+    let out = bin()
+        .args(["scenario", "template"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    std::fs::write(&path, out).expect("write");
+    bin()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("ok "));
+}
+
+#[test]
+fn show_of_a_missing_scenario_says_what_to_do() {
+    bin()
+        .args(["scenario", "show", "atlantis"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("scenario list"));
+    bin()
+        .args(["scenario", "show", "nope.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read"));
+}
+
+#[test]
+fn questions_json_has_the_17_questions() {
+    let v = json(&["questions", "--json"]);
+    assert_eq!(v["question"].as_array().map(|a| a.len()), Some(17));
+    bin()
+        .args(["questions", "--pack", "missing-pack"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn budget_formats() {
+    bin()
+        .args(["budget", "examplestan"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("p*"));
+    let v = json(&["budget", "examplestan", "--format", "json"]);
+    assert_eq!(v["target_year"], 2030);
+    bin()
+        .args(["budget", "examplestan", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("sector,in_scope,year"));
+}
+
+#[test]
+fn simulate_json_contract_on_every_prepared_scenario() {
+    for id in PREPARED {
+        let v = json(&["simulate", id, "--format", "json"]);
+        for key in [
+            "scenario",
+            "method",
+            "protected_target",
+            "max_transferable",
+            "binding_constraint",
+            "years",
+            "host_retained",
+            "sop",
+            "omge",
+        ] {
+            assert!(v.get(key).is_some(), "{id}: missing {key}");
+        }
+        assert!(
+            v["max_transferable"].is_u64(),
+            "{id}: max_transferable must be an integer"
+        );
+        assert!(
+            v["protected_target"].is_string(),
+            "{id}: emission figures are decimal strings"
+        );
+        let years = v["years"].as_array().expect("years");
+        assert!(!years.is_empty());
+        for y in years {
+            for key in [
+                "year",
+                "bau",
+                "projected_emissions",
+                "target",
+                "first_transferred",
+                "used",
+                "corresponding_adjustment",
+                "emissions_balance",
+                "meets_target",
+            ] {
+                assert!(y.get(key).is_some(), "{id}: year row lacks {key}");
+            }
+            assert!(y["first_transferred"].is_u64());
+            assert!(y["emissions_balance"].is_string());
+        }
+        // the maximum keeps the protected target whenever no transfer does
+        let zero = json(&["simulate", id, "--format", "json", "--volume", "0"]);
+        if zero["meets_target"] == true {
+            assert_eq!(
+                v["meets_target"], true,
+                "{id}: the maximum misses the target"
+            );
+        }
+    }
+}
+
+#[test]
+fn simulate_with_runs_reports_probability_reproducibly() {
+    let a = json(&[
+        "simulate", "thailand", "--format", "json", "--runs", "500", "--seed", "7",
+    ]);
+    let b = json(&[
+        "simulate", "thailand", "--format", "json", "--runs", "500", "--seed", "7",
+    ]);
+    assert_eq!(a["probability_meets_target"], b["probability_meets_target"]);
+    let p = a["probability_meets_target"].as_f64().expect("number");
+    assert!((0.0..=1.0).contains(&p));
+    assert!(a["max_at_confidence"].is_u64());
+}
+
+#[test]
+fn a_volume_above_the_maximum_is_shown_failing() {
+    let v = json(&[
+        "simulate",
+        "thailand",
+        "--format",
+        "json",
+        "--no-demand",
+        "--buffer",
+        "0",
+    ]);
+    let max = v["max_transferable"].as_u64().expect("int");
+    let over = json(&[
+        "simulate",
+        "thailand",
+        "--format",
+        "json",
+        "--no-demand",
+        "--buffer",
+        "0",
+        "--volume",
+        &(max + 5_000_000).to_string(),
+    ]);
+    assert_eq!(over["meets_target"], false);
+    assert!(!over["failing_years"].as_array().expect("array").is_empty());
+}
+
+#[test]
+fn simulate_bad_input_names_the_key_to_fix() {
+    // examplestan is single-year: the budget method is not allowed
+    bin()
+        .args(["simulate", "examplestan", "--method", "budget"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("ndc.kind"));
+    bin()
+        .args(["simulate", "examplestan", "--volume", "lots"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--volume"));
+    bin()
+        .args(["simulate", "examplestan", "--buffer", "5"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("0–1"));
+    // a scenario without a conditional target cannot protect it
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = include_str!("fixtures/valid/examplestan.toml").replace("conditional   = { type = \"below-bau\", percent = 35, support = [\"finance\", \"technology\", \"article6\"] }\n", "");
+    let path = dir.path().join("nocond.toml");
+    std::fs::write(&path, text).expect("write");
+    bin()
+        .arg("simulate")
+        .arg(&path)
+        .args(["--protect", "conditional"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("ndc.conditional"));
+}
