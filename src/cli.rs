@@ -112,6 +112,9 @@ pub struct SimulateArgs {
     /// Confidence for the largest safe volume, 0–1.
     #[arg(long, default_value_t = 0.95)]
     pub confidence: f64,
+    /// Also run the same transfers under another CA method and show both side by side.
+    #[arg(long, value_parser = ["averaging", "trajectory", "budget"])]
+    pub compare: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -346,12 +349,13 @@ fn simulate(a: SimulateArgs) -> ExitCode {
         Err(e) => return scenario_error(&e),
     };
     let mut p = Params::from_scenario(&s);
+    let method_of = |m: &str| match m {
+        "averaging" => CaMethodChoice::Averaging,
+        "trajectory" => CaMethodChoice::Trajectory,
+        _ => CaMethodChoice::Budget,
+    };
     if let Some(m) = &a.method {
-        p.method = match m.as_str() {
-            "averaging" => CaMethodChoice::Averaging,
-            "trajectory" => CaMethodChoice::Trajectory,
-            _ => CaMethodChoice::Budget,
-        };
+        p.method = method_of(m);
     }
     p.protect = if a.protect == "conditional" {
         Protect::Conditional
@@ -431,6 +435,40 @@ fn simulate(a: SimulateArgs) -> ExitCode {
         })
     });
     let mc = mc.flatten();
+    let other = match &a.compare {
+        None => None,
+        Some(m) => {
+            let mut q = p.clone();
+            q.method = method_of(m);
+            q.volume = Volume::Units(sim.outcome.transferred);
+            match simulate::run(&s, &q) {
+                Ok(x) => Some(x),
+                Err(e) => {
+                    return bad_input(&format!("{}: cannot compare with {m}: {e}", a.scenario));
+                }
+            }
+        }
+    };
+    if let Some(o) = &other {
+        match a.format {
+            Format::Table => {
+                print!("{}", crate::report::simulation::text(&s, &sim, mc.as_ref()));
+                print!("\n{}", crate::report::simulation::compare_text(&s, &sim, o));
+            }
+            Format::Json => {
+                let mut v = crate::report::simulation::json(&s, &sim, mc.as_ref());
+                if let Some(obj) = v.as_object_mut() {
+                    obj.insert(
+                        "comparison".into(),
+                        crate::report::simulation::json(&s, o, None),
+                    );
+                }
+                println!("{v}");
+            }
+            Format::Csv => print!("{}", crate::report::simulation::csv(&sim)),
+        }
+        return ExitCode::SUCCESS;
+    }
     match a.format {
         Format::Table => print!("{}", crate::report::simulation::text(&s, &sim, mc.as_ref())),
         Format::Json => println!("{}", crate::report::simulation::json(&s, &sim, mc.as_ref())),

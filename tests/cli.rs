@@ -264,3 +264,43 @@ fn simulate_bad_input_names_the_key_to_fix() {
         .code(2)
         .stderr(predicate::str::contains("ndc.conditional"));
 }
+
+#[test]
+fn compare_shows_averaging_passing_where_the_trajectory_fails() {
+    // A host selling only vintage-2030 units: BAU 1000 kt, 100 kt/yr mitigation credited in 2030
+    // only, target 910 kt. Averaging: 900 + 100/10 = 910 ✓; trajectory: 900 + 100 = 1000 ✗.
+    let scenario = "schema = 1\n[scenario]\nid = \"seller\"\ntitle = \"target-year seller\"\nillustrative = true\nunit = \"ktCO2e\"\ncurrency = \"USD\"\n\
+[party]\ncode = \"EXS\"\nname = \"Examplestan\"\nregistry_id = \"EXS01\"\nrole = \"host\"\n\
+[ndc]\nperiod = [2021, 2030]\nkind = \"single-year\"\ntarget_year = 2030\nca_method = \"averaging\"\n\
+unconditional = { type = \"absolute\", level = 910 }\ntrajectory = { 2021 = 910, 2030 = 910 }\n\
+[[sector]]\nid = \"energy\"\nname = \"Energy\"\nin_scope = true\nbau = { 2021 = 1000, 2030 = 1000 }\n\
+[[activity]]\nid = \"pv\"\nname = \"Solar\"\nsector = \"energy\"\ncategory = \"renewable-energy\"\nmechanism = \"6.2\"\nndc_part = \"conditional\"\ncost_per_t = 30\n\
+mitigation = { 2021 = 100, 2030 = 100 }\ncrediting = [2030, 2030]\nauthorization = { purpose = \"NDC\", acquiring = \"SGP\" }\n\
+[[partner]]\ncode = \"SGP\"\nname = \"Singapore\"\nprice = 20\n";
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("seller.toml");
+    std::fs::write(&path, scenario).expect("write");
+    let out = bin()
+        .arg("simulate")
+        .arg(&path)
+        .args(["--compare", "trajectory", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("json");
+    assert_eq!(v["max_transferable"], 100_000);
+    assert_eq!(v["meets_target"], true);
+    assert_eq!(v["comparison"]["method"], "trajectory");
+    assert_eq!(v["comparison"]["transferred"], 100_000);
+    assert_eq!(v["comparison"]["meets_target"], false);
+    assert_eq!(v["comparison"]["failing_years"], serde_json::json!([2030]));
+    bin()
+        .arg("simulate")
+        .arg(&path)
+        .args(["--compare", "trajectory"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("trajectory: misses it in [2030]"));
+}

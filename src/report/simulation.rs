@@ -223,3 +223,68 @@ pub fn csv(sim: &Simulation) -> String {
     }
     out
 }
+
+/// Two simulations of the same transfers under two methods, year by year.
+pub fn compare_text(s: &Scenario, a: &Simulation, b: &Simulation) -> String {
+    use std::fmt::Write;
+    let u = s.unit();
+    let q = |x: Decimal| format_quantity(x, u, 1);
+    let (ma, mb) = (method_name(a.plan.method), method_name(b.plan.method));
+    let mut w = String::new();
+    let _ = writeln!(
+        w,
+        "Same {} ITMOs under {ma} and {mb}:",
+        crate::scenario::units::group_thousands(Decimal::from(a.outcome.transferred), 0)
+    );
+    let _ = writeln!(
+        w,
+        "{:>4} {:>13} {:>13} {:>13} {:>3} {:>13} {:>13} {:>3}",
+        "year",
+        "projected",
+        &format!("CA {ma}"),
+        "balance",
+        "",
+        &format!("CA {mb}"),
+        "balance",
+        ""
+    );
+    let mark = |y: &crate::simulate::YearRow| {
+        if !y.checked {
+            "·"
+        } else if y.meets_target {
+            "✓"
+        } else {
+            "✗"
+        }
+    };
+    for (x, y) in a.outcome.years.iter().zip(&b.outcome.years) {
+        let _ = writeln!(
+            w,
+            "{:>4} {:>13} {:>13} {:>13} {:>3} {:>13} {:>13} {:>3}",
+            x.year,
+            q(x.projected_emissions),
+            q(x.corresponding_adjustment),
+            q(x.emissions_balance),
+            mark(x),
+            q(y.corresponding_adjustment),
+            q(y.emissions_balance),
+            mark(y)
+        );
+    }
+    let verdict = |o: &crate::simulate::Outcome| {
+        if o.meets_target {
+            "meets the target".to_string()
+        } else {
+            format!("misses it in {:?}", o.failing_years)
+        }
+    };
+    let _ = writeln!(
+        w,
+        "{ma}: {}; maximum {}   |   {mb}: {}; maximum {}",
+        verdict(&a.outcome),
+        a.outcome.max_transferable,
+        verdict(&b.outcome),
+        b.outcome.max_transferable
+    );
+    w
+}
