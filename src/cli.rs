@@ -143,6 +143,24 @@ pub enum ScenarioCmd {
     },
     /// Print a commented starter scenario file that validates.
     Template,
+    /// Start a new scenario file from a prepared one (keeps its comments; new id from OUT).
+    New {
+        /// Prepared scenario id to copy.
+        #[arg(long)]
+        from: String,
+        /// The file to write.
+        out: PathBuf,
+        /// Overwrite OUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// What changed between two scenarios: targets, sectors, activities, policy, partners.
+    Diff {
+        a: String,
+        b: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Report a scenario error on stderr and return exit code 2.
@@ -168,6 +186,25 @@ pub fn run(cmd: Command) -> ExitCode {
                 }
                 Err(e) => scenario_error(&e),
             }
+        }
+        Command::Scenario(ScenarioCmd::New { from, out, force }) => {
+            scenario_new(&from, &out, force)
+        }
+        Command::Scenario(ScenarioCmd::Diff { a, b, json }) => {
+            let (sa, sb) = match (scenario::resolve(&a), scenario::resolve(&b)) {
+                (Ok(x), Ok(y)) => (x, y),
+                (Err(e), _) | (_, Err(e)) => return scenario_error(&e),
+            };
+            let changes = scenario::diff::diff(&sa, &sb);
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "a": sa.id(), "b": sb.id(), "changes": changes })
+                );
+            } else {
+                print!("{}", scenario::diff::diff_text(&sa, &sb, &changes));
+            }
+            ExitCode::SUCCESS
         }
         Command::Scenario(ScenarioCmd::Template) => {
             print!("{}", TEMPLATE);
@@ -474,5 +511,66 @@ fn simulate(a: SimulateArgs) -> ExitCode {
         Format::Json => println!("{}", crate::report::simulation::json(&s, &sim, mc.as_ref())),
         Format::Csv => print!("{}", crate::report::simulation::csv(&sim)),
     }
+    ExitCode::SUCCESS
+}
+
+fn scenario_new(from: &str, out: &std::path::Path, force: bool) -> ExitCode {
+    let Some(text) = scenario::builtin::text_of(from) else {
+        return bad_input(&format!(
+            "no prepared scenario `{from}`; use one of: {}",
+            scenario::builtin::ids().join(", ")
+        ));
+    };
+    if out.exists() && !force {
+        return bad_input(&format!(
+            "{} exists; choose another name or add --force to overwrite it",
+            out.display()
+        ));
+    }
+    let stem = out
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("my-scenario");
+    let new_id: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    // replace only the [scenario] id line; everything else, comments included, stays
+    let mut in_meta = false;
+    let mut done = false;
+    let body: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let t = l.trim_start();
+            if t.starts_with('[') {
+                in_meta = t.starts_with("[scenario]");
+            }
+            if in_meta && !done && t.starts_with("id") && t.contains('=') {
+                done = true;
+                return format!("id = \"{new_id}\"   # copied from {from}");
+            }
+            l.to_string()
+        })
+        .collect();
+    let mut out_text = body.join("\n");
+    out_text.push('\n');
+    if let Err(e) = scenario::load_str(&out.display().to_string(), &out_text) {
+        eprintln!("{e}");
+        return ExitCode::from(EXIT_FAILED);
+    }
+    if let Err(e) = crate::store::atomic_write(out, out_text.as_bytes()) {
+        return bad_input(&format!("cannot write {}: {e}", out.display()));
+    }
+    println!(
+        "wrote {} (id `{new_id}`, from `{from}`); edit it, then `ndc-workbench validate {}`",
+        out.display(),
+        out.display()
+    );
     ExitCode::SUCCESS
 }

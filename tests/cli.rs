@@ -304,3 +304,65 @@ mitigation = { 2021 = 100, 2030 = 100 }\ncrediting = [2030, 2030]\nauthorization
         .success()
         .stdout(predicate::str::contains("trajectory: misses it in [2030]"));
 }
+
+#[test]
+fn scenario_new_copies_with_comments_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("future-ndc.toml");
+    bin()
+        .args(["scenario", "new", "--from", "bhutan"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).expect("written");
+    assert!(text.contains("id = \"future-ndc\""));
+    assert!(
+        text.lines()
+            .filter(|l| l.trim_start().starts_with('#'))
+            .count()
+            > 10,
+        "comments kept"
+    );
+    bin().arg("validate").arg(&out).assert().success();
+    bin()
+        .args(["scenario", "new", "--from", "bhutan"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    bin()
+        .args(["scenario", "new", "--from", "atlantis"])
+        .arg(dir.path().join("x.toml"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn scenario_diff_names_what_changed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let a = dir.path().join("a.toml");
+    let b = dir.path().join("b.toml");
+    let text = include_str!("fixtures/valid/examplestan.toml");
+    std::fs::write(&a, text).expect("write");
+    std::fs::write(
+        &b,
+        text.replace("national_cap = 1500", "national_cap = 1200"),
+    )
+    .expect("write");
+    let out = bin()
+        .args(["scenario", "diff"])
+        .arg(&a)
+        .arg(&b)
+        .arg("--json")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("json");
+    let changes = v["changes"].as_array().expect("array");
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["item"], "national_cap");
+    assert_eq!(changes[0]["before"], "1500");
+    assert_eq!(changes[0]["after"], "1200");
+}

@@ -7,6 +7,7 @@
 pub mod builtin;
 pub mod categories;
 pub mod decimal_num;
+pub mod diff;
 pub mod error;
 pub mod model;
 pub mod schema;
