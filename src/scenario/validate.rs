@@ -312,6 +312,9 @@ pub fn validate(f: &ScenarioFile) -> Vec<Problem> {
             );
         }
     }
+
+    // readiness and non-market approaches
+    crate::readiness::validate::validate(f, &mut v.out);
     v.out
 }
 
