@@ -9,7 +9,7 @@
 //!    annex, para 18 (c)–(d)).
 //! 3. **First authorizations**: (c) a signed or in-force cooperation agreement that allows
 //!    transfers (not an MoU); (d) a first authorization: `authorization_statements >= 1` or an
-//!    activity at stage `authorization` or later in `[[readiness.activity_cycle]]`.
+//!    activity authorized for transfer at stage `authorization` or later in `[[readiness.activity_cycle]]`.
 //! 4. **Transferring**: (e) a first transfer: `itmos_first_transferred > 0` or an activity at
 //!    stage `first-transfer`.
 //!
@@ -31,8 +31,9 @@ Readiness stage rule (cumulative: a stage counts only when every earlier stage's
 milestone (decision 2/CMA.3 annex, para 18 (c)-(d)).
 3. First authorizations: (c) a signed or in-force cooperation agreement that allows transfers \
 (implementation or bilateral agreement, JCM; an MoU does not count); (d) a first authorization: \
-authorization_statements >= 1, or an activity at stage `authorization` or later in the activity cycle.
-4. Transferring: (e) a first transfer: itmos_first_transferred > 0, or an activity at stage `first-transfer`.
+authorization_statements >= 1, or an activity authorized for transfer (not mitigation-contribution) at \
+stage `authorization` or later in the activity cycle.
+4. Transferring: (e) a first transfer: itmos_first_transferred > 0, or such an activity at stage `first-transfer`.
 Outside the ladder, listed as outstanding: the Article 6.2 initial report (due no later than the \
 first authorization), its technical expert review, a DNA for the Article 6.4 mechanism (to host \
 6.4 activities and CDM transitions), an Article 6.8 national focal point.";
@@ -250,8 +251,10 @@ fn when(date: Option<&str>) -> String {
     date.map(|d| format!(", {d}")).unwrap_or_default()
 }
 
-/// What meets a requirement, or `None`.
-pub fn evidence(r: &Readiness, req: Requirement) -> Option<String> {
+/// What meets a requirement, or `None`. Activity-cycle entries count for authorization and
+/// transfer only when their activity is authorized for transfer (an `authorization` whose
+/// purpose is not mitigation-contribution).
+pub fn evidence(r: &Readiness, activities: &[Activity], req: Requirement) -> Option<String> {
     let achieved = |kinds: &[MilestoneKind]| {
         let mut ms: Vec<_> = r
             .milestones
@@ -266,6 +269,14 @@ pub fn evidence(r: &Readiness, req: Requirement) -> Option<String> {
         r.activity_cycle
             .iter()
             .filter(|c| c.stage >= min)
+            .filter(|c| {
+                activities.iter().any(|a| {
+                    a.id == c.activity
+                        && a.authorization
+                            .as_ref()
+                            .is_some_and(|z| z.purpose.needs_ca())
+                })
+            })
             .max_by_key(|c| c.stage)
             .map(|c| format!("activity `{}` at {}", c.activity, c.stage.as_str()))
     };
@@ -330,7 +341,7 @@ pub fn assess(r: &Readiness, activities: &[Activity]) -> Assessment {
     let met: Vec<Evidence> = Requirement::ALL
         .iter()
         .filter_map(|req| {
-            evidence(r, *req).map(|e| Evidence {
+            evidence(r, activities, *req).map(|e| Evidence {
                 requirement: *req,
                 stage: req.stage(),
                 evidence: e,
