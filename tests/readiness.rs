@@ -501,6 +501,8 @@ fn case_studies_parse_are_eligible_and_validate_in_a_scenario() {
     );
     let s = with(nma::CASE_STUDIES_TOML).expect("valid with the case studies appended");
     assert_eq!(s.file.nmas.len(), 2);
+    let out = scenario::to_toml(&s.file).expect("serializes");
+    assert_eq!(scenario::parse("back", &out).expect("parses back"), s.file);
 }
 
 #[test]
@@ -526,6 +528,25 @@ const ALLOWED_HEADERS: [&str; 6] = [
     "[[readiness.activity_cycle]]",
     "[[nma]]",
 ];
+
+#[test]
+fn snippets_round_trip_through_toml() {
+    for name in [
+        "bhutan",
+        "vanuatu",
+        "papua-new-guinea",
+        "thailand",
+        "singapore",
+    ] {
+        let s = appended(name);
+        let out = scenario::to_toml(&s.file).expect("serializes");
+        assert_eq!(
+            scenario::parse(name, &out).expect("parses back"),
+            s.file,
+            "{name}"
+        );
+    }
+}
 
 fn snippet(name: &str) -> String {
     std::fs::read_to_string(format!("scenarios/readiness/{name}.toml")).expect("snippet")
@@ -777,4 +798,15 @@ fn article6_comparison_covers_the_three_kinds() {
     ] {
         assert!(t.contains(k), "{k}");
     }
+    // the cell table and the text say the same things, row by row
+    for row in readiness::ARTICLE6_TABLE.iter().skip(1) {
+        let first_word = row[0].split(' ').next().unwrap_or("");
+        assert!(t.contains(first_word), "{}", row[0]);
+        assert!(
+            t.contains(row[3].split(' ').next().unwrap_or("")),
+            "{}",
+            row[3]
+        );
+    }
+    assert!(t.lines().all(|l| l.chars().count() <= 140));
 }

@@ -102,6 +102,66 @@ pub fn fact_lines(s: &Scenario) -> Vec<String> {
     out
 }
 
+/// The 6.2 / 6.4 / 6.8 comparison as cells (header row first), for screens that lay out their
+/// own table; [`ARTICLE6_COMPARISON`] is the same content as preformatted text.
+pub const ARTICLE6_TABLE: [[&str; 4]; 10] = [
+    ["", "Article 6.2", "Article 6.4", "Article 6.8"],
+    [
+        "What",
+        "cooperative approaches between Parties (bilateral/multilateral)",
+        "the Paris Agreement crediting mechanism (PACM), run centrally",
+        "framework for non-market approaches (no trading)",
+    ],
+    [
+        "Who governs",
+        "the participating Parties",
+        "Supervisory Body, UNFCCC secretariat",
+        "Glasgow Committee on NMAs",
+    ],
+    [
+        "Units",
+        "ITMOs (authorized mitigation outcomes)",
+        "A6.4ERs (authorized, or mitigation-contribution units)",
+        "none: no mitigation outcomes are transferred",
+    ],
+    [
+        "International transfer",
+        "yes: first transfer per the authorization",
+        "yes, for authorized A6.4ERs",
+        "no",
+    ],
+    [
+        "Corresponding adjustment",
+        "yes, on first transfer",
+        "for authorized A6.4ERs; not for mitigation-contribution units",
+        "no",
+    ],
+    [
+        "Levies",
+        "share of proceeds and OMGE encouraged, not required",
+        "5 % share of proceeds to the Adaptation Fund; 2 % OMGE",
+        "none",
+    ],
+    [
+        "National set-up",
+        "authorization and tracking arrangements, initial report, TER",
+        "designated national authority (DNA), host approval, CDM transition",
+        "Article 6.8 national focal point",
+    ],
+    [
+        "Reporting",
+        "initial report, annual information and regular information in the BTR",
+        "via the mechanism registry; host Party reporting for authorized units",
+        "NMA platform (unfccc.int/nma-platform)",
+    ],
+    [
+        "Examples",
+        "Thailand-Switzerland Bangkok E-Bus (1,916 ITMOs, 2023); Singapore IAs",
+        "CDM transition (Bhutan's three hydropower projects)",
+        "Adaptation Benefits Mechanism; UNCDF LoCAL",
+    ],
+];
+
 /// The three kinds of Article 6 cooperation side by side, for a help page.
 pub const ARTICLE6_COMPARISON: &str = "\
                      | Article 6.2                        | Article 6.4                          | Article 6.8
@@ -119,8 +179,8 @@ Levies               | share of proceeds and OMGE         | 5 % share of proceed
                      | encouraged, not required           | Adaptation Fund; 2 % OMGE            |
 National set-up      | authorization and tracking         | designated national authority (DNA), | Article 6.8 national focal point
                      | arrangements, initial report, TER  | host approval, CDM transition        |
-Reporting            | initial report, annual information,| via the mechanism registry; host     | NMA platform (unfccc.int/nma-platform)
-                     | regular information in the BTR     | Party reporting for authorized units |
+Reporting            | initial report, annual information | via the mechanism registry; host     | NMA platform (unfccc.int/nma-platform)
+                     | and regular information in the BTR | Party reporting for authorized units |
 Examples             | Thailand-Switzerland Bangkok E-Bus | CDM transition (Bhutan's three       | Adaptation Benefits Mechanism;
                      | (1,916 ITMOs, 2023); Singapore IAs | hydropower projects)                 | UNCDF LoCAL
 ";

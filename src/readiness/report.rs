@@ -207,10 +207,10 @@ pub struct ScenarioReadiness<'a> {
     pub title: &'a str,
     pub party: &'a str,
     pub illustrative: bool,
-    pub stage: Stage,
     pub stage_number: usize,
     pub stage_label: &'static str,
     pub rule: &'static str,
+    /// Stage, reason, met, gaps, outstanding, next steps (flattened into the JSON object).
     #[serde(flatten)]
     pub assessment: Assessment,
     pub support: &'static [&'static str],
@@ -277,7 +277,6 @@ pub fn scenario_readiness(s: &Scenario) -> ScenarioReadiness<'_> {
         title: s.title(),
         party: &s.file.party.code,
         illustrative: s.file.scenario.illustrative,
-        stage: a.stage,
         stage_number: a.stage.number(),
         stage_label: a.stage.label(),
         rule: STAGE_RULE,
@@ -331,7 +330,7 @@ pub fn scenario_text(s: &Scenario, md: bool) -> String {
     let _ = writeln!(
         o,
         "\nStage: {} {} ({} of 4)",
-        stage_bar(v.stage),
+        stage_bar(v.assessment.stage),
         v.stage_label,
         v.stage_number
     );

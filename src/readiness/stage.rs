@@ -295,7 +295,7 @@ pub fn evidence(r: &Readiness, activities: &[Activity], req: Requirement) -> Opt
             ags.sort_by_key(|a| sort_key(a.signed.as_deref()));
             let first = ags.first()?;
             let more = if ags.len() > 1 {
-                format!(" and {} more", ags.len() - 1)
+                format!(", and {} more", ags.len() - 1)
             } else {
                 String::new()
             };
