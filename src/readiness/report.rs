@@ -327,16 +327,25 @@ pub fn scenario_text(s: &Scenario, md: bool) -> String {
             "\nILLUSTRATIVE: some figures are invented for teaching (see sources and comments)"
         );
     }
+    let sep = if md { "\n" } else { "" };
+    let strong = |k: &str| {
+        if md {
+            format!("**{k}:**")
+        } else {
+            format!("{k}:")
+        }
+    };
     let _ = writeln!(
         o,
-        "\nStage: {} {} ({} of 4)",
+        "\n{} {} {} ({} of 4){sep}",
+        strong("Stage"),
         stage_bar(v.assessment.stage),
         v.stage_label,
         v.stage_number
     );
-    let _ = writeln!(o, "Why: {}", v.assessment.reason);
+    let _ = writeln!(o, "{} {}{sep}", strong("Why"), v.assessment.reason);
     if let Some(n) = s.file.readiness.as_ref().and_then(|r| r.note.as_deref()) {
-        let _ = writeln!(o, "Note: {n}");
+        let _ = writeln!(o, "{} {n}{sep}", strong("Note"));
     }
     if s.file.readiness.is_none() {
         let _ = writeln!(
