@@ -66,6 +66,15 @@ pub enum Command {
     },
     /// How many ITMOs can be transferred while keeping the NDC (Article 6 accounting).
     Simulate(SimulateArgs),
+    /// Article 6 readiness: stage, rule, milestones, agreements, NMAs and gaps of one scenario;
+    /// with several scenarios, the comparison table.
+    Readiness {
+        /// Built-in ids or paths to .toml files.
+        #[arg(required = true)]
+        scenarios: Vec<String>,
+        #[arg(long, value_enum, default_value_t = ReadinessFormat::Table)]
+        format: ReadinessFormat,
+    },
     /// Print the workshop questions of a pack.
     Questions {
         /// Pack id or path to a pack TOML file.
@@ -125,6 +134,14 @@ pub enum Format {
     Table,
     Json,
     Csv,
+}
+
+/// Output format of the readiness report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReadinessFormat {
+    Table,
+    Json,
+    Md,
 }
 
 #[derive(Debug, Subcommand)]
@@ -212,6 +229,7 @@ pub fn run(cmd: Command) -> ExitCode {
         }
         Command::Questions { pack, json } => questions(&pack, json),
         Command::Simulate(a) => simulate(a),
+        Command::Readiness { scenarios, format } => readiness(&scenarios, format),
         Command::Budget { scenario, format } => match scenario::resolve(&scenario) {
             Ok(s) => {
                 let b = crate::budget::build(&s);
@@ -226,6 +244,44 @@ pub fn run(cmd: Command) -> ExitCode {
             }
             Err(e) => scenario_error(&e),
         },
+    }
+}
+
+fn readiness(args: &[String], format: ReadinessFormat) -> ExitCode {
+    use crate::readiness::report;
+    let mut loaded = vec![];
+    let mut bad = false;
+    for a in args {
+        match scenario::resolve(a) {
+            Ok(s) => loaded.push(s),
+            Err(e) => {
+                bad = true;
+                eprintln!("{e}");
+            }
+        }
+    }
+    if bad {
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let out = match (loaded.as_slice(), format) {
+        ([one], ReadinessFormat::Table) => Ok(report::scenario_text(one, false)),
+        ([one], ReadinessFormat::Md) => Ok(report::scenario_text(one, true)),
+        ([one], ReadinessFormat::Json) => report::scenario_json(one).map(|j| j + "\n"),
+        (many, ReadinessFormat::Table) => Ok(report::comparison_text(&report::comparison(many))),
+        (many, ReadinessFormat::Md) => Ok(report::comparison_md(&report::comparison(many))),
+        (many, ReadinessFormat::Json) => {
+            report::comparison_json(&report::comparison(many)).map(|j| j + "\n")
+        }
+    };
+    match out {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("cannot encode the readiness report as JSON: {e}");
+            ExitCode::from(EXIT_FAILED)
+        }
     }
 }
 

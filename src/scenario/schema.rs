@@ -32,6 +32,12 @@ pub struct ScenarioFile {
     pub partners: Vec<Partner>,
     #[serde(default, rename = "source", skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Source>,
+    /// `[readiness]`: Article 6 readiness and cooperation (see `crate::readiness::schema`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readiness: Option<crate::readiness::schema::Readiness>,
+    /// `[[nma]]`: Article 6.8 non-market approaches (see `crate::readiness::schema::Nma`).
+    #[serde(default, rename = "nma", skip_serializing_if = "Vec::is_empty")]
+    pub nmas: Vec<crate::readiness::schema::Nma>,
 }
 
 /// `[scenario]`: what this file is.

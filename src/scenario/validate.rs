@@ -10,6 +10,7 @@
 //! acquiring parties among partners; OIMP authorizations name their first-transfer definition;
 //! a multi-year NDC has a trajectory or budget; the CA method fits the NDC kind; the
 //! conditional target is at least as ambitious as the unconditional one.
+//! The `[readiness]` and `[[nma]]` rules live in `crate::readiness::validate`.
 
 use super::categories;
 use super::error::Problem;
@@ -312,6 +313,9 @@ pub fn validate(f: &ScenarioFile) -> Vec<Problem> {
             );
         }
     }
+
+    // readiness and non-market approaches
+    crate::readiness::validate::validate(f, &mut v.out);
     v.out
 }
 
