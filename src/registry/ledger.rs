@@ -514,7 +514,7 @@ impl<'a> Planner<'a> {
             }
             available += b.count();
             if left == 0 {
-                continue;
+                continue; // only reached when counting for the error message
             }
             if b.count() <= left {
                 picked.push(b.id);
@@ -531,6 +531,9 @@ impl<'a> Planner<'a> {
                 });
                 picked.push(lo);
                 left = 0;
+            }
+            if left == 0 {
+                break;
             }
         }
         if left > 0 {
