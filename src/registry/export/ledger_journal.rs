@@ -1,6 +1,7 @@
 //! Plain-text double-entry journal readable by ledger-cli and hledger (registry-model §8.4).
 //! One job: one transaction per unit-moving batch, balanced per commodity, with `account` and
-//! `commodity` directives first and year-end balance assertions equal to the fold.
+//! `commodity` directives first and year-end balance assertions (every non-zero account ×
+//! commodity balance) equal to the fold.
 //!
 //! Commodities are class + vintage, quoted (`"MO-2024"`, `"ITMO-2024"`). Issuances post to the
 //! receiving accounts against `Issued:PROJECT` (the only negative balances), acquisitions
@@ -57,6 +58,10 @@ pub fn render(ledger: &Ledger) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "; ndc-workbench registry journal (read-only teaching view)");
     let _ = writeln!(out, "; events: {}  head hash: {}\n", ledger.last_seq(), ledger.head_hash());
+    for t in ["seq", "hash", "serial"] {
+        let _ = writeln!(out, "tag {t}");
+    }
+    out.push('\n');
     for c in &commodities {
         let _ = writeln!(out, "commodity {c}");
     }
@@ -84,7 +89,9 @@ pub fn render(ledger: &Ledger) -> String {
         let year_ends = i + 1 == n || txs[i + 1].0 != *year;
         if year_ends {
             let _ = writeln!(out, "{year}-12-31 Year-end balance assertions {year}");
-            for ((a, c), q) in &bal {
+            // Zero balances are not asserted: ledger-cli reads a zero amount as commodity-less
+            // and would then assert the whole multi-commodity balance.
+            for ((a, c), q) in bal.iter().filter(|(_, q)| **q != 0) {
                 let _ = writeln!(out, "    {a:<40}  0 {c} = {q} {c}");
             }
             out.push('\n');
