@@ -10,7 +10,7 @@
 //!
 //! [[command]]
 //! type = "init_party"            # the Command variant, snake_case
-//! id = "setup-1"                 # optional command id (default: "{script tag}-{index}")
+//! command_id = "setup-1"         # optional command id (default: "{script file stem}-{index}")
 //! party = "BTN"
 //! registry_id = "BTN01"
 //!
@@ -30,7 +30,8 @@
 //! ```
 //!
 //! Every other key is a field of the command (see `registry::command::Command`); unknown keys
-//! are errors. `actor` may also be given per command.
+//! are errors. `actor` may also be given per command. Without `command_id`, re-running the
+//! same script is idempotent (same generated ids and payloads return the original results).
 
 use serde::Deserialize;
 
@@ -79,9 +80,9 @@ pub fn parse(text: &str) -> Result<Script, String> {
                         toml::Value::Table(t) => t,
                         _ => return Err(format!("command {}: not a table", i + 1)),
                     };
-                    let id = match t.remove("id") {
+                    let id = match t.remove("command_id") {
                         Some(toml::Value::String(s)) => Some(s),
-                        Some(_) => return Err(format!("command {}: id must be a string", i + 1)),
+                        Some(_) => return Err(format!("command {}: command_id must be a string", i + 1)),
                         None => None,
                     };
                     let expect_rule = match t.remove("expect_rule") {
