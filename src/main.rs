@@ -4,7 +4,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "ndc-workbench", version, about = "Article 6 training workbench")]
+#[command(
+    name = "ndc-workbench",
+    version,
+    about = "Article 6 training workbench"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Option<Top>,

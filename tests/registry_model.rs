@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use ndc_workbench::registry::*;
 use ndc_workbench::registry::types::Filter;
+use ndc_workbench::registry::*;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -44,7 +44,13 @@ const AUTHS: [(&str, &str, Option<&str>, Def); 3] = [
 ];
 
 impl Model {
-    fn select(&self, account: &str, qty: u64, f: &Filter, frozen: bool) -> Option<Vec<(u16, String, u64)>> {
+    fn select(
+        &self,
+        account: &str,
+        qty: u64,
+        f: &Filter,
+        frozen: bool,
+    ) -> Option<Vec<(u16, String, u64)>> {
         let picked: Vec<_> = self
             .units
             .iter()
@@ -54,7 +60,9 @@ impl Model {
                     && f.vintage.is_none_or(|v| v == k.0)
                     && f.project.as_deref().is_none_or(|p| p == k.1)
                     && f.class.is_none_or(|c| c == u.class)
-                    && f.authorization.as_ref().is_none_or(|a| u.auth.as_ref() == Some(a))
+                    && f.authorization
+                        .as_ref()
+                        .is_none_or(|a| u.auth.as_ref() == Some(a))
             })
             .take(qty as usize)
             .map(|(k, _)| k.clone())
@@ -92,25 +100,58 @@ impl Model {
     /// Apply a command; returns whether it is accepted.
     fn apply(&mut self, c: &Command) -> bool {
         match c {
-            Command::Issue { project, vintage, quantity, to, .. } => {
+            Command::Issue {
+                project,
+                vintage,
+                quantity,
+                to,
+                ..
+            } => {
                 let q = *quantity;
-                let (omge, sop) = if project == "P4" { (q.div_ceil(50), q.div_ceil(20)) } else { (0, 0) };
+                let (omge, sop) = if project == "P4" {
+                    (q.div_ceil(50), q.div_ceil(20))
+                } else {
+                    (0, 0)
+                };
                 if omge + sop >= q {
                     return false;
                 }
                 let start = *self.next.get(project).unwrap_or(&0) + 1;
                 let holder = q - omge - sop;
                 for i in 0..q {
-                    let account = if i < holder { to.clone().unwrap_or_default() } else if i < holder + omge { "AAA:REG:CancellationOMGE".into() } else { "INT:AF:AdaptationFund".into() };
-                    self.units.insert((*vintage, project.clone(), start + i), Unit { account, class: Class::Mo, auth: None, frozen: false, ft: false });
+                    let account = if i < holder {
+                        to.clone().unwrap_or_default()
+                    } else if i < holder + omge {
+                        "AAA:REG:CancellationOMGE".into()
+                    } else {
+                        "INT:AF:AdaptationFund".into()
+                    };
+                    self.units.insert(
+                        (*vintage, project.clone(), start + i),
+                        Unit {
+                            account,
+                            class: Class::Mo,
+                            auth: None,
+                            frozen: false,
+                            ft: false,
+                        },
+                    );
                 }
                 self.next.insert(project.clone(), start + q - 1);
                 true
             }
-            Command::Authorize { account, authorization, quantity, filter, .. } => {
+            Command::Authorize {
+                account,
+                authorization,
+                quantity,
+                filter,
+                ..
+            } => {
                 let mut f = filter.clone();
                 f.class = Some(Class::Mo);
-                let Some(keys) = self.select(account, *quantity, &f, false) else { return false };
+                let Some(keys) = self.select(account, *quantity, &f, false) else {
+                    return false;
+                };
                 if !self.active {
                     return false;
                 }
@@ -123,8 +164,16 @@ impl Model {
                 }
                 true
             }
-            Command::Transfer { from, to, quantity, filter, .. } => {
-                let Some(keys) = self.select(from, *quantity, filter, false) else { return false };
+            Command::Transfer {
+                from,
+                to,
+                quantity,
+                filter,
+                ..
+            } => {
+                let Some(keys) = self.select(from, *quantity, filter, false) else {
+                    return false;
+                };
                 let intl = self.party_of[from] != self.party_of[to];
                 if intl && keys.iter().any(|k| self.units[k].class == Class::Mo) {
                     return false;
@@ -135,38 +184,82 @@ impl Model {
                 }
                 self.move_units(&keys, to)
             }
-            Command::Use { from, quantity, filter, .. } => {
-                let Some(keys) = self.select(from, *quantity, filter, false) else { return false };
+            Command::Use {
+                from,
+                quantity,
+                filter,
+                ..
+            } => {
+                let Some(keys) = self.select(from, *quantity, filter, false) else {
+                    return false;
+                };
                 for k in &keys {
                     let u = &self.units[k];
-                    if u.class == Class::Itmo && (!u.ft || u.auth.as_ref().map(|a| self.auths[a]) != Some(Def::Ndc)) {
+                    if u.class == Class::Itmo
+                        && (!u.ft || u.auth.as_ref().map(|a| self.auths[a]) != Some(Def::Ndc))
+                    {
                         return false;
                     }
                 }
                 let to = format!("{}:REG:RetirementNDC", self.party_of[from]);
                 self.move_units(&keys, &to)
             }
-            Command::Retire { from, quantity, filter, .. } => {
-                let Some(keys) = self.select(from, *quantity, filter, false) else { return false };
+            Command::Retire {
+                from,
+                quantity,
+                filter,
+                ..
+            } => {
+                let Some(keys) = self.select(from, *quantity, filter, false) else {
+                    return false;
+                };
                 let c0 = self.units[&keys[0]].class;
                 if keys.iter().any(|k| self.units[k].class != c0) {
                     return false;
                 }
-                if c0 == Class::Itmo && keys.iter().any(|k| self.units[k].auth.as_ref().map(|a| self.auths[a]) == Some(Def::Ndc)) {
+                if c0 == Class::Itmo
+                    && keys.iter().any(|k| {
+                        self.units[k].auth.as_ref().map(|a| self.auths[a]) == Some(Def::Ndc)
+                    })
+                {
                     return false;
                 }
-                let kind = if c0 == Class::Itmo { "RetirementOIMP" } else { "CancellationVoluntary" };
+                let kind = if c0 == Class::Itmo {
+                    "RetirementOIMP"
+                } else {
+                    "CancellationVoluntary"
+                };
                 let to = format!("{}:REG:{kind}", self.party_of[from]);
                 self.move_units(&keys, &to)
             }
-            Command::Cancel { from, quantity, filter, .. } => {
-                let Some(keys) = self.select(from, *quantity, filter, false) else { return false };
+            Command::Cancel {
+                from,
+                quantity,
+                filter,
+                ..
+            } => {
+                let Some(keys) = self.select(from, *quantity, filter, false) else {
+                    return false;
+                };
                 let to = format!("{}:REG:CancellationVoluntary", self.party_of[from]);
                 self.move_units(&keys, &to)
             }
-            Command::Freeze { account, quantity, filter, .. } | Command::Unfreeze { account, quantity, filter, .. } => {
+            Command::Freeze {
+                account,
+                quantity,
+                filter,
+                ..
+            }
+            | Command::Unfreeze {
+                account,
+                quantity,
+                filter,
+                ..
+            } => {
                 let freeze = matches!(c, Command::Freeze { .. });
-                let Some(keys) = self.select(account, *quantity, filter, !freeze) else { return false };
+                let Some(keys) = self.select(account, *quantity, filter, !freeze) else {
+                    return false;
+                };
                 for k in keys {
                     self.units.get_mut(&k).expect("unit").frozen = freeze;
                 }
@@ -225,21 +318,82 @@ fn ledger_aggregate(l: &Ledger) -> BTreeMap<(Unit, String, u16), u64> {
 fn setup(l: &mut Ledger) -> Model {
     let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
     let mut cmds = vec![
-        Command::InitParty { party: "AAA".into(), registry_id: "AAA01".into(), name: String::new(), ndc_first_year: None, ndc_last_year: None },
-        Command::InitParty { party: "BBB".into(), registry_id: "BBB01".into(), name: String::new(), ndc_first_year: None, ndc_last_year: None },
+        Command::InitParty {
+            party: "AAA".into(),
+            registry_id: "AAA01".into(),
+            name: String::new(),
+            ndc_first_year: None,
+            ndc_last_year: None,
+        },
+        Command::InitParty {
+            party: "BBB".into(),
+            registry_id: "BBB01".into(),
+            name: String::new(),
+            ndc_first_year: None,
+            ndc_last_year: None,
+        },
     ];
     for (org, party) in [("A1", "AAA"), ("A2", "AAA"), ("B1", "BBB")] {
-        cmds.push(Command::RegisterOrganization { id: org.into(), name: org.into(), country: party.into(), roles: vec![Role::ProjectDeveloper] });
-        cmds.push(Command::OpenAccount { id: format!("{party}:{org}:Holding"), owner: org.into(), party: party.into(), kind: AccountKind::Holding });
+        cmds.push(Command::RegisterOrganization {
+            id: org.into(),
+            name: org.into(),
+            country: party.into(),
+            roles: vec![Role::ProjectDeveloper],
+        });
+        cmds.push(Command::OpenAccount {
+            id: format!("{party}:{org}:Holding"),
+            owner: org.into(),
+            party: party.into(),
+            kind: AccountKind::Holding,
+        });
     }
-    cmds.push(Command::RecordApproach { id: "CA0001".into(), title: "t".into(), host: "AAA".into(), parties: vec![] });
-    cmds.push(Command::SetApproachStatus { id: "CA0001".into(), status: ApproachStatus::Submitted });
-    cmds.push(Command::SetApproachStatus { id: "CA0001".into(), status: ApproachStatus::Active });
+    cmds.push(Command::RecordApproach {
+        id: "CA0001".into(),
+        title: "t".into(),
+        host: "AAA".into(),
+        parties: vec![],
+    });
+    cmds.push(Command::SetApproachStatus {
+        id: "CA0001".into(),
+        status: ApproachStatus::Submitted,
+    });
+    cmds.push(Command::SetApproachStatus {
+        id: "CA0001".into(),
+        status: ApproachStatus::Active,
+    });
     for (id, purpose, def, _) in AUTHS {
-        cmds.push(Command::RecordAuthorization { id: id.into(), version: 1, date: d, approach: "CA0001".into(), purpose: purpose.into(), acquiring_parties: vec!["BBB".into()], entities: vec![], authorized_quantity: None, period_start: 2021, period_end: 2030, first_transfer_definition: def.map(String::from) });
+        cmds.push(Command::RecordAuthorization {
+            id: id.into(),
+            version: 1,
+            date: d,
+            approach: "CA0001".into(),
+            purpose: purpose.into(),
+            acquiring_parties: vec!["BBB".into()],
+            entities: vec![],
+            authorized_quantity: None,
+            period_start: 2021,
+            period_end: 2030,
+            first_transfer_definition: def.map(String::from),
+        });
     }
     for p in ["P1", "P2", "P3", "P4"] {
-        cmds.push(Command::RegisterProject { id: p.into(), name: p.into(), sector: String::new(), mechanism: if p == "P4" { Mechanism::A64 } else { Mechanism::A62 }, host: Some("AAA".into()), developer: None, methodology: String::new(), unit_type: UnitType::default(), covered_by_ndc: Some("Inside NDC".into()), link: String::new(), registered: true });
+        cmds.push(Command::RegisterProject {
+            id: p.into(),
+            name: p.into(),
+            sector: String::new(),
+            mechanism: if p == "P4" {
+                Mechanism::A64
+            } else {
+                Mechanism::A62
+            },
+            host: Some("AAA".into()),
+            developer: None,
+            methodology: String::new(),
+            unit_type: UnitType::default(),
+            covered_by_ndc: Some("Inside NDC".into()),
+            link: String::new(),
+            registered: true,
+        });
     }
     for c in cmds {
         l.execute(c).expect("setup command");
@@ -248,7 +402,13 @@ fn setup(l: &mut Ledger) -> Model {
     for a in &l.state().accounts {
         party_of.insert(a.id.clone(), a.party.clone());
     }
-    Model { units: BTreeMap::new(), next: HashMap::new(), party_of, active: true, auths: AUTHS.iter().map(|a| (a.0.to_string(), a.3)).collect() }
+    Model {
+        units: BTreeMap::new(),
+        next: HashMap::new(),
+        party_of,
+        active: true,
+        auths: AUTHS.iter().map(|a| (a.0.to_string(), a.3)).collect(),
+    }
 }
 
 fn random_filter(rng: &mut ChaCha8Rng) -> Filter {
@@ -260,7 +420,11 @@ fn random_filter(rng: &mut ChaCha8Rng) -> Filter {
         f.project = Some(format!("P{}", rng.random_range(1..=4)));
     }
     if rng.random_bool(0.3) {
-        f.class = Some(if rng.random_bool(0.5) { Class::Mo } else { Class::Itmo });
+        f.class = Some(if rng.random_bool(0.5) {
+            Class::Mo
+        } else {
+            Class::Itmo
+        });
     }
     if rng.random_bool(0.1) {
         f.authorization = Some(AUTHS[rng.random_range(0..3)].0.into());
@@ -272,22 +436,83 @@ fn random_command(rng: &mut ChaCha8Rng) -> Command {
     let acct = |rng: &mut ChaCha8Rng| ACCTS[rng.random_range(0..3)].to_string();
     let qty = |rng: &mut ChaCha8Rng| rng.random_range(1..=15u64);
     match rng.random_range(0..100) {
-        0..=21 => Command::Issue { project: format!("P{}", rng.random_range(1..=4)), vintage: rng.random_range(2021..=2024), quantity: rng.random_range(1..=25), to: Some(ACCTS[rng.random_range(0..2)].into()), verification: None, levies: None, authorization: None, date: None },
-        22..=36 => Command::Authorize { account: ACCTS[rng.random_range(0..2)].into(), authorization: AUTHS[rng.random_range(0..3)].0.into(), quantity: qty(rng), filter: random_filter(rng), date: None },
+        0..=21 => Command::Issue {
+            project: format!("P{}", rng.random_range(1..=4)),
+            vintage: rng.random_range(2021..=2024),
+            quantity: rng.random_range(1..=25),
+            to: Some(ACCTS[rng.random_range(0..2)].into()),
+            verification: None,
+            levies: None,
+            authorization: None,
+            date: None,
+        },
+        22..=36 => Command::Authorize {
+            account: ACCTS[rng.random_range(0..2)].into(),
+            authorization: AUTHS[rng.random_range(0..3)].0.into(),
+            quantity: qty(rng),
+            filter: random_filter(rng),
+            date: None,
+        },
         37..=59 => {
             let from = acct(rng);
             let mut to = acct(rng);
             while to == from {
                 to = acct(rng);
             }
-            Command::Transfer { from, to, quantity: qty(rng), filter: random_filter(rng), acquiring_party: None }
+            Command::Transfer {
+                from,
+                to,
+                quantity: qty(rng),
+                filter: random_filter(rng),
+                acquiring_party: None,
+            }
         }
-        60..=69 => Command::Use { from: acct(rng), quantity: qty(rng), filter: random_filter(rng), use_year: 2026, beneficiary: None },
-        70..=79 => Command::Retire { from: acct(rng), quantity: qty(rng), filter: random_filter(rng), beneficiary: Beneficiary { name: "Acme".into(), id: "CH-1".into(), country: "CHE".into(), purpose: "claim".into() }, authorized_entity: None },
-        80..=85 => Command::Cancel { from: acct(rng), quantity: qty(rng), filter: random_filter(rng), subtype: CancelSubtype::Voluntary, reason: "r".into() },
-        86..=91 => Command::Freeze { account: acct(rng), quantity: qty(rng), filter: random_filter(rng), reason: "hold".into() },
-        92..=97 => Command::Unfreeze { account: acct(rng), quantity: qty(rng), filter: random_filter(rng), reason: "release".into() },
-        _ => Command::SetApproachStatus { id: "CA0001".into(), status: if rng.random_bool(0.5) { ApproachStatus::Active } else { ApproachStatus::Suspended } },
+        60..=69 => Command::Use {
+            from: acct(rng),
+            quantity: qty(rng),
+            filter: random_filter(rng),
+            use_year: 2026,
+            beneficiary: None,
+        },
+        70..=79 => Command::Retire {
+            from: acct(rng),
+            quantity: qty(rng),
+            filter: random_filter(rng),
+            beneficiary: Beneficiary {
+                name: "Acme".into(),
+                id: "CH-1".into(),
+                country: "CHE".into(),
+                purpose: "claim".into(),
+            },
+            authorized_entity: None,
+        },
+        80..=85 => Command::Cancel {
+            from: acct(rng),
+            quantity: qty(rng),
+            filter: random_filter(rng),
+            subtype: CancelSubtype::Voluntary,
+            reason: "r".into(),
+        },
+        86..=91 => Command::Freeze {
+            account: acct(rng),
+            quantity: qty(rng),
+            filter: random_filter(rng),
+            reason: "hold".into(),
+        },
+        92..=97 => Command::Unfreeze {
+            account: acct(rng),
+            quantity: qty(rng),
+            filter: random_filter(rng),
+            reason: "release".into(),
+        },
+        _ => Command::SetApproachStatus {
+            id: "CA0001".into(),
+            status: if rng.random_bool(0.5) {
+                ApproachStatus::Active
+            } else {
+                ApproachStatus::Suspended
+            },
+        },
     }
 }
 
@@ -303,16 +528,32 @@ fn run_seed(seed: u64, steps: usize) {
             // Retry an earlier command id: same payload → original result, no new events.
             let (id, cmd, ok) = history[rng.random_range(0..history.len())].clone();
             let before = l.last_seq();
-            let r = l.submit(Submission { command_id: id.clone(), actor: Actor::system(), command: cmd.clone() });
+            let r = l.submit(Submission {
+                command_id: id.clone(),
+                actor: Actor::system(),
+                command: cmd.clone(),
+            });
             assert_eq!(r.is_ok(), ok, "{ctx}: retry of {id} changed result: {r:?}");
             if let Ok(o) = r {
                 assert!(o.replayed, "{ctx}");
             }
             assert_eq!(l.last_seq(), before, "{ctx}: retry appended events");
             if rng.random_bool(0.3) {
-                let other = Command::Freeze { account: "nope".into(), quantity: 1, filter: Filter::default(), reason: id.clone() };
-                let r = l.submit(Submission { command_id: id, actor: Actor::system(), command: other });
-                assert!(matches!(r, Err(RegistryError::ExistsWithDifferentPayload { .. })), "{ctx}: {r:?}");
+                let other = Command::Freeze {
+                    account: "nope".into(),
+                    quantity: 1,
+                    filter: Filter::default(),
+                    reason: id.clone(),
+                };
+                let r = l.submit(Submission {
+                    command_id: id,
+                    actor: Actor::system(),
+                    command: other,
+                });
+                assert!(
+                    matches!(r, Err(RegistryError::ExistsWithDifferentPayload { .. })),
+                    "{ctx}: {r:?}"
+                );
                 assert_eq!(l.last_seq(), before, "{ctx}");
             }
             continue;
@@ -320,7 +561,11 @@ fn run_seed(seed: u64, steps: usize) {
         let cmd = random_command(&mut rng);
         let id = format!("s{seed}-{step}");
         let expect = m.apply(&cmd);
-        let r = l.submit(Submission { command_id: id.clone(), actor: Actor::system(), command: cmd.clone() });
+        let r = l.submit(Submission {
+            command_id: id.clone(),
+            actor: Actor::system(),
+            command: cmd.clone(),
+        });
         match (&r, expect) {
             (Ok(_), true) | (Err(RegistryError::Rejected { .. }), false) => {}
             _ => panic!("{ctx}: model says accepted={expect}, ledger says {r:?} for {cmd:?}"),
@@ -328,7 +573,14 @@ fn run_seed(seed: u64, steps: usize) {
         if let Ok(o) = &r {
             // Outcome lists exact ranges; their total equals the requested quantity.
             let want = match &cmd {
-                Command::Issue { quantity, .. } | Command::Authorize { quantity, .. } | Command::Transfer { quantity, .. } | Command::Use { quantity, .. } | Command::Retire { quantity, .. } | Command::Cancel { quantity, .. } | Command::Freeze { quantity, .. } | Command::Unfreeze { quantity, .. } => Some(*quantity),
+                Command::Issue { quantity, .. }
+                | Command::Authorize { quantity, .. }
+                | Command::Transfer { quantity, .. }
+                | Command::Use { quantity, .. }
+                | Command::Retire { quantity, .. }
+                | Command::Cancel { quantity, .. }
+                | Command::Freeze { quantity, .. }
+                | Command::Unfreeze { quantity, .. } => Some(*quantity),
                 _ => None,
             };
             if let Some(q) = want {
@@ -339,7 +591,11 @@ fn run_seed(seed: u64, steps: usize) {
         if let Err(v) = l.check_state() {
             panic!("{ctx}: invariant violated: {v}");
         }
-        assert_eq!(ledger_aggregate(&l), m.aggregate(), "{ctx}: ledger and reference model disagree");
+        assert_eq!(
+            ledger_aggregate(&l),
+            m.aggregate(),
+            "{ctx}: ledger and reference model disagree"
+        );
     }
     if let Err(v) = l.check() {
         panic!("seed {seed}: full check failed: {v}");
@@ -351,7 +607,10 @@ const SEEDS_PER_TEST: u64 = 200; // 2 tests × 200 seeds × 250 = 100,000 comman
 
 #[test]
 fn reference_model_agrees_seeds_a() {
-    let base: u64 = std::env::var("REGISTRY_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let base: u64 = std::env::var("REGISTRY_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
     for s in 0..SEEDS_PER_TEST {
         run_seed(base + s, STEPS);
     }
@@ -359,7 +618,11 @@ fn reference_model_agrees_seeds_a() {
 
 #[test]
 fn reference_model_agrees_seeds_b() {
-    let base: u64 = std::env::var("REGISTRY_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1) + 1_000_000;
+    let base: u64 = std::env::var("REGISTRY_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
+        + 1_000_000;
     for s in 0..SEEDS_PER_TEST {
         run_seed(base + s, STEPS);
     }

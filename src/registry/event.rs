@@ -310,7 +310,10 @@ impl Envelope {
         m.insert("batch_id".into(), Value::from(self.batch_id));
         m.insert("body".into(), body);
         m.insert("command_id".into(), Value::from(self.command_id.clone()));
-        m.insert("payload_hash".into(), Value::from(self.payload_hash.clone()));
+        m.insert(
+            "payload_hash".into(),
+            Value::from(self.payload_hash.clone()),
+        );
         m.insert("prev_hash".into(), Value::from(self.prev_hash.clone()));
         m.insert("schema_version".into(), Value::from(self.schema_version));
         m.insert("seq".into(), Value::from(self.seq));

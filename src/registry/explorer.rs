@@ -64,8 +64,13 @@ fn blocks_of(ev: &Event) -> Vec<BlockId> {
     match ev {
         Event::Issued { legs, .. } => legs.iter().map(|l| l.block).collect(),
         Event::Acquired { block, .. } => vec![*block],
-        Event::Split { parent, children } => std::iter::once(*parent).chain(children.iter().map(|c| c.block)).collect(),
-        Event::Moved { blocks, .. } | Event::Authorized { blocks, .. } | Event::Frozen { blocks, .. } | Event::Unfrozen { blocks, .. } => blocks.clone(),
+        Event::Split { parent, children } => std::iter::once(*parent)
+            .chain(children.iter().map(|c| c.block))
+            .collect(),
+        Event::Moved { blocks, .. }
+        | Event::Authorized { blocks, .. }
+        | Event::Frozen { blocks, .. }
+        | Event::Unfrozen { blocks, .. } => blocks.clone(),
         _ => Vec::new(),
     }
 }
@@ -76,38 +81,79 @@ fn accounts_of(st: &State, ev: &Event) -> Vec<String> {
         Event::Acquired { account, .. } => vec![account.clone()],
         Event::Moved { from, to, .. } => vec![from.clone(), to.clone()],
         Event::AccountOpened { id, .. } => vec![id.clone()],
-        Event::Split { parent, .. } => st.block(*parent).map(|b| vec![st.accounts[b.account as usize].id.clone()]).unwrap_or_default(),
+        Event::Split { parent, .. } => st
+            .block(*parent)
+            .map(|b| vec![st.accounts[b.account as usize].id.clone()])
+            .unwrap_or_default(),
         _ => Vec::new(),
     }
 }
 
 fn project_of(st: &State, ev: &Event) -> Option<String> {
     match ev {
-        Event::Issued { project, .. } | Event::Acquired { project, .. } | Event::ProjectStepRecorded { project, .. } | Event::ValidationRecorded { project, .. } | Event::VerificationRecorded { project, .. } | Event::EstimationAdded { project, .. } | Event::LabelAttached { project, .. } => Some(project.clone()),
+        Event::Issued { project, .. }
+        | Event::Acquired { project, .. }
+        | Event::ProjectStepRecorded { project, .. }
+        | Event::ValidationRecorded { project, .. }
+        | Event::VerificationRecorded { project, .. }
+        | Event::EstimationAdded { project, .. }
+        | Event::LabelAttached { project, .. } => Some(project.clone()),
         Event::ProjectRegistered { id, .. } => Some(id.clone()),
-        _ => blocks_of(ev).first().and_then(|b| st.block(*b)).map(|b| b.project.to_string()),
+        _ => blocks_of(ev)
+            .first()
+            .and_then(|b| st.block(*b))
+            .map(|b| b.project.to_string()),
     }
 }
 
 fn beneficiary_of(ev: &Event) -> Option<&Beneficiary> {
     match ev {
-        Event::Moved { kind: MoveKind::Use { beneficiary, .. } | MoveKind::Retire { beneficiary, .. }, .. } => Some(beneficiary),
+        Event::Moved {
+            kind: MoveKind::Use { beneficiary, .. } | MoveKind::Retire { beneficiary, .. },
+            ..
+        } => Some(beneficiary),
         _ => None,
     }
 }
 
 fn summary(ev: &Event) -> String {
     match ev {
-        Event::Issued { project, vintage, first, last, .. } => format!("issued {} units of {project} vintage {vintage} ({first}-{last})", last - first + 1),
-        Event::Moved { from, to, kind, blocks } => format!("{} block(s) {from} → {to} ({})", blocks.len(), match kind {
-            MoveKind::Transfer { acquiring_party: Some(p) } => format!("international transfer to {p}"),
-            MoveKind::Transfer { .. } => "transfer".into(),
-            MoveKind::Use { use_year, .. } => format!("use towards NDC {use_year}"),
-            MoveKind::Retire { beneficiary, .. } => format!("retired for {}", beneficiary.name),
-            MoveKind::Cancel { subtype, .. } => format!("{subtype:?} cancellation"),
-        }),
-        Event::Split { parent, children } => format!("block {parent} split into {}", children.len()),
-        Event::Authorized { authorization, blocks, .. } => format!("{} block(s) authorized under {authorization}", blocks.len()),
+        Event::Issued {
+            project,
+            vintage,
+            first,
+            last,
+            ..
+        } => format!(
+            "issued {} units of {project} vintage {vintage} ({first}-{last})",
+            last - first + 1
+        ),
+        Event::Moved {
+            from,
+            to,
+            kind,
+            blocks,
+        } => format!(
+            "{} block(s) {from} → {to} ({})",
+            blocks.len(),
+            match kind {
+                MoveKind::Transfer {
+                    acquiring_party: Some(p),
+                } => format!("international transfer to {p}"),
+                MoveKind::Transfer { .. } => "transfer".into(),
+                MoveKind::Use { use_year, .. } => format!("use towards NDC {use_year}"),
+                MoveKind::Retire { beneficiary, .. } => format!("retired for {}", beneficiary.name),
+                MoveKind::Cancel { subtype, .. } => format!("{subtype:?} cancellation"),
+            }
+        ),
+        Event::Split { parent, children } => {
+            format!("block {parent} split into {}", children.len())
+        }
+        Event::Authorized {
+            authorization,
+            blocks,
+            ..
+        } => format!("{} block(s) authorized under {authorization}", blocks.len()),
         Event::CommandRejected { rule, message } => format!("rejected: {rule}: {message}"),
         other => other.type_name().to_string(),
     }
@@ -121,7 +167,11 @@ fn row(st: &State, env: &Envelope) -> ExplorerRow {
         command_id: env.command_id.clone(),
         actor: format!("{}/{}/{:?}", env.actor.user, env.actor.org, env.actor.role),
         hash: env.hash.clone(),
-        serials: blocks_of(&env.event).into_iter().filter_map(|b| st.block(b)).map(|b| st.block_serial(b).to_string()).collect(),
+        serials: blocks_of(&env.event)
+            .into_iter()
+            .filter_map(|b| st.block(b))
+            .map(|b| st.block_serial(b).to_string())
+            .collect(),
         accounts: accounts_of(st, &env.event),
         summary: summary(&env.event),
         beneficiary: beneficiary_of(&env.event).cloned(),
@@ -134,9 +184,17 @@ fn matching_blocks(st: &State, q: &SerialQuery) -> Vec<BlockId> {
         .iter()
         .filter(|b| match q {
             SerialQuery::Range(s) => {
-                &*b.project == s.project && b.vintage == s.vintage && st.issuances[b.issuance as usize].registry.as_ref() == s.registry && b.first <= s.last && s.first <= b.last
+                *b.project == s.project
+                    && b.vintage == s.vintage
+                    && st.issuances[b.issuance as usize].registry.as_ref() == s.registry
+                    && b.first <= s.last
+                    && s.first <= b.last
             }
-            SerialQuery::Unit { project, unit } => project.as_deref().is_none_or(|p| p == &*b.project) && b.first <= *unit && *unit <= b.last,
+            SerialQuery::Unit { project, unit } => {
+                project.as_deref().is_none_or(|p| p == &*b.project)
+                    && b.first <= *unit
+                    && *unit <= b.last
+            }
         })
         .map(|b| b.id)
         .collect()
@@ -148,7 +206,8 @@ impl Ledger {
         let st = self.state();
         let serial_blocks = match &q.serial {
             Some(s) => {
-                let sq = SerialQuery::parse(s).map_err(|e| RegistryError::BadInput(e.to_string()))?;
+                let sq =
+                    SerialQuery::parse(s).map_err(|e| RegistryError::BadInput(e.to_string()))?;
                 let mut v = matching_blocks(st, &sq);
                 v.sort_unstable();
                 Some(v)
@@ -176,7 +235,9 @@ impl Ledger {
             }
             if let Some(n) = &needle {
                 match beneficiary_of(ev) {
-                    Some(b) if b.name.to_lowercase().contains(n) || b.id.to_lowercase().contains(n) => {}
+                    Some(b)
+                        if b.name.to_lowercase().contains(n) || b.id.to_lowercase().contains(n) => {
+                    }
                     _ => continue,
                 }
             }
@@ -196,10 +257,26 @@ impl Ledger {
             .filter(|b| b.live)
             .map(|b| {
                 let acc = &st.accounts[b.account as usize];
-                CurrentBlock { serial: st.block_serial(b).to_string(), account: acc.id.clone(), status: acc.kind.cadt_status(), class: b.class.as_str(), first_transferred: b.first_transfer.is_some(), frozen: b.frozen }
+                CurrentBlock {
+                    serial: st.block_serial(b).to_string(),
+                    account: acc.id.clone(),
+                    status: acc.kind.cadt_status(),
+                    class: b.class.as_str(),
+                    first_transferred: b.first_transfer.is_some(),
+                    frozen: b.frozen,
+                }
             })
             .collect();
-        let events = self.explore(&ExplorerQuery { serial: Some(serial.to_string()), ..ExplorerQuery::default() })?;
-        Ok(SerialLife { query: serial.to_string(), current, anchor_hash: events.last().map(|r| r.hash.clone()), events, head_hash: self.head_hash().to_string() })
+        let events = self.explore(&ExplorerQuery {
+            serial: Some(serial.to_string()),
+            ..ExplorerQuery::default()
+        })?;
+        Ok(SerialLife {
+            query: serial.to_string(),
+            current,
+            anchor_hash: events.last().map(|r| r.hash.clone()),
+            events,
+            head_hash: self.head_hash().to_string(),
+        })
     }
 }

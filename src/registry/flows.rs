@@ -18,9 +18,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::Datelike;
 use serde::Serialize;
 
+use super::event::MoveKind;
 use super::ledger::Ledger;
 use super::state::{FtBucket, State};
-use super::event::MoveKind;
 use super::types::{AccountKind, Class, FirstTransferDefinition};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,7 +51,8 @@ impl Article6Flows {
     }
     /// Trajectory/budget methods: CA(t) = FTv(t) − U(t).
     pub fn ca(&self, y: u16) -> i64 {
-        self.ftv.get(&y).copied().unwrap_or(0) as i64 - self.used.get(&y).copied().unwrap_or(0) as i64
+        self.ftv.get(&y).copied().unwrap_or(0) as i64
+            - self.used.get(&y).copied().unwrap_or(0) as i64
     }
     pub fn total_first_transferred(&self) -> u64 {
         self.ftv.values().sum()
@@ -98,13 +99,15 @@ pub fn article6_flows(st: &State, party: &str) -> Article6Flows {
             && b.first_transfer.is_none()
             && st.issuances[b.issuance as usize].party == party
             && let Some(a) = st.block_auth(b)
-            && a.first_transfer_definition == Some(FirstTransferDefinition::FirstInternationalTransfer)
+            && a.first_transfer_definition
+                == Some(FirstTransferDefinition::FirstInternationalTransfer)
         {
             f.unresolved.push(UnresolvedBlock {
                 serial: st.block_serial(b).to_string(),
                 quantity: n,
                 authorization: a.id.clone(),
-                reason: "first transfer defined as first international transfer; none recorded".into(),
+                reason: "first transfer defined as first international transfer; none recorded"
+                    .into(),
             });
         }
     }

@@ -125,13 +125,23 @@ fn submit(ledger: &mut Ledger, id: String, command: Command) -> Result<(), Regis
 }
 
 /// Import from CSV bytes. `tag` distinguishes files in command ids (e.g. the file stem).
-pub fn import_csv(ledger: &mut Ledger, mut input: impl Read, tag: &str) -> Result<ImportReport, RegistryError> {
+pub fn import_csv(
+    ledger: &mut Ledger,
+    mut input: impl Read,
+    tag: &str,
+) -> Result<ImportReport, RegistryError> {
     let mut text = String::new();
     input
         .read_to_string(&mut text)
         .map_err(|e| RegistryError::BadInput(format!("cannot read CSV: {e}")))?;
-    let tag: String = tag.chars().filter(|c| c.is_ascii_alphanumeric()).take(16).collect();
-    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::None).from_reader(text.as_bytes());
+    let tag: String = tag
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(16)
+        .collect();
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::None)
+        .from_reader(text.as_bytes());
     let mut report = ImportReport::default();
     for (i, rec) in rdr.deserialize::<Row>().enumerate() {
         let line = i as u64 + 2;
@@ -139,33 +149,55 @@ pub fn import_csv(ledger: &mut Ledger, mut input: impl Read, tag: &str) -> Resul
         let row = match rec {
             Ok(r) => r,
             Err(e) => {
-                report.rejected.push(ImportIssue { line, block_index: String::new(), quantity: 0, reason: format!("unreadable row: {e}") });
+                report.rejected.push(ImportIssue {
+                    line,
+                    block_index: String::new(),
+                    quantity: 0,
+                    reason: format!("unreadable row: {e}"),
+                });
                 continue;
             }
         };
-        let issue = |reason: String| ImportIssue { line, block_index: row.block_index.clone(), quantity: row.quantity, reason };
+        let issue = |reason: String| ImportIssue {
+            line,
+            block_index: row.block_index.clone(),
+            quantity: row.quantity,
+            reason,
+        };
         let Some(iso) = party_code(&row.host_party) else {
-            report.rejected.push(issue(format!("unknown host party {:?}", row.host_party)));
+            report
+                .rejected
+                .push(issue(format!("unknown host party {:?}", row.host_party)));
             continue;
         };
         let def_raw = row.first_transfer_definition.trim();
         let Some(def) = FirstTransferDefinition::parse(def_raw) else {
-            report.rejected.push(issue(format!("unrecognised first-transfer definition {def_raw:?}")));
+            report.rejected.push(issue(format!(
+                "unrecognised first-transfer definition {def_raw:?}"
+            )));
             continue;
         };
         let Some(purpose) = Purpose::parse(&row.purpose) else {
-            report.rejected.push(issue(format!("unrecognised purpose {:?}", row.purpose)));
+            report
+                .rejected
+                .push(issue(format!("unrecognised purpose {:?}", row.purpose)));
             continue;
         };
         match serial_range(&row.programme, &row.serial) {
             Some((s, e)) if e >= s && e - s + 1 == row.quantity => {}
             _ => {
-                report.rejected.push(issue(format!("serial {:?} does not encode {} units", row.serial.trim(), row.quantity)));
+                report.rejected.push(issue(format!(
+                    "serial {:?} does not encode {} units",
+                    row.serial.trim(),
+                    row.quantity
+                )));
                 continue;
             }
         }
         let Ok(issued_on) = NaiveDate::parse_from_str(&row.issuance_date, "%Y-%m-%d") else {
-            report.rejected.push(issue(format!("bad issuance_date {:?}", row.issuance_date)));
+            report
+                .rejected
+                .push(issue(format!("bad issuance_date {:?}", row.issuance_date)));
             continue;
         };
         let Some(auth_date) = NaiveDate::from_ymd_opt(row.authorization_year as i32, 1, 1) else {
@@ -174,8 +206,16 @@ pub fn import_csv(ledger: &mut Ledger, mut input: impl Read, tag: &str) -> Resul
         };
         let prog = if row.programme == "GS" { "GS" } else { "VCS" };
         let project = format!("{prog}{}{iso}", row.project_id.trim());
-        let ca = if row.cooperative_approach_id.trim() == "NA" { format!("NA-{iso}") } else { row.cooperative_approach_id.trim().to_string() };
-        let pshort = if purpose.includes_ndc() { "NDCOIMP" } else { "OIMP" };
+        let ca = if row.cooperative_approach_id.trim() == "NA" {
+            format!("NA-{iso}")
+        } else {
+            row.cooperative_approach_id.trim().to_string()
+        };
+        let pshort = if purpose.includes_ndc() {
+            "NDCOIMP"
+        } else {
+            "OIMP"
+        };
         let dshort = match def {
             FirstTransferDefinition::Authorization => "AUTH",
             FirstTransferDefinition::Issuance => "ISS",
@@ -192,21 +232,114 @@ pub fn import_csv(ledger: &mut Ledger, mut input: impl Read, tag: &str) -> Resul
             let need_auth = st.authorization(&auth_id).is_none();
             let need_project = !st.projects.contains_key(&project);
             if need_party {
-                submit(ledger, format!("imp-party-{iso}"), Command::InitParty { party: iso.into(), registry_id: format!("{iso}01"), name: row.host_party.clone(), ndc_first_year: Some(2021), ndc_last_year: Some(2030) })?;
+                submit(
+                    ledger,
+                    format!("imp-party-{iso}"),
+                    Command::InitParty {
+                        party: iso.into(),
+                        registry_id: format!("{iso}01"),
+                        name: row.host_party.clone(),
+                        ndc_first_year: Some(2021),
+                        ndc_last_year: Some(2030),
+                    },
+                )?;
             }
             if need_ca {
-                submit(ledger, format!("imp-ca-{ca}"), Command::RecordApproach { id: ca.clone(), title: format!("{} cooperative approach {ca}", row.host_party), host: iso.into(), parties: vec![iso.into()] })?;
-                submit(ledger, format!("imp-ca-{ca}-sub"), Command::SetApproachStatus { id: ca.clone(), status: ApproachStatus::Submitted })?;
-                submit(ledger, format!("imp-ca-{ca}-act"), Command::SetApproachStatus { id: ca.clone(), status: ApproachStatus::Active })?;
+                submit(
+                    ledger,
+                    format!("imp-ca-{ca}"),
+                    Command::RecordApproach {
+                        id: ca.clone(),
+                        title: format!("{} cooperative approach {ca}", row.host_party),
+                        host: iso.into(),
+                        parties: vec![iso.into()],
+                    },
+                )?;
+                submit(
+                    ledger,
+                    format!("imp-ca-{ca}-sub"),
+                    Command::SetApproachStatus {
+                        id: ca.clone(),
+                        status: ApproachStatus::Submitted,
+                    },
+                )?;
+                submit(
+                    ledger,
+                    format!("imp-ca-{ca}-act"),
+                    Command::SetApproachStatus {
+                        id: ca.clone(),
+                        status: ApproachStatus::Active,
+                    },
+                )?;
             }
             if need_auth {
-                submit(ledger, format!("imp-auth-{auth_id}"), Command::RecordAuthorization { id: auth_id.clone(), version: 1, date: auth_date, approach: ca.clone(), purpose: purpose.as_str().into(), acquiring_parties: vec![], entities: vec![], authorized_quantity: None, period_start: 2021, period_end: 2030, first_transfer_definition: Some(def_raw.to_string()) })?;
+                submit(
+                    ledger,
+                    format!("imp-auth-{auth_id}"),
+                    Command::RecordAuthorization {
+                        id: auth_id.clone(),
+                        version: 1,
+                        date: auth_date,
+                        approach: ca.clone(),
+                        purpose: purpose.as_str().into(),
+                        acquiring_parties: vec![],
+                        entities: vec![],
+                        authorized_quantity: None,
+                        period_start: 2021,
+                        period_end: 2030,
+                        first_transfer_definition: Some(def_raw.to_string()),
+                    },
+                )?;
             }
             if need_project {
-                submit(ledger, format!("imp-proj-{project}"), Command::RegisterProject { id: project.clone(), name: format!("{} project {}", row.programme, row.project_id.trim()), sector: String::new(), mechanism: Mechanism::A62, host: Some(iso.into()), developer: None, methodology: String::new(), unit_type: UnitType::default(), covered_by_ndc: None, link: row.loa_url.clone(), registered: true })?;
+                submit(
+                    ledger,
+                    format!("imp-proj-{project}"),
+                    Command::RegisterProject {
+                        id: project.clone(),
+                        name: format!("{} project {}", row.programme, row.project_id.trim()),
+                        sector: String::new(),
+                        mechanism: Mechanism::A62,
+                        host: Some(iso.into()),
+                        developer: None,
+                        methodology: String::new(),
+                        unit_type: UnitType::default(),
+                        covered_by_ndc: None,
+                        link: row.loa_url.clone(),
+                        registered: true,
+                    },
+                )?;
             }
-            submit(ledger, cid("iss"), Command::Issue { project: project.clone(), vintage: row.vintage, quantity: row.quantity, to: Some(system_account_id(iso, AccountKind::Holding)), verification: None, levies: Some(Default::default()), authorization: None, date: Some(issued_on) })?;
-            submit(ledger, cid("auth"), Command::Authorize { account: system_account_id(iso, AccountKind::Holding), authorization: auth_id.clone(), quantity: row.quantity, filter: Filter { project: Some(project.clone()), vintage: Some(row.vintage), class: Some(Class::Mo), authorization: None }, date: Some(issued_on.max(auth_date)) })?;
+            submit(
+                ledger,
+                cid("iss"),
+                Command::Issue {
+                    project: project.clone(),
+                    vintage: row.vintage,
+                    quantity: row.quantity,
+                    to: Some(system_account_id(iso, AccountKind::Holding)),
+                    verification: None,
+                    levies: Some(Default::default()),
+                    authorization: None,
+                    date: Some(issued_on),
+                },
+            )?;
+            submit(
+                ledger,
+                cid("auth"),
+                Command::Authorize {
+                    account: system_account_id(iso, AccountKind::Holding),
+                    authorization: auth_id.clone(),
+                    quantity: row.quantity,
+                    filter: Filter {
+                        project: Some(project.clone()),
+                        vintage: Some(row.vintage),
+                        class: Some(Class::Mo),
+                        authorization: None,
+                    },
+                    date: Some(issued_on.max(auth_date)),
+                },
+            )?;
             Ok(())
         })();
         match res {
@@ -218,7 +351,9 @@ pub fn import_csv(ledger: &mut Ledger, mut input: impl Read, tag: &str) -> Resul
                     report.unresolved.push(issue("first transfer defined as \"First international transfer\" and no transfer is recorded: first-transfer year unresolved".into()));
                 }
             }
-            Err(RegistryError::Rejected { rule, message }) => report.rejected.push(issue(format!("{rule}: {message}"))),
+            Err(RegistryError::Rejected { rule, message }) => {
+                report.rejected.push(issue(format!("{rule}: {message}")))
+            }
             Err(e) => return Err(e),
         }
     }

@@ -21,8 +21,20 @@ use super::serial::Serial;
 use super::state::State;
 use super::types::{AccountKind, CancelSubtype, Class};
 
-fn v(invariant: u8, name: &'static str, seq: u64, block: Option<u64>, message: String) -> InvariantViolation {
-    InvariantViolation { invariant, name, seq, block, message }
+fn v(
+    invariant: u8,
+    name: &'static str,
+    seq: u64,
+    block: Option<u64>,
+    message: String,
+) -> InvariantViolation {
+    InvariantViolation {
+        invariant,
+        name,
+        seq,
+        block,
+        message,
+    }
 }
 
 /// Summary of a successful check.
@@ -45,7 +57,13 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
     let mut live = 0u64;
     for b in &st.blocks {
         if b.count() == 0 || b.first == 0 {
-            return Err(v(19, "serial round trip", b.created_seq, Some(b.id), "empty or zero range".into()));
+            return Err(v(
+                19,
+                "serial round trip",
+                b.created_seq,
+                Some(b.id),
+                "empty or zero range".into(),
+            ));
         }
         if !b.live {
             continue;
@@ -54,25 +72,59 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
         per[b.issuance as usize].push((b.first, b.last, b.id));
         let acc = &st.accounts[b.account as usize];
         if !acc.blocks.contains(&b.key()) {
-            return Err(v(3, "no double spend", b.created_seq, Some(b.id), format!("block not indexed in its account {}", acc.id)));
+            return Err(v(
+                3,
+                "no double spend",
+                b.created_seq,
+                Some(b.id),
+                format!("block not indexed in its account {}", acc.id),
+            ));
         }
         // 10 / 11
         if b.first_transfer.is_some() && b.class != Class::Itmo {
-            return Err(v(10, "first transfer once", b.created_seq, Some(b.id), "an MO is marked first-transferred".into()));
+            return Err(v(
+                10,
+                "first transfer once",
+                b.created_seq,
+                Some(b.id),
+                "an MO is marked first-transferred".into(),
+            ));
         }
-        if b.class == Class::Itmo && b.authorization.is_none() && st.issuances[b.issuance as usize].imported_from.is_none() {
-            return Err(v(11, "authorization gating", b.created_seq, Some(b.id), "ITMO without authorization".into()));
+        if b.class == Class::Itmo
+            && b.authorization.is_none()
+            && st.issuances[b.issuance as usize].imported_from.is_none()
+        {
+            return Err(v(
+                11,
+                "authorization gating",
+                b.created_seq,
+                Some(b.id),
+                "ITMO without authorization".into(),
+            ));
         }
         // 8 retirement proof
         let proof_seq = b.terminal.as_ref().map(|t| t.seq).unwrap_or(b.created_seq);
-        let bad = |m: &str| Err(v(8, "retirement proof", proof_seq, Some(b.id), m.to_string()));
+        let bad = |m: &str| {
+            Err(v(
+                8,
+                "retirement proof",
+                proof_seq,
+                Some(b.id),
+                m.to_string(),
+            ))
+        };
         match acc.kind {
-            AccountKind::RetirementNdc | AccountKind::RetirementOimp => match b.terminal.as_ref().map(|t| &t.kind) {
-                Some(MoveKind::Use { beneficiary, .. }) | Some(MoveKind::Retire { beneficiary, .. })
-                    if !beneficiary.name.is_empty() && !beneficiary.id.is_empty() => {}
-                _ => return bad("retired block without a beneficiary proof"),
-            },
-            AccountKind::OmgeCancellation | AccountKind::OtherCancellation | AccountKind::VoluntaryCancellation => {
+            AccountKind::RetirementNdc | AccountKind::RetirementOimp => {
+                match b.terminal.as_ref().map(|t| &t.kind) {
+                    Some(MoveKind::Use { beneficiary, .. })
+                    | Some(MoveKind::Retire { beneficiary, .. })
+                        if !beneficiary.name.is_empty() && !beneficiary.id.is_empty() => {}
+                    _ => return bad("retired block without a beneficiary proof"),
+                }
+            }
+            AccountKind::OmgeCancellation
+            | AccountKind::OtherCancellation
+            | AccountKind::VoluntaryCancellation => {
                 let want = match acc.kind {
                     AccountKind::OmgeCancellation => CancelSubtype::Omge,
                     AccountKind::OtherCancellation => CancelSubtype::Other,
@@ -80,11 +132,14 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
                 };
                 match b.terminal.as_ref().map(|t| &t.kind) {
                     Some(MoveKind::Cancel { subtype, .. }) if *subtype == want => {}
-                    Some(MoveKind::Retire { beneficiary, .. }) if want == CancelSubtype::Voluntary && !beneficiary.name.is_empty() => {}
+                    Some(MoveKind::Retire { beneficiary, .. })
+                        if want == CancelSubtype::Voluntary && !beneficiary.name.is_empty() => {}
                     _ => return bad("cancelled block without a matching cancellation proof"),
                 }
             }
-            k if k.is_terminal() && b.terminal.is_none() => return bad("block in a terminal account without a terminal event"),
+            k if k.is_terminal() && b.terminal.is_none() => {
+                return bad("block in a terminal account without a terminal event");
+            }
             _ => {}
         }
         // 19
@@ -93,12 +148,24 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
         }
         let s = st.block_serial(b);
         if Serial::parse(&s.to_string()).as_ref() != Ok(&s) {
-            return Err(v(19, "serial round trip", b.created_seq, Some(b.id), format!("serial {s} does not round-trip")));
+            return Err(v(
+                19,
+                "serial round trip",
+                b.created_seq,
+                Some(b.id),
+                format!("serial {s} does not round-trip"),
+            ));
         }
     }
     let indexed: u64 = st.accounts.iter().map(|a| a.blocks.len() as u64).sum();
     if indexed != live {
-        return Err(v(3, "no double spend", st.last_seq, None, format!("{indexed} indexed blocks for {live} live blocks")));
+        return Err(v(
+            3,
+            "no double spend",
+            st.last_seq,
+            None,
+            format!("{indexed} indexed blocks for {live} live blocks"),
+        ));
     }
     for (i, ranges) in per.iter_mut().enumerate() {
         let iss = &st.issuances[i];
@@ -107,13 +174,32 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
         let mut sum = 0u64;
         for &(f, l, id) in ranges.iter() {
             if f != next {
-                return Err(v(2, "exact partition", iss.seq, Some(id), format!("issuance {}: gap or overlap at {f} (expected {next})", iss.id)));
+                return Err(v(
+                    2,
+                    "exact partition",
+                    iss.seq,
+                    Some(id),
+                    format!(
+                        "issuance {}: gap or overlap at {f} (expected {next})",
+                        iss.id
+                    ),
+                ));
             }
             next = l + 1;
             sum += l - f + 1;
         }
         if next != iss.last + 1 || sum != iss.last - iss.first + 1 {
-            return Err(v(1, "conservation", iss.seq, None, format!("issuance {}: live blocks hold {sum} of {}", iss.id, iss.last - iss.first + 1)));
+            return Err(v(
+                1,
+                "conservation",
+                iss.seq,
+                None,
+                format!(
+                    "issuance {}: live blocks hold {sum} of {}",
+                    iss.id,
+                    iss.last - iss.first + 1
+                ),
+            ));
         }
     }
     // 2: a project's issuance ranges are disjoint and increasing.
@@ -121,7 +207,16 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
     for iss in st.issuances.iter().filter(|i| i.imported_from.is_none()) {
         let prev = last_by_project.entry(&iss.project).or_insert(0);
         if iss.first != *prev + 1 {
-            return Err(v(2, "exact partition", iss.seq, None, format!("issuance {} does not continue project {}", iss.id, iss.project)));
+            return Err(v(
+                2,
+                "exact partition",
+                iss.seq,
+                None,
+                format!(
+                    "issuance {} does not continue project {}",
+                    iss.id, iss.project
+                ),
+            ));
         }
         *prev = iss.last;
     }
@@ -130,12 +225,24 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
         if let Some(max) = a.authorized_quantity
             && a.authorized_total > max
         {
-            return Err(v(11, "authorization gating", st.last_seq, None, format!("authorization {} exceeds its quantity", a.id)));
+            return Err(v(
+                11,
+                "authorization gating",
+                st.last_seq,
+                None,
+                format!("authorization {} exceeds its quantity", a.id),
+            ));
         }
     }
     for ver in st.verifications.values() {
         if ver.issued > ver.verified_quantity {
-            return Err(v(13, "estimation ≠ issuance", st.last_seq, None, format!("verification {} over-issued", ver.id)));
+            return Err(v(
+                13,
+                "estimation ≠ issuance",
+                st.last_seq,
+                None,
+                format!("verification {} over-issued", ver.id),
+            ));
         }
     }
     Ok(())
@@ -153,7 +260,13 @@ fn check_event(st: &State, seq: u64, ev: &Event) -> Result<(), InvariantViolatio
                 _ => kind.is_some_and(|k| !k.is_terminal()),
             };
             if !ok {
-                return Err(v(18, "levies move units", seq, Some(l.block), format!("{:?} leg in account {} of kind {kind:?}", l.leg, l.account)));
+                return Err(v(
+                    18,
+                    "levies move units",
+                    seq,
+                    Some(l.block),
+                    format!("{:?} leg in account {} of kind {kind:?}", l.leg, l.account),
+                ));
             }
         }
     }
@@ -165,11 +278,17 @@ fn check_event(st: &State, seq: u64, ev: &Event) -> Result<(), InvariantViolatio
 pub fn check_journal(path: &Path) -> Result<CheckReport, JournalError> {
     let mut st = State::new();
     let summary = read_journal(path, |env| {
-        let inv = |violation| JournalError::Invariant { path: path.to_path_buf(), violation };
+        let inv = |violation| JournalError::Invariant {
+            path: path.to_path_buf(),
+            violation,
+        };
         st.apply(&env).map_err(inv)?;
         check_event(&st, env.seq, &env.event).map_err(inv)
     })?;
-    check_state(&st).map_err(|violation| JournalError::Invariant { path: path.to_path_buf(), violation })?;
+    check_state(&st).map_err(|violation| JournalError::Invariant {
+        path: path.to_path_buf(),
+        violation,
+    })?;
     Ok(CheckReport {
         events: summary.events,
         head_hash: summary.head_hash,
@@ -194,18 +313,37 @@ impl Ledger {
             let mut e = env.clone();
             let stored = e.hash.clone();
             if e.prev_hash != prev {
-                return Err(v(7, "hash chain", env.seq, None, "prev_hash does not match".into()));
+                return Err(v(
+                    7,
+                    "hash chain",
+                    env.seq,
+                    None,
+                    "prev_hash does not match".into(),
+                ));
             }
-            e.seal().map_err(|err| v(7, "hash chain", env.seq, None, err.to_string()))?;
+            e.seal()
+                .map_err(|err| v(7, "hash chain", env.seq, None, err.to_string()))?;
             if e.hash != stored {
-                return Err(v(7, "hash chain", env.seq, None, "hash does not match the content".into()));
+                return Err(v(
+                    7,
+                    "hash chain",
+                    env.seq,
+                    None,
+                    "hash does not match the content".into(),
+                ));
             }
             prev = stored;
             st.apply(env)?;
             check_event(&st, env.seq, &env.event)?;
         }
         if st.last_hash != self.head_hash() {
-            return Err(v(7, "hash chain", st.last_seq, None, "head hash differs from the ledger's".into()));
+            return Err(v(
+                7,
+                "hash chain",
+                st.last_seq,
+                None,
+                "head hash differs from the ledger's".into(),
+            ));
         }
         check_state(&st)
     }

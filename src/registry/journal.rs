@@ -96,14 +96,21 @@ pub fn read_journal(
         };
         let env = Envelope::parse(line).map_err(|e| corrupt(format!("not a valid event: {e}")))?;
         if env.seq != expect {
-            return Err(corrupt(format!("seq is {}, expected {expect} (gap or reorder)", env.seq)));
+            return Err(corrupt(format!(
+                "seq is {}, expected {expect} (gap or reorder)",
+                env.seq
+            )));
         }
         if env.prev_hash != prev_hash {
-            return Err(corrupt("prev_hash does not match the previous event's hash (broken chain)".into()));
+            return Err(corrupt(
+                "prev_hash does not match the previous event's hash (broken chain)".into(),
+            ));
         }
         let digest = line_hash(line).ok_or_else(|| corrupt("hash field is not last".into()))?;
         if !hash_matches(&digest, &env.hash) {
-            return Err(corrupt("hash does not match the line's content (altered)".into()));
+            return Err(corrupt(
+                "hash does not match the line's content (altered)".into(),
+            ));
         }
         seq = expect;
         prev_hash.clone_from(&env.hash);
@@ -121,7 +128,10 @@ pub fn read_journal(
             line: line_no,
             last_good_seq: good_seq,
             bytes: offset - good_len,
-            reason: format!("events {}..={seq} form an incomplete batch (no batch_end)", good_seq + 1),
+            reason: format!(
+                "events {}..={seq} form an incomplete batch (no batch_end)",
+                good_seq + 1
+            ),
         });
     }
     Ok(ReadSummary {
@@ -142,7 +152,10 @@ pub fn truncate_torn_tail(path: &Path) -> Result<(u64, u64), JournalError> {
             ..
         }) => {
             let len = std::fs::metadata(path).map_err(io(path))?.len();
-            let f = OpenOptions::new().write(true).open(path).map_err(io(path))?;
+            let f = OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(io(path))?;
             f.set_len(len - bytes).map_err(io(path))?;
             f.sync_all().map_err(io(path))?;
             Ok((bytes, last_good_seq))

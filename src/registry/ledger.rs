@@ -52,7 +52,10 @@ impl std::fmt::Debug for Ledger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Ledger")
             .field("events", &self.state.last_seq)
-            .field("journal", &self.journal.as_ref().map(|j| j.path().to_path_buf()))
+            .field(
+                "journal",
+                &self.journal.as_ref().map(|j| j.path().to_path_buf()),
+            )
             .finish()
     }
 }
@@ -104,10 +107,12 @@ impl Ledger {
         let mut state = State::new();
         let mut events = Vec::new();
         read_journal(path, |env| {
-            state.apply(&env).map_err(|violation| JournalError::Invariant {
-                path: path.to_path_buf(),
-                violation,
-            })?;
+            state
+                .apply(&env)
+                .map_err(|violation| JournalError::Invariant {
+                    path: path.to_path_buf(),
+                    violation,
+                })?;
             events.push(env);
             Ok(())
         })?;
@@ -287,10 +292,13 @@ impl Ledger {
         };
         for env in self.events.get(lo..hi).unwrap_or(&[]) {
             match &env.event {
-                Event::Issued { legs, .. } => {
-                    ranges.extend(legs.iter().filter_map(|l| range(l.block, Some(&l.account), Some(l.leg))))
+                Event::Issued { legs, .. } => ranges.extend(
+                    legs.iter()
+                        .filter_map(|l| range(l.block, Some(&l.account), Some(l.leg))),
+                ),
+                Event::Acquired { block, account, .. } => {
+                    ranges.extend(range(*block, Some(account), None))
                 }
-                Event::Acquired { block, account, .. } => ranges.extend(range(*block, Some(account), None)),
                 Event::Moved { blocks, to, .. } => {
                     ranges.extend(blocks.iter().filter_map(|b| range(*b, Some(to), None)))
                 }
@@ -360,7 +368,12 @@ impl Ledger {
     pub fn blocks_of(&self, account: &str) -> Vec<&Block> {
         self.state
             .account(account)
-            .map(|a| a.blocks.iter().filter_map(|k| self.state.block(k.3)).collect())
+            .map(|a| {
+                a.blocks
+                    .iter()
+                    .filter_map(|k| self.state.block(k.3))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -395,7 +408,11 @@ fn check_permission(st: &State, actor: &Actor, cmd: &Command) -> Result<(), Regi
     if actor.role == Root {
         return Ok(());
     }
-    let holder_of = |acc: &str| st.account(acc).map(|a| a.owner == actor.org).unwrap_or(false);
+    let holder_of = |acc: &str| {
+        st.account(acc)
+            .map(|a| a.owner == actor.org)
+            .unwrap_or(false)
+    };
     let ok = match cmd {
         Command::InitParty { .. }
         | Command::RecordApproach { .. }
@@ -424,7 +441,10 @@ fn check_permission(st: &State, actor: &Actor, cmd: &Command) -> Result<(), Regi
     } else {
         Err(rej(
             R_PERM,
-            format!("role {:?} of organization {} may not run this command", actor.role, actor.org),
+            format!(
+                "role {:?} of organization {} may not run this command",
+                actor.role, actor.org
+            ),
         ))
     }
 }
@@ -462,7 +482,10 @@ impl<'a> Planner<'a> {
         if a.kind.is_terminal() {
             return Err(rej(
                 "invariant 4 sinks",
-                format!("account {id} is a terminal {} account; units never leave it", a.kind.as_str()),
+                format!(
+                    "account {id} is a terminal {} account; units never leave it",
+                    a.kind.as_str()
+                ),
             ));
         }
         Ok((i, a))
@@ -525,8 +548,16 @@ impl<'a> Planner<'a> {
                 out.push(Event::Split {
                     parent: b.id,
                     children: vec![
-                        Piece { block: lo, first: b.first, last: b.first + left - 1 },
-                        Piece { block: hi, first: b.first + left, last: b.last },
+                        Piece {
+                            block: lo,
+                            first: b.first,
+                            last: b.first + left - 1,
+                        },
+                        Piece {
+                            block: hi,
+                            first: b.first + left,
+                            last: b.last,
+                        },
                     ],
                 });
                 picked.push(lo);
@@ -566,21 +597,49 @@ impl<'a> Planner<'a> {
         let st = self.st;
         let mut ev = Vec::new();
         match cmd {
-            Command::InitParty { party, registry_id, name, ndc_first_year, ndc_last_year } => {
+            Command::InitParty {
+                party,
+                registry_id,
+                name,
+                ndc_first_year,
+                ndc_last_year,
+            } => {
                 let rb = registry_id.as_bytes();
                 if party.len() != 3 || !party.bytes().all(|b| b.is_ascii_uppercase()) {
-                    return Err(rej(R_PRE, format!("party {party:?} must be an ISO alpha-3 code (3 capitals)")));
+                    return Err(rej(
+                        R_PRE,
+                        format!("party {party:?} must be an ISO alpha-3 code (3 capitals)"),
+                    ));
                 }
-                if rb.len() != 5 || !rb[..3].iter().all(u8::is_ascii_uppercase) || !rb[3..].iter().all(u8::is_ascii_digit) {
-                    return Err(rej(R_PRE, format!("registry id {registry_id:?} must be 3 capitals and 2 digits, e.g. BTN01")));
+                if rb.len() != 5
+                    || !rb[..3].iter().all(u8::is_ascii_uppercase)
+                    || !rb[3..].iter().all(u8::is_ascii_digit)
+                {
+                    return Err(rej(
+                        R_PRE,
+                        format!(
+                            "registry id {registry_id:?} must be 3 capitals and 2 digits, e.g. BTN01"
+                        ),
+                    ));
                 }
                 if st.parties.contains_key(party) {
                     return Err(rej(R_PRE, format!("party {party} is already registered")));
                 }
-                ev.push(Event::PartyRegistered { code: party.clone(), registry_id: registry_id.clone(), name: name.clone(), ndc_first_year: *ndc_first_year, ndc_last_year: *ndc_last_year });
+                ev.push(Event::PartyRegistered {
+                    code: party.clone(),
+                    registry_id: registry_id.clone(),
+                    name: name.clone(),
+                    ndc_first_year: *ndc_first_year,
+                    ndc_last_year: *ndc_last_year,
+                });
                 let org = format!("REG-{party}");
                 if !st.orgs.contains_key(&org) {
-                    ev.push(Event::OrganizationRegistered { id: org.clone(), name: format!("{party} registry"), country: party.clone(), roles: vec![Role::Dna, Role::Regulator] });
+                    ev.push(Event::OrganizationRegistered {
+                        id: org.clone(),
+                        name: format!("{party} registry"),
+                        country: party.clone(),
+                        roles: vec![Role::Dna, Role::Regulator],
+                    });
                 }
                 for kind in AccountKind::ALL {
                     let id = system_account_id(party, kind);
@@ -588,77 +647,188 @@ impl<'a> Planner<'a> {
                         continue;
                     }
                     if kind == AccountKind::AdaptationFund {
-                        ev.push(Event::AccountOpened { id, owner: "AF".into(), party: "INT".into(), kind });
+                        ev.push(Event::AccountOpened {
+                            id,
+                            owner: "AF".into(),
+                            party: "INT".into(),
+                            kind,
+                        });
                     } else {
-                        ev.push(Event::AccountOpened { id, owner: org.clone(), party: party.clone(), kind });
+                        ev.push(Event::AccountOpened {
+                            id,
+                            owner: org.clone(),
+                            party: party.clone(),
+                            kind,
+                        });
                     }
                 }
             }
-            Command::RegisterOrganization { id, name, country, roles } => {
+            Command::RegisterOrganization {
+                id,
+                name,
+                country,
+                roles,
+            } => {
                 if !valid_id(id) {
-                    return Err(rej(R_PRE, format!("organization id {id:?}: letters, digits, - _ : . only")));
+                    return Err(rej(
+                        R_PRE,
+                        format!("organization id {id:?}: letters, digits, - _ : . only"),
+                    ));
                 }
                 if st.orgs.contains_key(id) {
                     return Err(rej(R_PRE, format!("organization {id} already exists")));
                 }
-                ev.push(Event::OrganizationRegistered { id: id.clone(), name: name.clone(), country: country.clone(), roles: roles.clone() });
+                ev.push(Event::OrganizationRegistered {
+                    id: id.clone(),
+                    name: name.clone(),
+                    country: country.clone(),
+                    roles: roles.clone(),
+                });
             }
-            Command::OpenAccount { id, owner, party, kind } => {
+            Command::OpenAccount {
+                id,
+                owner,
+                party,
+                kind,
+            } => {
                 if !valid_id(id) || id.contains(' ') {
-                    return Err(rej(R_PRE, format!("account id {id:?}: letters, digits, - _ : . only")));
+                    return Err(rej(
+                        R_PRE,
+                        format!("account id {id:?}: letters, digits, - _ : . only"),
+                    ));
                 }
                 if st.account(id).is_some() {
                     return Err(rej(R_PRE, format!("account {id} already exists")));
                 }
                 if !st.orgs.contains_key(owner) {
-                    return Err(rej(R_PRE, format!("unknown organization {owner}; register it first")));
+                    return Err(rej(
+                        R_PRE,
+                        format!("unknown organization {owner}; register it first"),
+                    ));
                 }
                 if party != "INT" && !st.parties.contains_key(party) {
                     return Err(rej(R_PRE, format!("unknown party {party}; run init first")));
                 }
-                ev.push(Event::AccountOpened { id: id.clone(), owner: owner.clone(), party: party.clone(), kind: *kind });
+                ev.push(Event::AccountOpened {
+                    id: id.clone(),
+                    owner: owner.clone(),
+                    party: party.clone(),
+                    kind: *kind,
+                });
             }
-            Command::RegisterProject { id, name, sector, mechanism, host, developer, methodology, unit_type, covered_by_ndc, link, registered } => {
+            Command::RegisterProject {
+                id,
+                name,
+                sector,
+                mechanism,
+                host,
+                developer,
+                methodology,
+                unit_type,
+                covered_by_ndc,
+                link,
+                registered,
+            } => {
                 if !super::serial::valid_project_id(id) {
-                    return Err(rej(R_PRE, format!("project id {id:?} must be letters and digits (no dash), e.g. P0007")));
+                    return Err(rej(
+                        R_PRE,
+                        format!(
+                            "project id {id:?} must be letters and digits (no dash), e.g. P0007"
+                        ),
+                    ));
                 }
                 if st.projects.contains_key(id) {
                     return Err(rej(R_PRE, format!("project {id} already exists")));
                 }
                 let host = match host {
                     Some(h) => h.clone(),
-                    None if st.parties.len() == 1 => st.parties.keys().next().cloned().unwrap_or_default(),
-                    None => return Err(rej(R_PRE, "host party required when several parties exist")),
+                    None if st.parties.len() == 1 => {
+                        st.parties.keys().next().cloned().unwrap_or_default()
+                    }
+                    None => {
+                        return Err(rej(R_PRE, "host party required when several parties exist"));
+                    }
                 };
                 if !st.parties.contains_key(&host) {
-                    return Err(rej(R_PRE, format!("unknown host party {host}; run init first")));
+                    return Err(rej(
+                        R_PRE,
+                        format!("unknown host party {host}; run init first"),
+                    ));
                 }
                 let developer = developer.clone().unwrap_or_else(|| format!("REG-{host}"));
                 let cov = covered_by_ndc.clone().unwrap_or_else(|| "Unknown".into());
                 if !matches!(cov.as_str(), "Inside NDC" | "Outside NDC" | "Unknown") {
-                    return Err(rej(R_PRE, "covered_by_ndc must be Inside NDC, Outside NDC or Unknown"));
+                    return Err(rej(
+                        R_PRE,
+                        "covered_by_ndc must be Inside NDC, Outside NDC or Unknown",
+                    ));
                 }
-                ev.push(Event::ProjectRegistered { id: id.clone(), name: name.clone(), sector: sector.clone(), mechanism: *mechanism, host, developer, methodology: methodology.clone(), unit_type: *unit_type, covered_by_ndc: cov, link: link.clone() });
+                ev.push(Event::ProjectRegistered {
+                    id: id.clone(),
+                    name: name.clone(),
+                    sector: sector.clone(),
+                    mechanism: *mechanism,
+                    host,
+                    developer,
+                    methodology: methodology.clone(),
+                    unit_type: *unit_type,
+                    covered_by_ndc: cov,
+                    link: link.clone(),
+                });
                 if *registered {
-                    ev.push(Event::ProjectStepRecorded { project: id.clone(), step: ActivityStep::Registration, date: self.date });
+                    ev.push(Event::ProjectStepRecorded {
+                        project: id.clone(),
+                        step: ActivityStep::Registration,
+                        date: self.date,
+                    });
                 }
             }
-            Command::SetProjectStatus { project, step, date } => {
+            Command::SetProjectStatus {
+                project,
+                step,
+                date,
+            } => {
                 if !st.projects.contains_key(project) {
                     return Err(rej(R_PRE, format!("unknown project {project}")));
                 }
-                ev.push(Event::ProjectStepRecorded { project: project.clone(), step: *step, date: *date });
+                ev.push(Event::ProjectStepRecorded {
+                    project: project.clone(),
+                    step: *step,
+                    date: *date,
+                });
             }
-            Command::RecordValidation { id, project, vvb, date, crediting_start, crediting_end } => {
+            Command::RecordValidation {
+                id,
+                project,
+                vvb,
+                date,
+                crediting_start,
+                crediting_end,
+            } => {
                 if !st.projects.contains_key(project) {
                     return Err(rej(R_PRE, format!("unknown project {project}")));
                 }
                 if crediting_start > crediting_end {
                     return Err(rej(R_PRE, "crediting period start after end"));
                 }
-                ev.push(Event::ValidationRecorded { id: id.clone(), project: project.clone(), vvb: vvb.clone(), date: *date, crediting_start: *crediting_start, crediting_end: *crediting_end });
+                ev.push(Event::ValidationRecorded {
+                    id: id.clone(),
+                    project: project.clone(),
+                    vvb: vvb.clone(),
+                    date: *date,
+                    crediting_start: *crediting_start,
+                    crediting_end: *crediting_end,
+                });
             }
-            Command::RecordVerification { id, project, vvb, date, monitoring_start, monitoring_end, verified_quantity } => {
+            Command::RecordVerification {
+                id,
+                project,
+                vvb,
+                date,
+                monitoring_start,
+                monitoring_end,
+                verified_quantity,
+            } => {
                 if !st.projects.contains_key(project) {
                     return Err(rej(R_PRE, format!("unknown project {project}")));
                 }
@@ -668,39 +838,107 @@ impl<'a> Planner<'a> {
                 if monitoring_start > monitoring_end {
                     return Err(rej(R_PRE, "monitoring period start after end"));
                 }
-                ev.push(Event::VerificationRecorded { id: id.clone(), project: project.clone(), vvb: vvb.clone(), date: *date, monitoring_start: *monitoring_start, monitoring_end: *monitoring_end, verified_quantity: *verified_quantity });
+                ev.push(Event::VerificationRecorded {
+                    id: id.clone(),
+                    project: project.clone(),
+                    vvb: vvb.clone(),
+                    date: *date,
+                    monitoring_start: *monitoring_start,
+                    monitoring_end: *monitoring_end,
+                    verified_quantity: *verified_quantity,
+                });
             }
-            Command::AddEstimation { project, year, unit_count } => {
+            Command::AddEstimation {
+                project,
+                year,
+                unit_count,
+            } => {
                 if !st.projects.contains_key(project) {
                     return Err(rej(R_PRE, format!("unknown project {project}")));
                 }
-                ev.push(Event::EstimationAdded { project: project.clone(), year: *year, unit_count: *unit_count });
+                ev.push(Event::EstimationAdded {
+                    project: project.clone(),
+                    year: *year,
+                    unit_count: *unit_count,
+                });
             }
-            Command::AttachLabel { project, label_type, name, link, date } => {
+            Command::AttachLabel {
+                project,
+                label_type,
+                name,
+                link,
+                date,
+            } => {
                 if !st.projects.contains_key(project) {
                     return Err(rej(R_PRE, format!("unknown project {project}")));
                 }
-                ev.push(Event::LabelAttached { project: project.clone(), label_type: label_type.clone(), name: name.clone(), link: link.clone(), date: *date });
+                ev.push(Event::LabelAttached {
+                    project: project.clone(),
+                    label_type: label_type.clone(),
+                    name: name.clone(),
+                    link: link.clone(),
+                    date: *date,
+                });
             }
-            Command::RecordApproach { id, title, host, parties } => {
+            Command::RecordApproach {
+                id,
+                title,
+                host,
+                parties,
+            } => {
                 if !valid_id(id) {
                     return Err(rej(R_PRE, format!("approach id {id:?} invalid")));
                 }
                 if st.approaches.contains_key(id) {
-                    return Err(rej(R_PRE, format!("cooperative approach {id} already recorded")));
+                    return Err(rej(
+                        R_PRE,
+                        format!("cooperative approach {id} already recorded"),
+                    ));
                 }
-                ev.push(Event::ApproachRecorded { id: id.clone(), title: title.clone(), host: host.clone(), parties: parties.clone() });
+                ev.push(Event::ApproachRecorded {
+                    id: id.clone(),
+                    title: title.clone(),
+                    host: host.clone(),
+                    parties: parties.clone(),
+                });
             }
             Command::SetApproachStatus { id, status } => {
-                let a = st.approaches.get(id).ok_or_else(|| rej(R_PRE, format!("unknown cooperative approach {id}")))?;
+                let a = st
+                    .approaches
+                    .get(id)
+                    .ok_or_else(|| rej(R_PRE, format!("unknown cooperative approach {id}")))?;
                 if !a.status.can_move_to(*status) {
-                    return Err(rej(R_AUTH, format!("cooperative approach {id}: {:?} → {:?} is not allowed (Draft → Submitted → Active ⇄ Suspended → Completed | Revoked)", a.status, status)));
+                    return Err(rej(
+                        R_AUTH,
+                        format!(
+                            "cooperative approach {id}: {:?} → {:?} is not allowed (Draft → Submitted → Active ⇄ Suspended → Completed | Revoked)",
+                            a.status, status
+                        ),
+                    ));
                 }
-                ev.push(Event::ApproachStatusSet { id: id.clone(), status: *status });
+                ev.push(Event::ApproachStatusSet {
+                    id: id.clone(),
+                    status: *status,
+                });
             }
-            Command::RecordAuthorization { id, version, date, approach, purpose, acquiring_parties, entities, authorized_quantity, period_start, period_end, first_transfer_definition } => {
+            Command::RecordAuthorization {
+                id,
+                version,
+                date,
+                approach,
+                purpose,
+                acquiring_parties,
+                entities,
+                authorized_quantity,
+                period_start,
+                period_end,
+                first_transfer_definition,
+            } => {
                 if !valid_id(id) || id.contains(':') || id.contains('_') || id.contains('.') {
-                    return Err(rej(R_PRE, format!("authorization id {id:?}: letters, digits, space and dash only")));
+                    return Err(rej(
+                        R_PRE,
+                        format!("authorization id {id:?}: letters, digits, space and dash only"),
+                    ));
                 }
                 let purpose_t = Purpose::parse(purpose).ok_or_else(|| rej(R_AUTH, format!("unrecognised purpose {purpose:?}; use NDC, OIMP, IMP, OP, NDC and OIMP, NDC and IMP or NDC and OP")))?;
                 let def = match first_transfer_definition {
@@ -708,199 +946,474 @@ impl<'a> Planner<'a> {
                     None => None,
                 };
                 if purpose_t.includes_oimp() && def.is_none() {
-                    return Err(rej("article6 §4 first-transfer definition", format!("authorization {id}: purpose {purpose} includes OIMP, so a first-transfer definition is required")));
+                    return Err(rej(
+                        "article6 §4 first-transfer definition",
+                        format!(
+                            "authorization {id}: purpose {purpose} includes OIMP, so a first-transfer definition is required"
+                        ),
+                    ));
                 }
                 if !st.approaches.contains_key(approach) {
-                    return Err(rej(R_PRE, format!("unknown cooperative approach {approach}")));
+                    return Err(rej(
+                        R_PRE,
+                        format!("unknown cooperative approach {approach}"),
+                    ));
                 }
                 if period_start > period_end {
                     return Err(rej(R_PRE, "authorized timeframe start after end"));
                 }
                 if let Some(old) = st.authorization(id) {
                     if old.purpose != purpose_t {
-                        return Err(rej(R_AUTH, format!("authorization {id}: purpose is immutable ({})", old.purpose.as_str())));
+                        return Err(rej(
+                            R_AUTH,
+                            format!(
+                                "authorization {id}: purpose is immutable ({})",
+                                old.purpose.as_str()
+                            ),
+                        ));
                     }
                     if *version <= old.version {
-                        return Err(rej(R_PRE, format!("authorization {id}: version {version} must be above {}", old.version)));
+                        return Err(rej(
+                            R_PRE,
+                            format!(
+                                "authorization {id}: version {version} must be above {}",
+                                old.version
+                            ),
+                        ));
                     }
                 }
-                ev.push(Event::AuthorizationRecorded { id: id.clone(), version: *version, date: *date, approach: approach.clone(), purpose: purpose_t, acquiring_parties: acquiring_parties.clone(), entities: entities.clone(), authorized_quantity: *authorized_quantity, period_start: *period_start, period_end: *period_end, first_transfer_definition: def });
+                ev.push(Event::AuthorizationRecorded {
+                    id: id.clone(),
+                    version: *version,
+                    date: *date,
+                    approach: approach.clone(),
+                    purpose: purpose_t,
+                    acquiring_parties: acquiring_parties.clone(),
+                    entities: entities.clone(),
+                    authorized_quantity: *authorized_quantity,
+                    period_start: *period_start,
+                    period_end: *period_end,
+                    first_transfer_definition: def,
+                });
             }
-            Command::Issue { project, vintage, quantity, to, verification, levies, authorization, date } => {
-                let p = st.projects.get(project).ok_or_else(|| rej(R_PRE, format!("unknown project {project}; add it first")))?;
+            Command::Issue {
+                project,
+                vintage,
+                quantity,
+                to,
+                verification,
+                levies,
+                authorization,
+                date,
+            } => {
+                let p = st.projects.get(project).ok_or_else(|| {
+                    rej(R_PRE, format!("unknown project {project}; add it first"))
+                })?;
                 if p.status() != ProjectStatus::Registered {
-                    return Err(rej(R_PRE, format!("project {project} is {:?}, not Registered", p.status())));
+                    return Err(rej(
+                        R_PRE,
+                        format!("project {project} is {:?}, not Registered", p.status()),
+                    ));
                 }
                 if *quantity == 0 {
                     return Err(rej(R_PRE, "quantity must be at least 1"));
                 }
                 if !(1990..=2100).contains(vintage) {
-                    return Err(rej("invariant 14 vintage", format!("vintage {vintage} must be a four-digit year (1990-2100)")));
+                    return Err(rej(
+                        "invariant 14 vintage",
+                        format!("vintage {vintage} must be a four-digit year (1990-2100)"),
+                    ));
                 }
                 if let Some(vid) = verification {
-                    let ver = st.verifications.get(vid).ok_or_else(|| rej(R_PRE, format!("unknown verification {vid}")))?;
+                    let ver = st
+                        .verifications
+                        .get(vid)
+                        .ok_or_else(|| rej(R_PRE, format!("unknown verification {vid}")))?;
                     if ver.project != *project {
-                        return Err(rej(R_VER, format!("verification {vid} belongs to project {}", ver.project)));
+                        return Err(rej(
+                            R_VER,
+                            format!("verification {vid} belongs to project {}", ver.project),
+                        ));
                     }
                     if *vintage < ver.monitoring_start || *vintage > ver.monitoring_end {
-                        return Err(rej("invariant 14 vintage", format!("vintage {vintage} outside the monitoring period {}-{}", ver.monitoring_start, ver.monitoring_end)));
+                        return Err(rej(
+                            "invariant 14 vintage",
+                            format!(
+                                "vintage {vintage} outside the monitoring period {}-{}",
+                                ver.monitoring_start, ver.monitoring_end
+                            ),
+                        ));
                     }
                     if ver.issued + quantity > ver.verified_quantity {
-                        return Err(rej(R_VER, format!("issuing {quantity} would exceed verified quantity {} (already issued {})", ver.verified_quantity, ver.issued)));
+                        return Err(rej(
+                            R_VER,
+                            format!(
+                                "issuing {quantity} would exceed verified quantity {} (already issued {})",
+                                ver.verified_quantity, ver.issued
+                            ),
+                        ));
                     }
                 }
-                let party = st.parties.get(&p.host).ok_or_else(|| rej(R_PRE, format!("host party {} not initialised", p.host)))?;
+                let party = st
+                    .parties
+                    .get(&p.host)
+                    .ok_or_else(|| rej(R_PRE, format!("host party {} not initialised", p.host)))?;
                 let holding = match to {
                     Some(t) => t.clone(),
-                    None => system_account(st, &p.host, AccountKind::Holding).ok_or_else(|| rej(R_PRE, "host party has no holding account"))?,
+                    None => system_account(st, &p.host, AccountKind::Holding)
+                        .ok_or_else(|| rej(R_PRE, "host party has no holding account"))?,
                 };
                 let (_, hacc) = self.live_source(&holding)?;
                 if hacc.party != p.host {
-                    return Err(rej(R_GATE, format!("issuance goes to an account of the host party {}, not {}", p.host, hacc.party)));
+                    return Err(rej(
+                        R_GATE,
+                        format!(
+                            "issuance goes to an account of the host party {}, not {}",
+                            p.host, hacc.party
+                        ),
+                    ));
                 }
                 let class = match authorization {
                     Some(a) => {
-                        let auth = st.authorization(a).ok_or_else(|| rej(R_PRE, format!("unknown authorization {a}")))?;
+                        let auth = st
+                            .authorization(a)
+                            .ok_or_else(|| rej(R_PRE, format!("unknown authorization {a}")))?;
                         self.gate_authorization(auth, *vintage, *quantity)?;
                         Class::Itmo
                     }
                     None => Class::Mo,
                 };
-                let lv = levies.clone().unwrap_or(if p.mechanism == Mechanism::A64 { Levies::article_6_4() } else { Levies::default() });
-                let up = |bp: u32| -> u64 { (*quantity as u128 * bp as u128).div_ceil(10_000) as u64 };
-                let (omge, sop, buf, ret) = (up(lv.omge_bp), up(lv.sop_bp), up(lv.buffer_bp), up(lv.retention_bp));
+                let lv = levies.clone().unwrap_or(if p.mechanism == Mechanism::A64 {
+                    Levies::article_6_4()
+                } else {
+                    Levies::default()
+                });
+                let up =
+                    |bp: u32| -> u64 { (*quantity as u128 * bp as u128).div_ceil(10_000) as u64 };
+                let (omge, sop, buf, ret) = (
+                    up(lv.omge_bp),
+                    up(lv.sop_bp),
+                    up(lv.buffer_bp),
+                    up(lv.retention_bp),
+                );
                 let levied = omge + sop + buf + ret;
                 if levied >= *quantity {
-                    return Err(rej("§5 issuance levies", format!("levies take {levied} of {quantity}; nothing left for the holder")));
+                    return Err(rej(
+                        "§5 issuance levies",
+                        format!("levies take {levied} of {quantity}; nothing left for the holder"),
+                    ));
                 }
-                let mut legs_plan: Vec<(LegKind, u64, String)> = vec![(LegKind::Holding, quantity - levied, holding.clone())];
-                let sys = |k: AccountKind| system_account(st, &p.host, k).ok_or_else(|| rej(R_PRE, format!("party {} has no {} account", p.host, k.as_str())));
-                if omge > 0 { legs_plan.push((LegKind::Omge, omge, sys(AccountKind::OmgeCancellation)?)); }
-                if sop > 0 { legs_plan.push((LegKind::Sop, sop, sys(AccountKind::AdaptationFund)?)); }
-                if buf > 0 { legs_plan.push((LegKind::Buffer, buf, sys(AccountKind::Buffer)?)); }
-                if ret > 0 { legs_plan.push((LegKind::Retention, ret, sys(AccountKind::Holding)?)); }
+                let mut legs_plan: Vec<(LegKind, u64, String)> =
+                    vec![(LegKind::Holding, quantity - levied, holding.clone())];
+                let sys = |k: AccountKind| {
+                    system_account(st, &p.host, k).ok_or_else(|| {
+                        rej(
+                            R_PRE,
+                            format!("party {} has no {} account", p.host, k.as_str()),
+                        )
+                    })
+                };
+                if omge > 0 {
+                    legs_plan.push((LegKind::Omge, omge, sys(AccountKind::OmgeCancellation)?));
+                }
+                if sop > 0 {
+                    legs_plan.push((LegKind::Sop, sop, sys(AccountKind::AdaptationFund)?));
+                }
+                if buf > 0 {
+                    legs_plan.push((LegKind::Buffer, buf, sys(AccountKind::Buffer)?));
+                }
+                if ret > 0 {
+                    legs_plan.push((LegKind::Retention, ret, sys(AccountKind::Holding)?));
+                }
                 let first = p.last_serial + 1;
                 let mut next = first;
                 let mut legs = Vec::new();
                 for (leg, n, account) in legs_plan {
                     let block = self.new_id();
-                    legs.push(Leg { block, first: next, last: next + n - 1, account, leg });
+                    legs.push(Leg {
+                        block,
+                        first: next,
+                        last: next + n - 1,
+                        account,
+                        leg,
+                    });
                     next += n;
                 }
                 let issuance_id = format!("{}-{}-{}", project, vintage, first);
-                ev.push(Event::Issued { issuance_id, project: project.clone(), registry: party.registry_id.clone(), vintage: *vintage, unit_type: p.unit_type, verification: verification.clone(), first, last: first + quantity - 1, class, authorization: authorization.clone(), date: *date, legs });
+                ev.push(Event::Issued {
+                    issuance_id,
+                    project: project.clone(),
+                    registry: party.registry_id.clone(),
+                    vintage: *vintage,
+                    unit_type: p.unit_type,
+                    verification: verification.clone(),
+                    first,
+                    last: first + quantity - 1,
+                    class,
+                    authorization: authorization.clone(),
+                    date: *date,
+                    legs,
+                });
             }
-            Command::Authorize { account, authorization, quantity, filter, date } => {
-                let auth = st.authorization(authorization).ok_or_else(|| rej(R_PRE, format!("unknown authorization {authorization}")))?;
+            Command::Authorize {
+                account,
+                authorization,
+                quantity,
+                filter,
+                date,
+            } => {
+                let auth = st
+                    .authorization(authorization)
+                    .ok_or_else(|| rej(R_PRE, format!("unknown authorization {authorization}")))?;
                 let (_, acc) = self.live_source(account)?;
                 let mut f = filter.clone();
                 f.class = Some(Class::Mo);
                 let picked = self.select(acc, *quantity, &f, false, &mut ev)?;
                 for &b in &picked {
-                    let blk = self.planned_block(b, &ev).ok_or_else(|| RegistryError::Internal("planned block".into()))?;
+                    let blk = self
+                        .planned_block(b, &ev)
+                        .ok_or_else(|| RegistryError::Internal("planned block".into()))?;
                     self.gate_authorization(auth, blk.vintage, 0)?;
                     if let Some(p) = st.projects.get(&*blk.project)
-                        && p.covered_by_ndc == "Unknown" && p.mechanism == Mechanism::A64
+                        && p.covered_by_ndc == "Unknown"
+                        && p.mechanism == Mechanism::A64
                     {
-                        return Err(rej(R_AUTH, format!("project {} must state coveredByNDC before its units are authorized", p.id)));
+                        return Err(rej(
+                            R_AUTH,
+                            format!(
+                                "project {} must state coveredByNDC before its units are authorized",
+                                p.id
+                            ),
+                        ));
                     }
                 }
                 self.gate_authorization(auth, 2021.max(auth.period_start), *quantity)?;
-                ev.push(Event::Authorized { blocks: picked, authorization: authorization.clone(), date: *date });
+                ev.push(Event::Authorized {
+                    blocks: picked,
+                    authorization: authorization.clone(),
+                    date: *date,
+                });
             }
-            Command::Transfer { from, to, quantity, filter, acquiring_party } => {
+            Command::Transfer {
+                from,
+                to,
+                quantity,
+                filter,
+                acquiring_party,
+            } => {
                 let (_, fa) = self.live_source(from)?;
                 let (_, ta) = self.account(to)?;
                 if fa.id == ta.id {
                     return Err(rej(R_PRE, "source and destination are the same account"));
                 }
                 let international = is_international(fa, ta);
-                let acquiring = if matches!(ta.kind, AccountKind::FirstTransferOut | AccountKind::Export) {
-                    Some(acquiring_party.clone().ok_or_else(|| rej(R_GATE, format!("a transfer to {} leaves the registry: name the acquiring party", ta.id)))?)
-                } else if international {
-                    Some(ta.party.clone())
-                } else {
-                    None
-                };
-                if ta.kind.is_terminal() && !matches!(ta.kind, AccountKind::FirstTransferOut | AccountKind::Export | AccountKind::AdaptationFund) {
-                    return Err(rej(R_GATE, format!("use retire/cancel/use to move units into the {} account {}", ta.kind.as_str(), ta.id)));
+                let acquiring =
+                    if matches!(ta.kind, AccountKind::FirstTransferOut | AccountKind::Export) {
+                        Some(acquiring_party.clone().ok_or_else(|| {
+                        rej(
+                            R_GATE,
+                            format!(
+                                "a transfer to {} leaves the registry: name the acquiring party",
+                                ta.id
+                            ),
+                        )
+                    })?)
+                    } else if international {
+                        Some(ta.party.clone())
+                    } else {
+                        None
+                    };
+                if ta.kind.is_terminal()
+                    && !matches!(
+                        ta.kind,
+                        AccountKind::FirstTransferOut
+                            | AccountKind::Export
+                            | AccountKind::AdaptationFund
+                    )
+                {
+                    return Err(rej(
+                        R_GATE,
+                        format!(
+                            "use retire/cancel/use to move units into the {} account {}",
+                            ta.kind.as_str(),
+                            ta.id
+                        ),
+                    ));
                 }
                 let picked = self.select(fa, *quantity, filter, false, &mut ev)?;
                 for &b in &picked {
-                    let blk = self.planned_block(b, &ev).ok_or_else(|| RegistryError::Internal("planned block".into()))?;
+                    let blk = self
+                        .planned_block(b, &ev)
+                        .ok_or_else(|| RegistryError::Internal("planned block".into()))?;
                     if international && blk.class == Class::Mo {
-                        return Err(rej(R_GATE, "an MO cannot be transferred internationally; authorize it first"));
+                        return Err(rej(
+                            R_GATE,
+                            "an MO cannot be transferred internationally; authorize it first",
+                        ));
                     }
                     if let (Some(acq), Some(auth)) = (&acquiring, st.block_auth(blk))
                         && blk.first_transfer.is_none()
                         && !auth.acquiring_parties.is_empty()
                         && !auth.acquiring_parties.contains(acq)
                     {
-                        return Err(rej(R_AUTH, format!("authorization {} does not authorize acquiring party {acq}", auth.id)));
+                        return Err(rej(
+                            R_AUTH,
+                            format!(
+                                "authorization {} does not authorize acquiring party {acq}",
+                                auth.id
+                            ),
+                        ));
                     }
                     self.gate_ft(blk, fa, ta)?;
                 }
-                ev.push(Event::Moved { blocks: picked, from: from.clone(), to: to.clone(), kind: MoveKind::Transfer { acquiring_party: acquiring } });
+                ev.push(Event::Moved {
+                    blocks: picked,
+                    from: from.clone(),
+                    to: to.clone(),
+                    kind: MoveKind::Transfer {
+                        acquiring_party: acquiring,
+                    },
+                });
             }
-            Command::Use { from, quantity, filter, use_year, beneficiary } => {
+            Command::Use {
+                from,
+                quantity,
+                filter,
+                use_year,
+                beneficiary,
+            } => {
                 let (_, fa) = self.live_source(from)?;
-                let to = system_account(st, &fa.party, AccountKind::RetirementNdc).ok_or_else(|| rej(R_PRE, "no RetirementNDC account"))?;
+                let to = system_account(st, &fa.party, AccountKind::RetirementNdc)
+                    .ok_or_else(|| rej(R_PRE, "no RetirementNDC account"))?;
                 let (_, ta) = self.account(&to)?;
                 if !(1990..=2100).contains(use_year) {
-                    return Err(rej(R_PRE, format!("use year {use_year} must be a four-digit year")));
+                    return Err(rej(
+                        R_PRE,
+                        format!("use year {use_year} must be a four-digit year"),
+                    ));
                 }
                 let picked = self.select(fa, *quantity, filter, false, &mut ev)?;
                 for &b in &picked {
-                    let blk = self.planned_block(b, &ev).ok_or_else(|| RegistryError::Internal("planned block".into()))?;
+                    let blk = self
+                        .planned_block(b, &ev)
+                        .ok_or_else(|| RegistryError::Internal("planned block".into()))?;
                     if blk.class == Class::Itmo && blk.first_transfer.is_none() {
-                        return Err(rej(R_GATE, "an ITMO that has not been first-transferred cannot be used towards an NDC; transfer it first"));
+                        return Err(rej(
+                            R_GATE,
+                            "an ITMO that has not been first-transferred cannot be used towards an NDC; transfer it first",
+                        ));
                     }
-                    if let Some(auth) = st.block_auth(blk) && !auth.purpose.includes_ndc() {
-                        return Err(rej(R_GATE, format!("authorization {} does not cover NDC use ({})", auth.id, auth.purpose.as_str())));
+                    if let Some(auth) = st.block_auth(blk)
+                        && !auth.purpose.includes_ndc()
+                    {
+                        return Err(rej(
+                            R_GATE,
+                            format!(
+                                "authorization {} does not cover NDC use ({})",
+                                auth.id,
+                                auth.purpose.as_str()
+                            ),
+                        ));
                     }
                     self.gate_ft(blk, fa, ta)?;
                 }
-                let beneficiary = beneficiary.clone().unwrap_or_else(|| Beneficiary { name: fa.party.clone(), id: fa.party.clone(), country: fa.party.clone(), purpose: format!("use towards NDC {use_year}") });
+                let beneficiary = beneficiary.clone().unwrap_or_else(|| Beneficiary {
+                    name: fa.party.clone(),
+                    id: fa.party.clone(),
+                    country: fa.party.clone(),
+                    purpose: format!("use towards NDC {use_year}"),
+                });
                 check_beneficiary(&beneficiary)?;
-                ev.push(Event::Moved { blocks: picked, from: from.clone(), to, kind: MoveKind::Use { use_year: *use_year, beneficiary } });
+                ev.push(Event::Moved {
+                    blocks: picked,
+                    from: from.clone(),
+                    to,
+                    kind: MoveKind::Use {
+                        use_year: *use_year,
+                        beneficiary,
+                    },
+                });
             }
-            Command::Retire { from, quantity, filter, beneficiary, authorized_entity } => {
+            Command::Retire {
+                from,
+                quantity,
+                filter,
+                beneficiary,
+                authorized_entity,
+            } => {
                 check_beneficiary(beneficiary)?;
                 let (_, fa) = self.live_source(from)?;
                 let picked = self.select(fa, *quantity, filter, false, &mut ev)?;
-                let mut classes = picked.iter().filter_map(|&b| self.planned_block(b, &ev)).map(|b| b.class);
+                let mut classes = picked
+                    .iter()
+                    .filter_map(|&b| self.planned_block(b, &ev))
+                    .map(|b| b.class);
                 let class = classes.next().unwrap_or(Class::Mo);
                 if classes.any(|c| c != class) {
-                    return Err(rej(R_GATE, "the selection mixes MOs and ITMOs; pass --class MO or --class ITMO"));
+                    return Err(rej(
+                        R_GATE,
+                        "the selection mixes MOs and ITMOs; pass --class MO or --class ITMO",
+                    ));
                 }
-                let kind = if class == Class::Itmo { AccountKind::RetirementOimp } else { AccountKind::VoluntaryCancellation };
-                let to = system_account(st, &fa.party, kind).ok_or_else(|| rej(R_PRE, format!("no {} account", kind.as_str())))?;
+                let kind = if class == Class::Itmo {
+                    AccountKind::RetirementOimp
+                } else {
+                    AccountKind::VoluntaryCancellation
+                };
+                let to = system_account(st, &fa.party, kind)
+                    .ok_or_else(|| rej(R_PRE, format!("no {} account", kind.as_str())))?;
                 let (_, ta) = self.account(&to)?;
                 for &b in &picked {
-                    let Some(blk) = self.planned_block(b, &ev) else { continue };
+                    let Some(blk) = self.planned_block(b, &ev) else {
+                        continue;
+                    };
                     if let Some(auth) = st.block_auth(blk) {
                         if !auth.purpose.includes_oimp() {
-                            return Err(rej(R_GATE, format!("ITMOs under {} (purpose NDC) cannot be retired for OIMP; use them towards an NDC", auth.id)));
+                            return Err(rej(
+                                R_GATE,
+                                format!(
+                                    "ITMOs under {} (purpose NDC) cannot be retired for OIMP; use them towards an NDC",
+                                    auth.id
+                                ),
+                            ));
                         }
                         if let Some(e) = authorized_entity
                             && !auth.entities.is_empty()
                             && !auth.entities.contains(e)
                         {
-                            return Err(rej(R_AUTH, format!("{e} is not an authorized entity of {}", auth.id)));
+                            return Err(rej(
+                                R_AUTH,
+                                format!("{e} is not an authorized entity of {}", auth.id),
+                            ));
                         }
                     }
                     self.gate_ft(blk, fa, ta)?;
                 }
-                ev.push(Event::Moved { blocks: picked, from: from.clone(), to, kind: MoveKind::Retire { beneficiary: beneficiary.clone(), authorized_entity: authorized_entity.clone() } });
+                ev.push(Event::Moved {
+                    blocks: picked,
+                    from: from.clone(),
+                    to,
+                    kind: MoveKind::Retire {
+                        beneficiary: beneficiary.clone(),
+                        authorized_entity: authorized_entity.clone(),
+                    },
+                });
             }
-            Command::Cancel { from, quantity, filter, subtype, reason } => {
+            Command::Cancel {
+                from,
+                quantity,
+                filter,
+                subtype,
+                reason,
+            } => {
                 let (_, fa) = self.live_source(from)?;
                 let kind = match subtype {
                     CancelSubtype::Voluntary => AccountKind::VoluntaryCancellation,
                     CancelSubtype::Omge => AccountKind::OmgeCancellation,
                     CancelSubtype::Other => AccountKind::OtherCancellation,
                 };
-                let to = system_account(st, &fa.party, kind).ok_or_else(|| rej(R_PRE, format!("no {} account", kind.as_str())))?;
+                let to = system_account(st, &fa.party, kind)
+                    .ok_or_else(|| rej(R_PRE, format!("no {} account", kind.as_str())))?;
                 let (_, ta) = self.account(&to)?;
                 let picked = self.select(fa, *quantity, filter, false, &mut ev)?;
                 for &b in &picked {
@@ -908,18 +1421,57 @@ impl<'a> Planner<'a> {
                         self.gate_ft(blk, fa, ta)?;
                     }
                 }
-                ev.push(Event::Moved { blocks: picked, from: from.clone(), to, kind: MoveKind::Cancel { subtype: *subtype, reason: reason.clone() } });
+                ev.push(Event::Moved {
+                    blocks: picked,
+                    from: from.clone(),
+                    to,
+                    kind: MoveKind::Cancel {
+                        subtype: *subtype,
+                        reason: reason.clone(),
+                    },
+                });
             }
-            Command::Freeze { account, quantity, filter, reason } | Command::Unfreeze { account, quantity, filter, reason } => {
+            Command::Freeze {
+                account,
+                quantity,
+                filter,
+                reason,
+            }
+            | Command::Unfreeze {
+                account,
+                quantity,
+                filter,
+                reason,
+            } => {
                 let freeze = matches!(cmd, Command::Freeze { .. });
                 let (_, acc) = self.live_source(account)?;
                 if reason.trim().is_empty() {
                     return Err(rej(R_PRE, "a reason is required"));
                 }
                 let picked = self.select(acc, *quantity, filter, !freeze, &mut ev)?;
-                ev.push(if freeze { Event::Frozen { blocks: picked, reason: reason.clone() } } else { Event::Unfrozen { blocks: picked, reason: reason.clone() } });
+                ev.push(if freeze {
+                    Event::Frozen {
+                        blocks: picked,
+                        reason: reason.clone(),
+                    }
+                } else {
+                    Event::Unfrozen {
+                        blocks: picked,
+                        reason: reason.clone(),
+                    }
+                });
             }
-            Command::Acquire { to, from_party, registry, project, vintage, first, last, authorization, unit_type } => {
+            Command::Acquire {
+                to,
+                from_party,
+                registry,
+                project,
+                vintage,
+                first,
+                last,
+                authorization,
+                unit_type,
+            } => {
                 let (_, ta) = self.live_source(to)?;
                 if from_party == &ta.party {
                     return Err(rej(R_PRE, "an acquisition comes from another party"));
@@ -927,34 +1479,82 @@ impl<'a> Planner<'a> {
                 if first == &0 || last < first {
                     return Err(rej("invariant 19 serial", "need 1 <= first <= last"));
                 }
-                let serial = super::serial::Serial { registry: registry.clone(), project: project.clone(), vintage: *vintage, first: *first, last: *last };
-                super::serial::Serial::parse(&serial.to_string()).map_err(|e| rej("invariant 19 serial", e.to_string()))?;
+                let serial = super::serial::Serial {
+                    registry: registry.clone(),
+                    project: project.clone(),
+                    vintage: *vintage,
+                    first: *first,
+                    last: *last,
+                };
+                super::serial::Serial::parse(&serial.to_string())
+                    .map_err(|e| rej("invariant 19 serial", e.to_string()))?;
                 let issuance_id = format!("IMPORT-{serial}");
                 if st.issuance_ix.contains_key(&issuance_id) {
-                    return Err(rej("invariant 1 conservation", format!("{serial} was already acquired")));
+                    return Err(rej(
+                        "invariant 1 conservation",
+                        format!("{serial} was already acquired"),
+                    ));
                 }
-                if let Some(a) = authorization && st.authorization(a).is_none() {
+                if let Some(a) = authorization
+                    && st.authorization(a).is_none()
+                {
                     return Err(rej(R_PRE, format!("unknown authorization {a}")));
                 }
                 let block = self.new_id();
-                ev.push(Event::Acquired { issuance_id, project: project.clone(), registry: registry.clone(), vintage: *vintage, unit_type: *unit_type, first: *first, last: *last, block, account: to.clone(), from_party: from_party.clone(), class: Class::Itmo, authorization: authorization.clone() });
+                ev.push(Event::Acquired {
+                    issuance_id,
+                    project: project.clone(),
+                    registry: registry.clone(),
+                    vintage: *vintage,
+                    unit_type: *unit_type,
+                    first: *first,
+                    last: *last,
+                    block,
+                    account: to.clone(),
+                    from_party: from_party.clone(),
+                    class: Class::Itmo,
+                    authorization: authorization.clone(),
+                });
             }
         }
         Ok(ev)
     }
 
-    fn gate_authorization(&self, auth: &Authorization, vintage: u16, qty: u64) -> Result<(), RegistryError> {
+    fn gate_authorization(
+        &self,
+        auth: &Authorization,
+        vintage: u16,
+        qty: u64,
+    ) -> Result<(), RegistryError> {
         let st = self.st.approaches.get(&auth.approach).map(|a| a.status);
         if st != Some(ApproachStatus::Active) {
-            return Err(rej(R_AUTH, format!("cooperative approach {} is {:?}, not Active; authorizations need an Active approach", auth.approach, st)));
+            return Err(rej(
+                R_AUTH,
+                format!(
+                    "cooperative approach {} is {:?}, not Active; authorizations need an Active approach",
+                    auth.approach, st
+                ),
+            ));
         }
         if vintage < 2021 || vintage < auth.period_start || vintage > auth.period_end {
-            return Err(rej(R_AUTH, format!("vintage {vintage} is outside the authorized timeframe {} - {} (and must be 2021 or later)", auth.period_start, auth.period_end)));
+            return Err(rej(
+                R_AUTH,
+                format!(
+                    "vintage {vintage} is outside the authorized timeframe {} - {} (and must be 2021 or later)",
+                    auth.period_start, auth.period_end
+                ),
+            ));
         }
         if let Some(max) = auth.authorized_quantity
             && auth.authorized_total + qty > max
         {
-            return Err(rej(R_AUTH, format!("authorization {}: {} already authorized + {qty} exceeds the authorized quantity {max}", auth.id, auth.authorized_total)));
+            return Err(rej(
+                R_AUTH,
+                format!(
+                    "authorization {}: {} already authorized + {qty} exceeds the authorized quantity {max}",
+                    auth.id, auth.authorized_total
+                ),
+            ));
         }
         Ok(())
     }
@@ -966,7 +1566,13 @@ impl<'a> Planner<'a> {
         {
             let status = self.st.approaches.get(&auth.approach).map(|a| a.status);
             if status != Some(ApproachStatus::Active) {
-                return Err(rej(R_GATE, format!("first transfer refused: cooperative approach {} is {:?}", auth.approach, status)));
+                return Err(rej(
+                    R_GATE,
+                    format!(
+                        "first transfer refused: cooperative approach {} is {:?}",
+                        auth.approach, status
+                    ),
+                ));
             }
         }
         Ok(())
@@ -975,7 +1581,10 @@ impl<'a> Planner<'a> {
 
 fn check_beneficiary(b: &Beneficiary) -> Result<(), RegistryError> {
     if b.name.trim().is_empty() || b.id.trim().is_empty() || b.country.trim().is_empty() {
-        return Err(rej("invariant 8 retirement proof", "beneficiary name, id and country are required"));
+        return Err(rej(
+            "invariant 8 retirement proof",
+            "beneficiary name, id and country are required",
+        ));
     }
     Ok(())
 }

@@ -67,7 +67,9 @@ pub fn parse(text: &str) -> Result<Script, String> {
     for (k, val) in doc {
         match k.as_str() {
             "defaults" => {
-                let d: Defaults = val.try_into().map_err(|e: toml::de::Error| format!("[defaults]: {e}"))?;
+                let d: Defaults = val
+                    .try_into()
+                    .map_err(|e: toml::de::Error| format!("[defaults]: {e}"))?;
                 script.actor = d.actor;
             }
             "command" => {
@@ -82,25 +84,44 @@ pub fn parse(text: &str) -> Result<Script, String> {
                     };
                     let id = match t.remove("command_id") {
                         Some(toml::Value::String(s)) => Some(s),
-                        Some(_) => return Err(format!("command {}: command_id must be a string", i + 1)),
+                        Some(_) => {
+                            return Err(format!("command {}: command_id must be a string", i + 1));
+                        }
                         None => None,
                     };
                     let expect_rule = match t.remove("expect_rule") {
                         Some(toml::Value::String(s)) => Some(s),
-                        Some(_) => return Err(format!("command {}: expect_rule must be a string", i + 1)),
+                        Some(_) => {
+                            return Err(format!("command {}: expect_rule must be a string", i + 1));
+                        }
                         None => None,
                     };
                     let actor = match t.remove("actor") {
-                        Some(a) => Some(a.try_into::<Actor>().map_err(|e| format!("command {}: actor: {e}", i + 1))?),
+                        Some(a) => Some(
+                            a.try_into::<Actor>()
+                                .map_err(|e| format!("command {}: actor: {e}", i + 1))?,
+                        ),
                         None => None,
                     };
-                    let command: Command = toml::Value::Table(t)
-                        .try_into()
-                        .map_err(|e: toml::de::Error| format!("command {}: {}", i + 1, e.message()))?;
-                    script.commands.push(ScriptCommand { id, actor, expect_rule, command });
+                    let command: Command =
+                        toml::Value::Table(t)
+                            .try_into()
+                            .map_err(|e: toml::de::Error| {
+                                format!("command {}: {}", i + 1, e.message())
+                            })?;
+                    script.commands.push(ScriptCommand {
+                        id,
+                        actor,
+                        expect_rule,
+                        command,
+                    });
                 }
             }
-            other => return Err(format!("unknown top-level key {other:?} (expected [defaults] and [[command]])")),
+            other => {
+                return Err(format!(
+                    "unknown top-level key {other:?} (expected [defaults] and [[command]])"
+                ));
+            }
         }
     }
     Ok(script)
@@ -122,18 +143,47 @@ pub struct StepError {
 }
 
 /// Run a script. `tag` prefixes generated command ids.
-pub fn run(ledger: &mut Ledger, script: &Script, tag: &str, mut on_step: impl FnMut(usize, &str, &StepResult)) -> Result<usize, StepError> {
+pub fn run(
+    ledger: &mut Ledger,
+    script: &Script,
+    tag: &str,
+    mut on_step: impl FnMut(usize, &str, &StepResult),
+) -> Result<usize, Box<StepError>> {
     for (i, sc) in script.commands.iter().enumerate() {
         let command_id = sc.id.clone().unwrap_or_else(|| format!("{tag}-{}", i + 1));
-        let actor = sc.actor.clone().or_else(|| script.actor.clone()).unwrap_or_else(Actor::system);
-        let res = ledger.submit(Submission { command_id: command_id.clone(), actor, command: sc.command.clone() });
+        let actor = sc
+            .actor
+            .clone()
+            .or_else(|| script.actor.clone())
+            .unwrap_or_else(Actor::system);
+        let res = ledger.submit(Submission {
+            command_id: command_id.clone(),
+            actor,
+            command: sc.command.clone(),
+        });
         let step = match (res, &sc.expect_rule) {
             (Ok(o), None) => StepResult::Done(o),
-            (Err(RegistryError::Rejected { rule, .. }), Some(want)) if rule.starts_with(want.as_str()) => StepResult::ExpectedRejection { rule },
-            (Ok(_), Some(want)) => {
-                return Err(StepError { index: i + 1, command_id, error: RegistryError::BadInput(format!("expected a refusal by {want:?}, but the command succeeded")) });
+            (Err(RegistryError::Rejected { rule, .. }), Some(want))
+                if rule.starts_with(want.as_str()) =>
+            {
+                StepResult::ExpectedRejection { rule }
             }
-            (Err(e), _) => return Err(StepError { index: i + 1, command_id, error: e }),
+            (Ok(_), Some(want)) => {
+                return Err(Box::new(StepError {
+                    index: i + 1,
+                    command_id,
+                    error: RegistryError::BadInput(format!(
+                        "expected a refusal by {want:?}, but the command succeeded"
+                    )),
+                }));
+            }
+            (Err(e), _) => {
+                return Err(Box::new(StepError {
+                    index: i + 1,
+                    command_id,
+                    error: e,
+                }));
+            }
         };
         on_step(i + 1, &command_id, &step);
     }

@@ -18,7 +18,9 @@ pub struct Serial {
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
-#[error("invalid serial {input:?}: {reason} (expected REGISTRY-PROJECT-VINTAGE-FIRST-LAST, e.g. BTN01-P0007-2024-000001-001000)")]
+#[error(
+    "invalid serial {input:?}: {reason} (expected REGISTRY-PROJECT-VINTAGE-FIRST-LAST, e.g. BTN01-P0007-2024-000001-001000)"
+)]
 pub struct SerialError {
     pub input: String,
     pub reason: &'static str,
@@ -98,10 +100,7 @@ impl fmt::Display for Serial {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SerialQuery {
     Range(Serial),
-    Unit {
-        project: Option<String>,
-        unit: u64,
-    },
+    Unit { project: Option<String>, unit: u64 },
 }
 
 impl SerialQuery {

@@ -9,27 +9,74 @@ use crate::registry::state::{ActionRecord, Block, State};
 use crate::registry::types::Class;
 
 pub const T2_HEADER: [&str; 19] = [
-    "Authorization ID", "Date of authorization", "Cooperative approach ID", "Version of the authorization",
-    "Authorized quantity", "Metric", "GWP values", "Applicable non-GHG metric", "Sector(s)", "Activity type(s)",
-    "Purposes for authorization", "Authorized Party(ies) ID", "Authorized entity(ies) ID", "OIMP authorized by the Party",
-    "Authorized timeframe", "Authorization T&Cs", "Authorization documentation", "First transfer definition for OIMP",
+    "Authorization ID",
+    "Date of authorization",
+    "Cooperative approach ID",
+    "Version of the authorization",
+    "Authorized quantity",
+    "Metric",
+    "GWP values",
+    "Applicable non-GHG metric",
+    "Sector(s)",
+    "Activity type(s)",
+    "Purposes for authorization",
+    "Authorized Party(ies) ID",
+    "Authorized entity(ies) ID",
+    "OIMP authorized by the Party",
+    "Authorized timeframe",
+    "Authorization T&Cs",
+    "Authorization documentation",
+    "First transfer definition for OIMP",
     "Additional information",
 ];
 
 pub const T3_HEADER: [&str; 27] = [
-    "Action date", "Action type", "Action subtype", "Cooperative approach ID", "Authorization ID",
-    "First transferring participating Party ID", "Party ITMO registry ID", "First ID", "Last ID",
-    "Underlying unit registry ID", "First unit ID", "Last unit ID", "Metric", "GWP", "Non-GHG metric",
-    "Quantity (t CO2 eq)", "Quantity (non-GHG)", "Mitigation type", "Vintage", "Transferring Party ID",
-    "Acquiring Party ID", "Purpose of OIMP use or cancellation", "Using/cancelling Party ID",
-    "Using/cancelling authorized entity ID", "Calendar year of use towards NDC", "Result of consistency checks",
+    "Action date",
+    "Action type",
+    "Action subtype",
+    "Cooperative approach ID",
+    "Authorization ID",
+    "First transferring participating Party ID",
+    "Party ITMO registry ID",
+    "First ID",
+    "Last ID",
+    "Underlying unit registry ID",
+    "First unit ID",
+    "Last unit ID",
+    "Metric",
+    "GWP",
+    "Non-GHG metric",
+    "Quantity (t CO2 eq)",
+    "Quantity (non-GHG)",
+    "Mitigation type",
+    "Vintage",
+    "Transferring Party ID",
+    "Acquiring Party ID",
+    "Purpose of OIMP use or cancellation",
+    "Using/cancelling Party ID",
+    "Using/cancelling authorized entity ID",
+    "Calendar year of use towards NDC",
+    "Result of consistency checks",
     "Additional information",
 ];
 
 pub const T4_HEADER: [&str; 16] = [
-    "Cooperative approach ID", "Authorization ID", "First transferring Party ID", "Party ITMO registry ID",
-    "First ID", "Last ID", "Underlying unit registry ID", "Underlying first unit ID", "Underlying last unit ID",
-    "Metric", "GWP", "Non-GHG metric", "Quantity (t CO2 eq)", "Quantity (non-GHG)", "Mitigation type", "Vintage",
+    "Cooperative approach ID",
+    "Authorization ID",
+    "First transferring Party ID",
+    "Party ITMO registry ID",
+    "First ID",
+    "Last ID",
+    "Underlying unit registry ID",
+    "Underlying first unit ID",
+    "Underlying last unit ID",
+    "Metric",
+    "GWP",
+    "Non-GHG metric",
+    "Quantity (t CO2 eq)",
+    "Quantity (non-GHG)",
+    "Mitigation type",
+    "Vintage",
 ];
 
 const NA: &str = "NA";
@@ -65,20 +112,36 @@ pub fn t2_rows(ledger: &Ledger) -> Vec<Vec<String>> {
                 a.date.to_string(),
                 a.approach.clone(),
                 format!("{}.0", a.version),
-                a.authorized_quantity.map(|q| q.to_string()).unwrap_or_else(|| NA.into()),
+                a.authorized_quantity
+                    .map(|q| q.to_string())
+                    .unwrap_or_else(|| NA.into()),
                 "GHG".into(),
                 "AR5".into(),
                 NA.into(),
                 NA.into(),
                 NA.into(),
                 a.purpose.as_str().into(),
-                if a.acquiring_parties.is_empty() { NA.into() } else { a.acquiring_parties.join("; ") },
-                if a.entities.is_empty() { NA.into() } else { a.entities.join("; ") },
-                if a.purpose.includes_oimp() { "Yes".into() } else { "No".into() },
+                if a.acquiring_parties.is_empty() {
+                    NA.into()
+                } else {
+                    a.acquiring_parties.join("; ")
+                },
+                if a.entities.is_empty() {
+                    NA.into()
+                } else {
+                    a.entities.join("; ")
+                },
+                if a.purpose.includes_oimp() {
+                    "Yes".into()
+                } else {
+                    "No".into()
+                },
                 format!("{} - {}", a.period_start, a.period_end),
                 NA.into(),
                 String::new(),
-                a.first_transfer_definition.map(|d| d.aef().to_string()).unwrap_or_else(|| NA.into()),
+                a.first_transfer_definition
+                    .map(|d| d.aef().to_string())
+                    .unwrap_or_else(|| NA.into()),
                 String::new(),
             ]
         })
@@ -102,14 +165,21 @@ pub fn t3_rows(ledger: &Ledger, year: Option<u16>) -> Vec<Vec<String>> {
             let auth = st.block_auth(b);
             let iss = &st.issuances[b.issuance as usize];
             let ut = iss.unit_type;
-            let using = matches!(a.action_type, "Use" | "Cancellation" | "Voluntary Cancellation");
+            let using = matches!(
+                a.action_type,
+                "Use" | "Cancellation" | "Voluntary Cancellation"
+            );
             Some(vec![
                 format!("{}T00:00:00Z", a.date),
                 a.action_type.into(),
                 a.subtype.into(),
-                auth.map(|x| x.approach.clone()).unwrap_or_else(|| NA.into()),
+                auth.map(|x| x.approach.clone())
+                    .unwrap_or_else(|| NA.into()),
                 auth.map(|x| x.id.clone()).unwrap_or_else(|| NA.into()),
-                b.first_transfer.as_ref().map(|f| f.party.clone()).unwrap_or_else(|| iss.party.clone()),
+                b.first_transfer
+                    .as_ref()
+                    .map(|f| f.party.clone())
+                    .unwrap_or_else(|| iss.party.clone()),
                 iss.registry.to_string(),
                 unit_id(&st, b, a.first),
                 unit_id(&st, b, a.last),
@@ -125,10 +195,18 @@ pub fn t3_rows(ledger: &Ledger, year: Option<u16>) -> Vec<Vec<String>> {
                 b.vintage.to_string(),
                 a.transferring_party.clone().unwrap_or_else(|| NA.into()),
                 a.acquiring_party.clone().unwrap_or_else(|| NA.into()),
-                if a.action_type == "Cancellation" && a.subtype == "Use or cancellation" { a.purpose.map(|p| p.as_str().to_string()).unwrap_or_else(|| NA.into()) } else { NA.into() },
+                if a.action_type == "Cancellation" && a.subtype == "Use or cancellation" {
+                    a.purpose
+                        .map(|p| p.as_str().to_string())
+                        .unwrap_or_else(|| NA.into())
+                } else {
+                    NA.into()
+                },
                 if using { a.party.clone() } else { NA.into() },
                 a.entity.clone().unwrap_or_else(|| NA.into()),
-                a.use_year.map(|y| y.to_string()).unwrap_or_else(|| NA.into()),
+                a.use_year
+                    .map(|y| y.to_string())
+                    .unwrap_or_else(|| NA.into()),
                 String::new(),
                 String::new(),
             ])
@@ -144,7 +222,11 @@ pub fn t4_rows(ledger: &Ledger, party: &str, year: u16) -> Vec<Vec<String>> {
 
 pub fn t4_rows_from_state(st: &State, party: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
-    for acc in st.accounts.iter().filter(|a| a.party == party && !a.kind.is_terminal()) {
+    for acc in st
+        .accounts
+        .iter()
+        .filter(|a| a.party == party && !a.kind.is_terminal())
+    {
         for k in &acc.blocks {
             let Some(b) = st.block(k.3) else { continue };
             if b.class != Class::Itmo {
@@ -153,9 +235,13 @@ pub fn t4_rows_from_state(st: &State, party: &str) -> Vec<Vec<String>> {
             let auth = st.block_auth(b);
             let iss = &st.issuances[b.issuance as usize];
             rows.push(vec![
-                auth.map(|x| x.approach.clone()).unwrap_or_else(|| NA.into()),
+                auth.map(|x| x.approach.clone())
+                    .unwrap_or_else(|| NA.into()),
                 auth.map(|x| x.id.clone()).unwrap_or_else(|| NA.into()),
-                b.first_transfer.as_ref().map(|f| f.party.clone()).unwrap_or_else(|| iss.party.clone()),
+                b.first_transfer
+                    .as_ref()
+                    .map(|f| f.party.clone())
+                    .unwrap_or_else(|| iss.party.clone()),
                 iss.registry.to_string(),
                 unit_id(st, b, b.first),
                 unit_id(st, b, b.last),

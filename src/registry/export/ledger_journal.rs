@@ -17,7 +17,10 @@ use crate::registry::state::State;
 use crate::registry::types::Class;
 
 fn acct_name(st: &State, id: &str) -> String {
-    let clean: String = id.chars().map(|c| if c.is_whitespace() { '_' } else { c }).collect();
+    let clean: String = id
+        .chars()
+        .map(|c| if c.is_whitespace() { '_' } else { c })
+        .collect();
     match st.account(id) {
         Some(a) if !clean.contains(':') => format!("{}:{}:{}", a.party, a.owner, clean),
         _ => clean,
@@ -56,8 +59,16 @@ pub fn render(ledger: &Ledger) -> String {
         }
     }
     let mut out = String::new();
-    let _ = writeln!(out, "; ndc-workbench registry journal (read-only teaching view)");
-    let _ = writeln!(out, "; events: {}  head hash: {}\n", ledger.last_seq(), ledger.head_hash());
+    let _ = writeln!(
+        out,
+        "; ndc-workbench registry journal (read-only teaching view)"
+    );
+    let _ = writeln!(
+        out,
+        "; events: {}  head hash: {}\n",
+        ledger.last_seq(),
+        ledger.head_hash()
+    );
     for t in ["seq", "hash", "serial"] {
         let _ = writeln!(out, "tag {t}");
     }
@@ -106,23 +117,70 @@ fn tx_for(st: &State, env: &Envelope) -> Option<Tx> {
     let mut postings = Vec::new();
     let desc;
     match &env.event {
-        Event::Issued { project, vintage, class, legs, first, last, .. } => {
+        Event::Issued {
+            project,
+            vintage,
+            class,
+            legs,
+            first,
+            last,
+            ..
+        } => {
             desc = format!("Issued {project} vintage {vintage}");
             let c = comm(*class, *vintage);
             for l in legs {
-                let serial = format!("serial: {}-{}-{:04}-{:06}-{:06}", st.projects.get(project).and_then(|p| st.parties.get(&p.host)).map(|p| p.registry_id.clone()).unwrap_or_default(), project, vintage, l.first, l.last);
-                postings.push((acct_name(st, &l.account), (l.last - l.first + 1) as i64, c.clone(), Some(serial)));
+                let serial = format!(
+                    "serial: {}-{}-{:04}-{:06}-{:06}",
+                    st.projects
+                        .get(project)
+                        .and_then(|p| st.parties.get(&p.host))
+                        .map(|p| p.registry_id.clone())
+                        .unwrap_or_default(),
+                    project,
+                    vintage,
+                    l.first,
+                    l.last
+                );
+                postings.push((
+                    acct_name(st, &l.account),
+                    (l.last - l.first + 1) as i64,
+                    c.clone(),
+                    Some(serial),
+                ));
             }
-            postings.push((format!("Issued:{project}"), -((last - first + 1) as i64), c, None));
+            postings.push((
+                format!("Issued:{project}"),
+                -((last - first + 1) as i64),
+                c,
+                None,
+            ));
         }
-        Event::Acquired { project, vintage, first, last, account, from_party, registry, .. } => {
+        Event::Acquired {
+            project,
+            vintage,
+            first,
+            last,
+            account,
+            from_party,
+            registry,
+            ..
+        } => {
             desc = format!("Acquired {project} vintage {vintage} from {from_party}");
             let c = comm(Class::Itmo, *vintage);
             let q = (last - first + 1) as i64;
-            postings.push((acct_name(st, account), q, c.clone(), Some(format!("serial: {registry}-{project}-{vintage:04}-{first:06}-{last:06}"))));
+            postings.push((
+                acct_name(st, account),
+                q,
+                c.clone(),
+                Some(format!(
+                    "serial: {registry}-{project}-{vintage:04}-{first:06}-{last:06}"
+                )),
+            ));
             postings.push((format!("Imported:{from_party}"), -q, c, None));
         }
-        Event::Moved { blocks, from, to, .. } => {
+        Event::Moved {
+            blocks, from, to, ..
+        } => {
             desc = format!("Move {from} -> {to}");
             let (fa, ta) = (acct_name(st, from), acct_name(st, to));
             let mut per: BTreeMap<String, i64> = BTreeMap::new();
@@ -139,7 +197,11 @@ fn tx_for(st: &State, env: &Envelope) -> Option<Tx> {
                 postings.push((fa.clone(), -q, c, None));
             }
         }
-        Event::Authorized { blocks, authorization, .. } => {
+        Event::Authorized {
+            blocks,
+            authorization,
+            ..
+        } => {
             desc = format!("Authorized under {authorization}");
             for &b in blocks {
                 let blk = st.block(b)?;
@@ -148,11 +210,26 @@ fn tx_for(st: &State, env: &Envelope) -> Option<Tx> {
                 comments.push(format!("serial: {}", st.block_serial(blk)));
                 postings.push((a.clone(), -q, comm(Class::Mo, blk.vintage), None));
                 postings.push((a, q, comm(Class::Itmo, blk.vintage), None));
-                postings.push(("Conversion:Authorization".into(), q, comm(Class::Mo, blk.vintage), None));
-                postings.push(("Conversion:Authorization".into(), -q, comm(Class::Itmo, blk.vintage), None));
+                postings.push((
+                    "Conversion:Authorization".into(),
+                    q,
+                    comm(Class::Mo, blk.vintage),
+                    None,
+                ));
+                postings.push((
+                    "Conversion:Authorization".into(),
+                    -q,
+                    comm(Class::Itmo, blk.vintage),
+                    None,
+                ));
             }
         }
         _ => return None,
     }
-    Some(Tx { date, desc, comments, postings })
+    Some(Tx {
+        date,
+        desc,
+        comments,
+        postings,
+    })
 }
