@@ -75,6 +75,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ReadinessFormat::Table)]
         format: ReadinessFormat,
     },
+    /// Registry ledger: issue, authorize, transfer, retire, cancel; check, explore, export, import.
+    Registry(crate::registry::cli::RegistryArgs),
     /// Print the workshop questions of a pack.
     Questions {
         /// Pack id or path to a pack TOML file.
@@ -186,9 +188,13 @@ pub fn scenario_error(e: &scenario::ScenarioError) -> ExitCode {
     ExitCode::from(EXIT_BAD_INPUT)
 }
 
-/// Run a headless command; `None` when the command is not one of these.
-pub fn run(cmd: Command) -> ExitCode {
+/// Run a headless command.
+pub fn run(cmd: Command, global: &GlobalArgs) -> ExitCode {
     match cmd {
+        Command::Registry(mut a) => {
+            a.data_dir = global.data_dir.clone();
+            crate::registry::cli::run(a)
+        }
         Command::Validate { files } => validate(&files),
         Command::Scenario(ScenarioCmd::List { json }) => list(json),
         Command::Scenario(ScenarioCmd::Show { scenario, json }) => {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(cmd) => cli::run(cmd),
+        Some(cmd) => cli::run(cmd, &cli.global),
         None => ndc_workbench::tui::launch(cli.scenario.as_deref(), &cli.global),
     }
 }

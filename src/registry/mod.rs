@@ -1,1 +1,48 @@
-//! registry (under construction)
+//! Registry ledger: projects, serial blocks, accounts, Article 6 authorizations and first
+//! transfers, as a fold over an append-only, hash-chained event log
+//! (`/work/shared/domain/registry-model.md`).
+//!
+//! Module map (each has one job):
+//! - [`types`]: picklists and small value types.
+//! - [`serial`]: serial strings (format/parse round trip).
+//! - [`event`]: events, envelope, canonical encoding, hashes.
+//! - [`journal`]: the JSON Lines file (verify, append with fsync, torn tails).
+//! - [`state`]: the fold (event → state) with structural invariant checks.
+//! - [`command`]: the command and outcome types.
+//! - [`ledger`]: command validation, planning and atomic commit; queries.
+//! - [`invariants`]: `check` of all invariants from a journal or a ledger.
+//! - [`flows`]: Table 4 quantities for the accounting module.
+//! - [`explorer`]: events by serial, project, account, beneficiary; life of a serial.
+//! - [`export`]: AEF tables, CADT CSV, ledger/hledger journal.
+//! - [`import`]: Article 6.2 authorization blocks CSV.
+//! - [`script`]: `apply` scripts (TOML lists of commands).
+//! - [`synth`]: seeded realistic workloads.
+//! - [`cli`]: the `registry` subcommands.
+//! - [`clock`]: injected clocks.
+
+pub mod cli;
+pub mod clock;
+pub mod command;
+pub mod error;
+pub mod event;
+pub mod explorer;
+pub mod export;
+pub mod flows;
+pub mod import;
+pub mod invariants;
+pub mod journal;
+pub mod ledger;
+pub mod script;
+pub mod serial;
+pub mod state;
+pub mod synth;
+pub mod types;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use command::{Command, CommandOutcome, Levies, RangeOutcome, Submission};
+pub use error::{InvariantViolation, JournalError, RegistryError};
+pub use flows::Article6Flows;
+pub use journal::Durability;
+pub use ledger::{AccountBalance, Ledger, system_account_id};
+pub use serial::Serial;
+pub use types::*;

@@ -1,18 +1,20 @@
-//! Where data lives and how it is written: the data directory (the `directories` crate, or
-//! `--data-dir` / `NDC_WORKBENCH_DATA`) and atomic file writes (temporary file in the same
-//! directory, fsync, rename, fsync of the directory), so a crash never leaves a half-written file.
+//! Storage helpers shared by the domain modules. One job: find the data directory and write
+//! files safely (atomic replace with fsync). No domain logic here.
 
+use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Storage errors, with the path involved.
-#[derive(Debug, thiserror::Error)]
+use thiserror::Error;
+
+/// Environment variable naming the data directory.
+pub const DATA_DIR_ENV: &str = "NDC_WORKBENCH_DATA";
+
+#[derive(Debug, Error)]
 pub enum StoreError {
-    #[error(
-        "no data directory could be determined for this user; pass --data-dir DIR or set NDC_WORKBENCH_DATA"
-    )]
+    #[error("no data directory: pass --data-dir DIR or set {DATA_DIR_ENV}")]
     NoDataDir,
-    #[error("{path}: {source}")]
+    #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,
         #[source]
@@ -20,47 +22,67 @@ pub enum StoreError {
     },
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-    move |source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-/// The data directory: explicit override, then `NDC_WORKBENCH_DATA`, then the platform's data
-/// directory for `ndc-workbench`. Created if missing.
+/// Data directory: `override` (e.g. `--data-dir`), else `$NDC_WORKBENCH_DATA`, else the
+/// platform data dir of `org.ndc-workbench.ndc-workbench`. Created if missing.
 pub fn data_dir(override_dir: Option<&Path>) -> Result<PathBuf, StoreError> {
-    let dir = match override_dir {
-        Some(d) => d.to_path_buf(),
-        None => match std::env::var_os("NDC_WORKBENCH_DATA").filter(|v| !v.is_empty()) {
-            Some(v) => PathBuf::from(v),
-            None => directories::ProjectDirs::from("org", "ndc-workbench", "ndc-workbench")
-                .ok_or(StoreError::NoDataDir)?
-                .data_dir()
-                .to_path_buf(),
-        },
+    let dir = if let Some(d) = override_dir {
+        d.to_path_buf()
+    } else if let Some(d) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+        PathBuf::from(d)
+    } else {
+        directories::ProjectDirs::from("org", "ndc-workbench", "ndc-workbench")
+            .map(|p| p.data_dir().to_path_buf())
+            .ok_or(StoreError::NoDataDir)?
     };
-    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
+        path: dir.clone(),
+        source,
+    })?;
     Ok(dir)
 }
 
-/// Write `bytes` to `path` atomically: a reader sees the old file or the new one, never a mix.
+/// Write `bytes` to `path` atomically: temp file in the same directory, fsync, rename over
+/// `path`, fsync the directory. Readers see the old or the new file, never a mix.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+    let err = |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
     };
-    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    {
-        let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-        f.write_all(bytes).map_err(io(&tmp))?;
-        f.sync_all().map_err(io(&tmp))?;
+    let res = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)?;
+        sync_parent(path)
+    })();
+    if res.is_err() {
+        let _ = fs::remove_file(&tmp);
     }
-    std::fs::rename(&tmp, path).map_err(io(path))?;
-    if let Ok(d) = std::fs::File::open(&dir) {
-        let _ = d.sync_all();
+    res.map_err(err)
+}
+
+/// fsync the directory containing `path` (so a create or rename is durable).
+pub fn sync_parent(path: &Path) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
     }
     Ok(())
 }
@@ -68,27 +90,15 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
     #[test]
-    fn atomic_write_replaces_the_whole_file_and_leaves_no_temporary() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let p = dir.path().join("a.json");
-        atomic_write(&p, b"first version, longer").expect("write");
-        atomic_write(&p, b"second").expect("write");
-        assert_eq!(std::fs::read(&p).expect("read"), b"second");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .expect("ls")
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(names.len(), 1, "{names:?}");
-    }
-
-    #[test]
-    fn explicit_data_dir_wins_and_is_created() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let d = dir.path().join("nested/data");
-        assert_eq!(data_dir(Some(&d)).expect("dir"), d);
-        assert!(d.is_dir());
+    fn atomic_write_replaces() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("x.txt");
+        atomic_write(&p, b"one").unwrap();
+        atomic_write(&p, b"two").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+        let dd = data_dir(Some(&d.path().join("sub"))).unwrap();
+        assert!(dd.is_dir());
     }
 }

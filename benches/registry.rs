@@ -1,0 +1,160 @@
+//! Registry benchmarks: replay + full check of a synth journal (default 1,000,000 events,
+//! `REGISTRY_BENCH_EVENTS` to change), command append with fsync, and in-memory commands.
+//! Run: `cargo bench --bench registry`.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use criterion::{Criterion, criterion_group, criterion_main};
+use ndc_workbench::registry::invariants::check_journal;
+use ndc_workbench::registry::synth::{SynthConfig, run as synth};
+use ndc_workbench::registry::types::Filter;
+use ndc_workbench::registry::*;
+
+fn clock() -> ManualClock {
+    ManualClock::at_date(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default()).stepping(30)
+}
+
+fn setup_ledger(l: &mut Ledger) {
+    l.execute(Command::InitParty {
+        party: "BTN".into(),
+        registry_id: "BTN01".into(),
+        name: String::new(),
+        ndc_first_year: None,
+        ndc_last_year: None,
+    })
+    .unwrap();
+    l.execute(Command::RegisterOrganization {
+        id: "DEV".into(),
+        name: "d".into(),
+        country: "BTN".into(),
+        roles: vec![Role::ProjectDeveloper],
+    })
+    .unwrap();
+    l.execute(Command::OpenAccount {
+        id: "BTN:DEV:Holding".into(),
+        owner: "DEV".into(),
+        party: "BTN".into(),
+        kind: AccountKind::Holding,
+    })
+    .unwrap();
+    l.execute(Command::RegisterProject {
+        id: "P1".into(),
+        name: "p".into(),
+        sector: String::new(),
+        mechanism: Mechanism::A62,
+        host: None,
+        developer: None,
+        methodology: String::new(),
+        unit_type: UnitType::default(),
+        covered_by_ndc: None,
+        link: String::new(),
+        registered: true,
+    })
+    .unwrap();
+    l.execute(Command::Issue {
+        project: "P1".into(),
+        vintage: 2024,
+        quantity: 1_000_000_000,
+        to: None,
+        verification: None,
+        levies: None,
+        authorization: None,
+        date: None,
+    })
+    .unwrap();
+}
+
+fn transfer(i: u64) -> Command {
+    let (from, to) = if i.is_multiple_of(2) {
+        ("BTN:REG:Holding", "BTN:DEV:Holding")
+    } else {
+        ("BTN:DEV:Holding", "BTN:REG:Holding")
+    };
+    Command::Transfer {
+        from: from.into(),
+        to: to.into(),
+        quantity: 1 + i % 7,
+        filter: Filter::default(),
+        acquiring_party: None,
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let events: u64 = std::env::var("REGISTRY_BENCH_EVENTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench.jsonl");
+    let t = Instant::now();
+    {
+        let mut l = Ledger::open_with(&path, clock(), Durability::Deferred).unwrap();
+        synth(&mut l, SynthConfig { events, seed: 7 }, |_| {}).unwrap();
+        l.flush().unwrap();
+    }
+    let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    eprintln!(
+        "synth: {events} events, {:.1} MB, generated in {:.1?}",
+        bytes as f64 / 1e6,
+        t.elapsed()
+    );
+
+    let mut g = c.benchmark_group("registry");
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(15))
+        .warm_up_time(Duration::from_secs(1));
+    g.bench_function(format!("replay_and_check_{events}_events"), |b| {
+        b.iter(|| black_box(check_journal(&path).unwrap()))
+    });
+    g.bench_function(format!("open_ledger_retaining_{events}_events"), |b| {
+        b.iter(|| black_box(Ledger::load(&path, clock()).unwrap().last_seq()))
+    });
+
+    let fpath = dir.path().join("fsync.jsonl");
+    let mut fl = Ledger::open(&fpath, clock()).unwrap();
+    setup_ledger(&mut fl);
+    let mut i = 0u64;
+    g.bench_function("command_append_with_fsync", |b| {
+        b.iter(|| {
+            i += 1;
+            black_box(fl.execute(transfer(i)).unwrap());
+        })
+    });
+    drop(fl);
+
+    let mut ml = Ledger::in_memory(clock());
+    setup_ledger(&mut ml);
+    let mut j = 0u64;
+    g.sample_size(20);
+    g.bench_function("command_in_memory_transfer", |b| {
+        b.iter(|| {
+            j += 1;
+            black_box(ml.execute(transfer(j)).unwrap());
+        })
+    });
+    let mut k = 0u64;
+    g.bench_function("command_in_memory_issue_6_4", |b| {
+        b.iter(|| {
+            k += 1;
+            black_box(
+                ml.execute(Command::Issue {
+                    project: "P1".into(),
+                    vintage: 2021 + (k % 9) as u16,
+                    quantity: 1000,
+                    to: None,
+                    verification: None,
+                    levies: Some(Levies::article_6_4()),
+                    authorization: None,
+                    date: None,
+                })
+                .unwrap(),
+            );
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(registry, benches);
+criterion_main!(registry);

@@ -1,0 +1,1246 @@
+//! `ndc-workbench registry …`: the headless registry commands. One job: parse flags into
+//! ledger commands and queries, print results, and map errors to `what / where / how to fix`
+//! with exit codes 0 (ok), 1 (operation failed: refused command, invariant violated, corrupt or
+//! torn journal), 2 (bad input or usage).
+//!
+//! The journal is `--ledger PATH`, default `registry.jsonl` in the data directory
+//! (`--data-dir DIR`, else `$NDC_WORKBENCH_DATA`, else the platform data dir). Commands run as
+//! the registry's system actor (Root). `NDC_WORKBENCH_NOW=YYYY-MM-DD[THH:MM:SSZ]` fixes the
+//! clock (tests, drills).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::{Args, Subcommand};
+
+use super::clock::{Clock, ManualClock, SystemClock};
+use super::command::{Command, CommandOutcome, Levies, Submission};
+use super::error::{JournalError, RegistryError};
+use super::explorer::ExplorerQuery;
+use super::export;
+use super::journal::Durability;
+use super::ledger::Ledger;
+use super::types::*;
+
+#[derive(Debug, Args)]
+pub struct RegistryArgs {
+    /// Journal file (JSON Lines). Default: registry.jsonl in the data directory.
+    #[arg(long, global = true)]
+    pub ledger: Option<PathBuf>,
+    /// Data directory, from the top-level `--data-dir` (else $NDC_WORKBENCH_DATA, else the
+    /// platform data dir).
+    #[arg(skip)]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub cmd: RegistryCmd,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct CmdId {
+    /// Client command id (idempotent retries); generated when absent.
+    #[arg(long)]
+    pub command_id: Option<String>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    #[arg(long)]
+    pub project: Option<String>,
+    #[arg(long)]
+    pub vintage: Option<u16>,
+    /// MO or ITMO
+    #[arg(long, value_parser = parse_class)]
+    pub class: Option<Class>,
+    /// Only blocks under this authorization.
+    #[arg(long = "under")]
+    pub under: Option<String>,
+}
+
+fn parse_class(s: &str) -> Result<Class, String> {
+    match s.to_ascii_uppercase().as_str() {
+        "MO" => Ok(Class::Mo),
+        "ITMO" => Ok(Class::Itmo),
+        _ => Err("use MO or ITMO".into()),
+    }
+}
+
+impl FilterArgs {
+    fn filter(&self) -> Filter {
+        Filter {
+            project: self.project.clone(),
+            vintage: self.vintage,
+            class: self.class,
+            authorization: self.under.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegistryCmd {
+    /// Register the Party, its registry organization and system accounts.
+    Init {
+        #[arg(long)]
+        party: String,
+        #[arg(long)]
+        registry_id: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        #[command(flatten)]
+        id: CmdId,
+    },
+    /// Projects.
+    #[command(subcommand)]
+    Project(ProjectCmd),
+    /// Organizations.
+    #[command(subcommand)]
+    Org(OrgCmd),
+    /// Accounts.
+    #[command(subcommand)]
+    Account(AccountCmd),
+    /// Cooperative approaches.
+    #[command(subcommand)]
+    Approach(ApproachCmd),
+    /// Authorizations.
+    #[command(subcommand)]
+    Authorization(AuthorizationCmd),
+    /// Issue units (6.4 projects: SOP 5 % and OMGE 2 % by default).
+    Issue {
+        #[arg(long)]
+        project: String,
+        #[arg(long)]
+        vintage: u16,
+        #[arg(long)]
+        quantity: u64,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        verification: Option<String>,
+        /// Issue as ITMOs under this authorization.
+        #[arg(long)]
+        authorization: Option<String>,
+        /// Override levies (basis points); any given replaces the mechanism default.
+        #[arg(long)]
+        sop_bp: Option<u32>,
+        #[arg(long)]
+        omge_bp: Option<u32>,
+        #[arg(long)]
+        buffer_bp: Option<u32>,
+        #[arg(long)]
+        retention_bp: Option<u32>,
+        #[command(flatten)]
+        id: CmdId,
+    },
+    /// Authorize MOs as ITMOs (partial quantities split the last block).
+    Authorize {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        authorization: String,
+        #[arg(long)]
+        quantity: u64,
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
+        id: CmdId,
+    },
+    /// Transfer units (international when the Parties differ).
+    Transfer {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        quantity: u64,
+        #[arg(long)]
+        acquiring_party: Option<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
+        id: CmdId,
+    },
+    /// Use units towards the holder Party's NDC.
+    Use {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        quantity: u64,
+        #[arg(long)]
+        use_year: u16,
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
+        id: CmdId,
+    },
+    /// Retire units for a structured beneficiary.
+    Retire {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        quantity: u64,
+        #[arg(long)]
+        beneficiary_name: String,
+        #[arg(long)]
+        beneficiary_id: String,
+        #[arg(long)]
+        beneficiary_country: String,
+        #[arg(long, default_value = "voluntary claim")]
+        purpose: String,
+        #[arg(long)]
+        entity: Option<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
+        id: CmdId,
+    },
+    /// Cancel units (voluntary, omge, other).
+    Cancel {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        quantity: u64,
+        #[arg(long, value_parser = parse_subtype, default_value = "voluntary")]
+        subtype: CancelSubtype,
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
+        id: CmdId,
+    },
+    /// Freeze units (frozen blocks refuse every move).
+    Freeze {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        quantity: u64,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
+        id: CmdId,
+    },
+    Unfreeze {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        quantity: u64,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
+        id: CmdId,
+    },
+    /// Account balances.
+    Balances {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Events by serial, project, account, beneficiary.
+    Explorer {
+        #[arg(long)]
+        serial: Option<String>,
+        #[arg(long)]
+        project: Option<String>,
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long)]
+        beneficiary: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Table 4 flows of a Party (JSON).
+    Flows {
+        #[arg(long)]
+        party: String,
+    },
+    /// Verify every invariant; silent with exit 0, else the first violation and exit 1.
+    Check,
+    /// Explicit repairs.
+    Repair {
+        /// Drop an unacknowledged torn tail (partial last line or incomplete last batch).
+        #[arg(long)]
+        truncate_torn_tail: bool,
+    },
+    /// Export AEF tables, CADT units CSV or a ledger/hledger journal.
+    Export {
+        #[arg(long, value_parser = ["aef", "cadt", "ledger"])]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Reported year (AEF T3/T4); default: the year of the last event.
+        #[arg(long)]
+        year: Option<u16>,
+        /// Party for T4 (default: the first registered).
+        #[arg(long)]
+        party: Option<String>,
+    },
+    /// Import Article 6.2 authorization blocks from CSV.
+    Import { file: PathBuf },
+    /// Run a TOML script of commands (see registry::script).
+    Apply { script: PathBuf },
+    /// Generate a realistic random workload until the journal has N events.
+    Synth {
+        #[arg(long)]
+        events: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print `ack <command id>` after each command is durable (crash tests).
+        #[arg(long, hide = true)]
+        ack: bool,
+        /// fsync only at the end (fast bulk generation).
+        #[arg(long)]
+        deferred_sync: bool,
+    },
+}
+
+fn parse_subtype(s: &str) -> Result<CancelSubtype, String> {
+    match s {
+        "voluntary" => Ok(CancelSubtype::Voluntary),
+        "omge" => Ok(CancelSubtype::Omge),
+        "other" => Ok(CancelSubtype::Other),
+        _ => Err("use voluntary, omge or other".into()),
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectCmd {
+    Add {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        sector: String,
+        #[arg(long, value_parser = |s: &str| Mechanism::parse(s).ok_or("use 6.2, 6.4 or domestic"))]
+        mechanism: Mechanism,
+        #[arg(long)]
+        host: Option<String>,
+        #[arg(long)]
+        developer: Option<String>,
+        /// Inside NDC, Outside NDC or Unknown.
+        #[arg(long)]
+        covered_by_ndc: Option<String>,
+        #[command(flatten)]
+        id_: CmdId,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCmd {
+    Add {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        country: String,
+        /// DNA, Regulator, ProjectDeveloper, VVB, AuthorizedEntity, Buyer, ClimateFund, Observer
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        #[command(flatten)]
+        id_: CmdId,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCmd {
+    Open {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        owner: String,
+        #[arg(long)]
+        party: String,
+        /// holding, pending, buffer, … (the `type` strings of `balances --json`)
+        #[arg(long = "type")]
+        kind: String,
+        #[command(flatten)]
+        id_: CmdId,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApproachCmd {
+    Add {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        host: String,
+        #[arg(long = "party")]
+        parties: Vec<String>,
+        #[command(flatten)]
+        id_: CmdId,
+    },
+    Status {
+        #[arg(long)]
+        id: String,
+        /// Draft, Submitted, Active, Suspended, Completed, Revoked
+        #[arg(long)]
+        status: String,
+        #[command(flatten)]
+        id_: CmdId,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthorizationCmd {
+    Add {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        date: NaiveDate,
+        #[arg(long)]
+        approach: String,
+        #[arg(long)]
+        purpose: String,
+        /// Authorized timeframe, e.g. 2021-2030
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        first_transfer_definition: Option<String>,
+        #[arg(long = "acquiring-party")]
+        acquiring_parties: Vec<String>,
+        #[arg(long = "entity")]
+        entities: Vec<String>,
+        #[arg(long)]
+        quantity: Option<u64>,
+        #[arg(long, default_value_t = 1)]
+        version: u32,
+        #[command(flatten)]
+        id_: CmdId,
+    },
+}
+
+/// An error ready to print: what / where / how to fix, and the exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub what: String,
+    pub place: String,
+    pub fix: String,
+    pub code: u8,
+}
+
+impl CliError {
+    fn usage(
+        what: impl Into<String>,
+        place: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> CliError {
+        CliError {
+            what: what.into(),
+            place: place.into(),
+            fix: fix.into(),
+            code: 2,
+        }
+    }
+}
+
+fn journal_err(e: JournalError) -> CliError {
+    let fix = match &e {
+        JournalError::TornTail { .. } => "run `ndc-workbench registry repair --truncate-torn-tail` (drops only unacknowledged bytes)".to_string(),
+        JournalError::Corrupt { .. } | JournalError::Invariant { .. } => "restore the journal from a backup; it is never repaired automatically".to_string(),
+        JournalError::Locked { .. } => "wait for the other process to finish".to_string(),
+        _ => "check the path and permissions (--ledger, --data-dir)".to_string(),
+    };
+    let place = match (&e, e.seq()) {
+        (
+            JournalError::Corrupt {
+                path, line, seq, ..
+            },
+            _,
+        ) => format!("{}:{line} (event {seq})", path.display()),
+        (_, Some(s)) => format!("event {s}"),
+        _ => "journal".into(),
+    };
+    let code = match e {
+        JournalError::Io { .. } | JournalError::Locked { .. } => 2,
+        _ => 1,
+    };
+    CliError {
+        what: e.to_string(),
+        place,
+        fix,
+        code,
+    }
+}
+
+fn reg_err(e: RegistryError, place: &str) -> CliError {
+    match e {
+        RegistryError::Rejected { rule, message } => CliError { what: format!("refused by {rule}: {message}"), place: place.into(), fix: "change the command so the rule holds (the refusal is journaled; a retry with the same command id returns it)".into(), code: 1 },
+        RegistryError::ExistsWithDifferentPayload { .. } => CliError { what: e.to_string(), place: place.into(), fix: "use a new --command-id".into(), code: 2 },
+        RegistryError::BadInput(m) => CliError::usage(m, place, "see --help"),
+        RegistryError::Journal(j) => journal_err(j),
+        other => CliError { what: other.to_string(), place: place.into(), fix: "reopen the ledger; report if it persists".into(), code: 1 },
+    }
+}
+
+fn clock() -> Result<Box<dyn Clock>, CliError> {
+    match std::env::var("NDC_WORKBENCH_NOW") {
+        Ok(s) if !s.is_empty() => {
+            if let Ok(t) = DateTime::parse_from_rfc3339(&s) {
+                return Ok(Box::new(ManualClock::new(t.with_timezone(&Utc))));
+            }
+            NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .map(|d| Box::new(ManualClock::at_date(d)) as Box<dyn Clock>)
+                .map_err(|_| {
+                    CliError::usage(
+                        format!("NDC_WORKBENCH_NOW={s:?} is not a date"),
+                        "environment",
+                        "use YYYY-MM-DD or RFC 3339",
+                    )
+                })
+        }
+        _ => Ok(Box::new(SystemClock)),
+    }
+}
+
+struct BoxClock(Box<dyn Clock>);
+impl Clock for BoxClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0.now()
+    }
+}
+
+fn ledger_path(args: &RegistryArgs) -> Result<PathBuf, CliError> {
+    if let Some(p) = &args.ledger {
+        return Ok(p.clone());
+    }
+    crate::store::data_dir(args.data_dir.as_deref())
+        .map(|d| d.join("registry.jsonl"))
+        .map_err(|e| {
+            CliError::usage(
+                e.to_string(),
+                "data directory",
+                "pass --ledger PATH or --data-dir DIR",
+            )
+        })
+}
+
+fn open_rw(path: &Path, durability: Durability) -> Result<Ledger, CliError> {
+    Ledger::open_with(path, BoxClock(clock()?), durability)
+        .map_err(|e| reg_err(e, &path.display().to_string()))
+}
+
+fn open_ro(path: &Path) -> Result<Ledger, CliError> {
+    if !path.exists() {
+        return Err(CliError::usage(
+            format!("no journal at {}", path.display()),
+            "--ledger",
+            "run `registry init` first or pass --ledger",
+        ));
+    }
+    Ledger::load(path, BoxClock(clock()?)).map_err(|e| reg_err(e, &path.display().to_string()))
+}
+
+fn gen_id() -> String {
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("cli-{n}-{}", std::process::id())
+}
+
+fn print_outcome(o: &CommandOutcome) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "ok {} (events {}-{}{})",
+        o.command_id,
+        o.first_seq,
+        o.last_seq,
+        if o.replayed {
+            ", retry: original result"
+        } else {
+            ""
+        }
+    );
+    for r in &o.ranges {
+        let _ = writeln!(
+            out,
+            "  {}  {:>10}  {}{}",
+            r.serial,
+            r.quantity,
+            r.account,
+            r.leg.map(|l| format!("  ({l:?})")).unwrap_or_default()
+        );
+    }
+}
+
+/// Entry point: run and map to an exit code, printing errors as what / where / how to fix.
+pub fn run(args: RegistryArgs) -> ExitCode {
+    match run_inner(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}\n  where: {}\n  fix: {}", e.what, e.place, e.fix);
+            ExitCode::from(e.code)
+        }
+    }
+}
+
+fn mutate(path: &Path, id: &CmdId, command: Command) -> Result<(), CliError> {
+    let mut l = open_rw(path, Durability::PerCommand)?;
+    let command_id = id.command_id.clone().unwrap_or_else(gen_id);
+    let o = l
+        .submit(Submission {
+            command_id: command_id.clone(),
+            actor: Actor::system(),
+            command,
+        })
+        .map_err(|e| reg_err(e, &format!("command {command_id}")))?;
+    print_outcome(&o);
+    Ok(())
+}
+
+fn parse_role(s: &str) -> Result<Role, CliError> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| CliError::usage(format!("unknown role {s:?}"), "--role", "use DNA, Regulator, ProjectDeveloper, VVB, AuthorizedEntity, Buyer, ClimateFund, Observer"))
+}
+
+pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
+    let path = ledger_path(&args)?;
+    match args.cmd {
+        RegistryCmd::Init {
+            party,
+            registry_id,
+            name,
+            id,
+        } => mutate(
+            &path,
+            &id,
+            Command::InitParty {
+                party,
+                registry_id,
+                name,
+                ndc_first_year: None,
+                ndc_last_year: None,
+            },
+        ),
+        RegistryCmd::Project(ProjectCmd::Add {
+            id,
+            name,
+            sector,
+            mechanism,
+            host,
+            developer,
+            covered_by_ndc,
+            id_,
+        }) => mutate(
+            &path,
+            &id_,
+            Command::RegisterProject {
+                id,
+                name,
+                sector,
+                mechanism,
+                host,
+                developer,
+                methodology: String::new(),
+                unit_type: UnitType::default(),
+                covered_by_ndc,
+                link: String::new(),
+                registered: true,
+            },
+        ),
+        RegistryCmd::Org(OrgCmd::Add {
+            id,
+            name,
+            country,
+            roles,
+            id_,
+        }) => {
+            let roles = roles
+                .iter()
+                .map(|r| parse_role(r))
+                .collect::<Result<Vec<_>, _>>()?;
+            mutate(
+                &path,
+                &id_,
+                Command::RegisterOrganization {
+                    id,
+                    name,
+                    country,
+                    roles,
+                },
+            )
+        }
+        RegistryCmd::Account(AccountCmd::Open {
+            id,
+            owner,
+            party,
+            kind,
+            id_,
+        }) => {
+            let kind = AccountKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == kind)
+                .ok_or_else(|| {
+                    CliError::usage(
+                        format!("unknown account type {kind:?}"),
+                        "--type",
+                        "use holding, pending, buffer, retirement-ndc, …",
+                    )
+                })?;
+            mutate(
+                &path,
+                &id_,
+                Command::OpenAccount {
+                    id,
+                    owner,
+                    party,
+                    kind,
+                },
+            )
+        }
+        RegistryCmd::Approach(ApproachCmd::Add {
+            id,
+            title,
+            host,
+            parties,
+            id_,
+        }) => mutate(
+            &path,
+            &id_,
+            Command::RecordApproach {
+                id,
+                title,
+                host,
+                parties,
+            },
+        ),
+        RegistryCmd::Approach(ApproachCmd::Status { id, status, id_ }) => {
+            let status: ApproachStatus = serde_json::from_value(serde_json::Value::String(
+                status.clone(),
+            ))
+            .map_err(|_| {
+                CliError::usage(
+                    format!("unknown status {status:?}"),
+                    "--status",
+                    "use Draft, Submitted, Active, Suspended, Completed, Revoked",
+                )
+            })?;
+            mutate(&path, &id_, Command::SetApproachStatus { id, status })
+        }
+        RegistryCmd::Authorization(AuthorizationCmd::Add {
+            id,
+            date,
+            approach,
+            purpose,
+            period,
+            first_transfer_definition,
+            acquiring_parties,
+            entities,
+            quantity,
+            version,
+            id_,
+        }) => {
+            let (a, b) = period.split_once('-').ok_or_else(|| {
+                CliError::usage(
+                    format!("bad period {period:?}"),
+                    "--period",
+                    "use START-END, e.g. 2021-2030",
+                )
+            })?;
+            let (period_start, period_end) = match (a.trim().parse(), b.trim().parse()) {
+                (Ok(x), Ok(y)) => (x, y),
+                _ => {
+                    return Err(CliError::usage(
+                        format!("bad period {period:?}"),
+                        "--period",
+                        "use START-END, e.g. 2021-2030",
+                    ));
+                }
+            };
+            mutate(
+                &path,
+                &id_,
+                Command::RecordAuthorization {
+                    id,
+                    version,
+                    date,
+                    approach,
+                    purpose,
+                    acquiring_parties,
+                    entities,
+                    authorized_quantity: quantity,
+                    period_start,
+                    period_end,
+                    first_transfer_definition,
+                },
+            )
+        }
+        RegistryCmd::Issue {
+            project,
+            vintage,
+            quantity,
+            to,
+            verification,
+            authorization,
+            sop_bp,
+            omge_bp,
+            buffer_bp,
+            retention_bp,
+            id,
+        } => {
+            let levies = (sop_bp.is_some()
+                || omge_bp.is_some()
+                || buffer_bp.is_some()
+                || retention_bp.is_some())
+            .then(|| Levies {
+                sop_bp: sop_bp.unwrap_or(0),
+                omge_bp: omge_bp.unwrap_or(0),
+                buffer_bp: buffer_bp.unwrap_or(0),
+                retention_bp: retention_bp.unwrap_or(0),
+            });
+            mutate(
+                &path,
+                &id,
+                Command::Issue {
+                    project,
+                    vintage,
+                    quantity,
+                    to,
+                    verification,
+                    levies,
+                    authorization,
+                    date: None,
+                },
+            )
+        }
+        RegistryCmd::Authorize {
+            account,
+            authorization,
+            quantity,
+            filter,
+            id,
+        } => mutate(
+            &path,
+            &id,
+            Command::Authorize {
+                account,
+                authorization,
+                quantity,
+                filter: filter.filter(),
+                date: None,
+            },
+        ),
+        RegistryCmd::Transfer {
+            from,
+            to,
+            quantity,
+            acquiring_party,
+            filter,
+            id,
+        } => mutate(
+            &path,
+            &id,
+            Command::Transfer {
+                from,
+                to,
+                quantity,
+                filter: filter.filter(),
+                acquiring_party,
+            },
+        ),
+        RegistryCmd::Use {
+            from,
+            quantity,
+            use_year,
+            filter,
+            id,
+        } => mutate(
+            &path,
+            &id,
+            Command::Use {
+                from,
+                quantity,
+                filter: filter.filter(),
+                use_year,
+                beneficiary: None,
+            },
+        ),
+        RegistryCmd::Retire {
+            from,
+            quantity,
+            beneficiary_name,
+            beneficiary_id,
+            beneficiary_country,
+            purpose,
+            entity,
+            filter,
+            id,
+        } => mutate(
+            &path,
+            &id,
+            Command::Retire {
+                from,
+                quantity,
+                filter: filter.filter(),
+                beneficiary: Beneficiary {
+                    name: beneficiary_name,
+                    id: beneficiary_id,
+                    country: beneficiary_country,
+                    purpose,
+                },
+                authorized_entity: entity,
+            },
+        ),
+        RegistryCmd::Cancel {
+            from,
+            quantity,
+            subtype,
+            reason,
+            filter,
+            id,
+        } => mutate(
+            &path,
+            &id,
+            Command::Cancel {
+                from,
+                quantity,
+                filter: filter.filter(),
+                subtype,
+                reason,
+            },
+        ),
+        RegistryCmd::Freeze {
+            account,
+            quantity,
+            reason,
+            filter,
+            id,
+        } => mutate(
+            &path,
+            &id,
+            Command::Freeze {
+                account,
+                quantity,
+                filter: filter.filter(),
+                reason,
+            },
+        ),
+        RegistryCmd::Unfreeze {
+            account,
+            quantity,
+            reason,
+            filter,
+            id,
+        } => mutate(
+            &path,
+            &id,
+            Command::Unfreeze {
+                account,
+                quantity,
+                filter: filter.filter(),
+                reason,
+            },
+        ),
+        RegistryCmd::Balances { json } => {
+            let l = open_ro(&path)?;
+            let b = l.balances();
+            let mut out = std::io::stdout().lock();
+            if json {
+                let v = serde_json::json!({ "accounts": b });
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&v).unwrap_or_default()
+                );
+            } else {
+                for a in b {
+                    let _ = writeln!(out, "{:<40} {:<24} {:>12}", a.id, a.kind, a.units);
+                }
+            }
+            Ok(())
+        }
+        RegistryCmd::Explorer {
+            serial,
+            project,
+            account,
+            beneficiary,
+            json,
+        } => {
+            let l = open_ro(&path)?;
+            let mut out = std::io::stdout().lock();
+            if let (Some(s), None, None, None) = (&serial, &project, &account, &beneficiary) {
+                let life = l.serial_life(s).map_err(|e| reg_err(e, "--serial"))?;
+                if json {
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        serde_json::to_string_pretty(&life).unwrap_or_default()
+                    );
+                } else {
+                    for c in &life.current {
+                        let _ = writeln!(
+                            out,
+                            "now: {} in {} ({}, {}{})",
+                            c.serial,
+                            c.account,
+                            c.status,
+                            c.class,
+                            if c.first_transferred {
+                                ", first-transferred"
+                            } else {
+                                ""
+                            }
+                        );
+                    }
+                    for r in &life.events {
+                        let _ = writeln!(
+                            out,
+                            "#{:<8} {} {:<16} {}{}",
+                            r.seq,
+                            r.ts,
+                            r.kind,
+                            r.summary,
+                            r.beneficiary
+                                .as_ref()
+                                .map(|b| format!(
+                                    " [beneficiary {} / {} / {}]",
+                                    b.name, b.id, b.country
+                                ))
+                                .unwrap_or_default()
+                        );
+                    }
+                    let _ = writeln!(
+                        out,
+                        "anchor hash: {}\nhead hash:   {}",
+                        life.anchor_hash.unwrap_or_default(),
+                        life.head_hash
+                    );
+                }
+                return Ok(());
+            }
+            let rows = l
+                .explore(&ExplorerQuery {
+                    serial,
+                    project,
+                    account,
+                    beneficiary,
+                })
+                .map_err(|e| reg_err(e, "explorer"))?;
+            if json {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&rows).unwrap_or_default()
+                );
+            } else {
+                for r in rows {
+                    let _ = writeln!(out, "#{:<8} {} {:<16} {}", r.seq, r.ts, r.kind, r.summary);
+                }
+            }
+            Ok(())
+        }
+        RegistryCmd::Flows { party } => {
+            let l = open_ro(&path)?;
+            let f = l.article6_flows(&party);
+            println!("{}", serde_json::to_string_pretty(&f).unwrap_or_default());
+            Ok(())
+        }
+        RegistryCmd::Check => {
+            if !path.exists() {
+                return Err(CliError::usage(
+                    format!("no journal at {}", path.display()),
+                    "--ledger",
+                    "pass the journal to check",
+                ));
+            }
+            super::invariants::check_journal(&path)
+                .map(|_| ())
+                .map_err(journal_err)
+        }
+        RegistryCmd::Repair { truncate_torn_tail } => {
+            if !truncate_torn_tail {
+                return Err(CliError::usage(
+                    "nothing to do",
+                    "repair",
+                    "pass --truncate-torn-tail",
+                ));
+            }
+            let (bytes, seq) = super::journal::truncate_torn_tail(&path).map_err(journal_err)?;
+            if bytes == 0 {
+                println!("no torn tail in {}", path.display());
+            } else {
+                println!(
+                    "removed {bytes} unacknowledged bytes after event {seq} from {}",
+                    path.display()
+                );
+            }
+            Ok(())
+        }
+        RegistryCmd::Export {
+            format,
+            out,
+            year,
+            party,
+        } => {
+            let l = open_ro(&path)?;
+            std::fs::create_dir_all(&out).map_err(|e| {
+                CliError::usage(
+                    e.to_string(),
+                    out.display().to_string(),
+                    "pass a writable --out directory",
+                )
+            })?;
+            let year = year.unwrap_or_else(|| l.events().last().map(|e| e.year()).unwrap_or(2025));
+            let write = |name: &str, bytes: Vec<u8>| -> Result<(), CliError> {
+                let p = out.join(name);
+                crate::store::atomic_write(&p, &bytes).map_err(|e| {
+                    CliError::usage(
+                        e.to_string(),
+                        p.display().to_string(),
+                        "pass a writable --out directory",
+                    )
+                })?;
+                println!("wrote {}", p.display());
+                Ok(())
+            };
+            let csv_err = |e: csv::Error| CliError {
+                what: e.to_string(),
+                place: "export".into(),
+                fix: "report this".into(),
+                code: 1,
+            };
+            match format.as_str() {
+                "aef" => {
+                    let party = party
+                        .or_else(|| l.state().parties.keys().next().cloned())
+                        .unwrap_or_default();
+                    write(
+                        "aef-t2-authorizations.csv",
+                        export::csv_bytes(&export::aef::T2_HEADER, &export::aef::t2_rows(&l))
+                            .map_err(csv_err)?,
+                    )?;
+                    write(
+                        &format!("aef-t3-actions-{year}.csv"),
+                        export::csv_bytes(
+                            &export::aef::T3_HEADER,
+                            &export::aef::t3_rows(&l, Some(year)),
+                        )
+                        .map_err(csv_err)?,
+                    )?;
+                    write(
+                        &format!("aef-t4-holdings-{party}-{year}.csv"),
+                        export::csv_bytes(
+                            &export::aef::T4_HEADER,
+                            &export::aef::t4_rows(&l, &party, year),
+                        )
+                        .map_err(csv_err)?,
+                    )?;
+                }
+                "cadt" => write(
+                    "cadt-units.csv",
+                    export::csv_bytes(&export::cadt::HEADER, &export::cadt::rows(&l))
+                        .map_err(csv_err)?,
+                )?,
+                _ => write(
+                    "registry.journal",
+                    export::ledger_journal::render(&l).into_bytes(),
+                )?,
+            }
+            Ok(())
+        }
+        RegistryCmd::Import { file } => {
+            let f = std::fs::File::open(&file).map_err(|e| {
+                CliError::usage(
+                    e.to_string(),
+                    file.display().to_string(),
+                    "pass an existing CSV file",
+                )
+            })?;
+            let mut l = open_rw(&path, Durability::PerCommand)?;
+            let tag = file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let rep = super::import::import_csv(&mut l, f, &tag)
+                .map_err(|e| reg_err(e, &file.display().to_string()))?;
+            println!("{}", serde_json::to_string_pretty(&rep).unwrap_or_default());
+            if rep.rejected.is_empty() {
+                Ok(())
+            } else {
+                Err(CliError { what: format!("{} row(s) were not imported", rep.rejected.len()), place: file.display().to_string(), fix: "see `rejected` above; correct those rows and import again (imported rows are not duplicated)".into(), code: 1 })
+            }
+        }
+        RegistryCmd::Apply { script } => {
+            let text = std::fs::read_to_string(&script).map_err(|e| {
+                CliError::usage(
+                    e.to_string(),
+                    script.display().to_string(),
+                    "pass an existing TOML script",
+                )
+            })?;
+            let sc = super::script::parse(&text).map_err(|e| {
+                CliError::usage(
+                    e,
+                    script.display().to_string(),
+                    "see the apply script format in `registry::script` docs",
+                )
+            })?;
+            let mut l = open_rw(&path, Durability::PerCommand)?;
+            let tag = script
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "script".into());
+            super::script::run(&mut l, &sc, &tag, |i, id, r| match r {
+                super::script::StepResult::Done(o) => {
+                    println!("{i}: ok {id} (events {}-{})", o.first_seq, o.last_seq)
+                }
+                super::script::StepResult::ExpectedRejection { rule } => {
+                    println!("{i}: refused as expected by {rule} ({id})")
+                }
+            })
+            .map(|_| ())
+            .map_err(|e| {
+                let mut ce = reg_err(e.error, "");
+                ce.place = format!(
+                    "{}: command {} ({})",
+                    script.display(),
+                    e.index,
+                    e.command_id
+                );
+                ce
+            })
+        }
+        RegistryCmd::Synth {
+            events,
+            seed,
+            ack,
+            deferred_sync,
+        } => {
+            let mut l = open_rw(
+                &path,
+                if deferred_sync {
+                    Durability::Deferred
+                } else {
+                    Durability::PerCommand
+                },
+            )?;
+            let mut out = std::io::stdout().lock();
+            let rep = super::synth::run(&mut l, super::synth::SynthConfig { events, seed }, |id| {
+                if ack {
+                    let _ = writeln!(out, "ack {id}");
+                    let _ = out.flush();
+                }
+            })
+            .map_err(|e| reg_err(e, "synth"))?;
+            l.flush().map_err(|e| reg_err(e, "synth"))?;
+            if !ack {
+                println!(
+                    "synth: {} commands ({} refused), {} events in {}",
+                    rep.commands,
+                    rep.rejected,
+                    rep.events,
+                    path.display()
+                );
+            }
+            Ok(())
+        }
+    }
+}

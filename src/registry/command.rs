@@ -1,0 +1,299 @@
+//! Commands (what a caller asks for) and outcomes (what was done). One job: the typed,
+//! serializable request surface of the ledger; `apply` scripts deserialize straight into it.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::event::{BlockId, LegKind};
+use super::types::*;
+
+fn yes() -> bool {
+    true
+}
+fn one() -> u32 {
+    1
+}
+
+/// Issuance levies in basis points (1 % = 100). Legs are rounded **up** and carved as
+/// contiguous ranges in the order Holding, OMGE, SOP, Buffer, Retention (registry-model §5).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Levies {
+    #[serde(default)]
+    pub sop_bp: u32,
+    #[serde(default)]
+    pub omge_bp: u32,
+    #[serde(default)]
+    pub buffer_bp: u32,
+    /// Host retention (kept by the host Party's holding account).
+    #[serde(default)]
+    pub retention_bp: u32,
+}
+
+impl Levies {
+    /// Article 6.4 defaults: SOP 5 % to the Adaptation Fund, OMGE 2 % cancelled.
+    pub fn article_6_4() -> Levies {
+        Levies {
+            sop_bp: 500,
+            omge_bp: 200,
+            ..Levies::default()
+        }
+    }
+}
+
+/// A ledger command. In `apply` scripts: `[[command]]` tables with `type = "<snake_case name>"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    /// Register a Party with its ITMO registry id, its registry organization `REG-{party}` and
+    /// its system accounts `{party}:REG:{Kind}` (plus `INT:AF:AdaptationFund` once).
+    InitParty {
+        party: String,
+        registry_id: String,
+        #[serde(default)]
+        name: String,
+        #[serde(default)]
+        ndc_first_year: Option<u16>,
+        #[serde(default)]
+        ndc_last_year: Option<u16>,
+    },
+    RegisterOrganization {
+        id: String,
+        name: String,
+        country: String,
+        roles: Vec<Role>,
+    },
+    OpenAccount {
+        id: String,
+        owner: String,
+        party: String,
+        kind: AccountKind,
+    },
+    /// Register a project; with `registered = true` (default) the Registration step is
+    /// recorded at the command's date in the same batch.
+    RegisterProject {
+        id: String,
+        name: String,
+        #[serde(default)]
+        sector: String,
+        mechanism: Mechanism,
+        #[serde(default)]
+        host: Option<String>,
+        #[serde(default)]
+        developer: Option<String>,
+        #[serde(default)]
+        methodology: String,
+        #[serde(default)]
+        unit_type: UnitType,
+        #[serde(default)]
+        covered_by_ndc: Option<String>,
+        #[serde(default)]
+        link: String,
+        #[serde(default = "yes")]
+        registered: bool,
+    },
+    SetProjectStatus {
+        project: String,
+        step: ActivityStep,
+        date: NaiveDate,
+    },
+    RecordValidation {
+        id: String,
+        project: String,
+        vvb: String,
+        date: NaiveDate,
+        crediting_start: u16,
+        crediting_end: u16,
+    },
+    RecordVerification {
+        id: String,
+        project: String,
+        vvb: String,
+        date: NaiveDate,
+        monitoring_start: u16,
+        monitoring_end: u16,
+        verified_quantity: u64,
+    },
+    /// A forecast; never creates units.
+    AddEstimation {
+        project: String,
+        year: u16,
+        unit_count: u64,
+    },
+    /// Labels, incl. `label_type = "Letter of Authorization"`.
+    AttachLabel {
+        project: String,
+        label_type: String,
+        name: String,
+        #[serde(default)]
+        link: String,
+        date: NaiveDate,
+    },
+    RecordApproach {
+        id: String,
+        title: String,
+        host: String,
+        #[serde(default)]
+        parties: Vec<String>,
+    },
+    SetApproachStatus {
+        id: String,
+        status: ApproachStatus,
+    },
+    /// Record (or version) an authorization. `purpose` and `first_transfer_definition` are
+    /// strings so that unrecognised values are refused with the rule, never guessed.
+    RecordAuthorization {
+        id: String,
+        #[serde(default = "one")]
+        version: u32,
+        date: NaiveDate,
+        approach: String,
+        purpose: String,
+        #[serde(default)]
+        acquiring_parties: Vec<String>,
+        #[serde(default)]
+        entities: Vec<String>,
+        #[serde(default)]
+        authorized_quantity: Option<u64>,
+        period_start: u16,
+        period_end: u16,
+        #[serde(default)]
+        first_transfer_definition: Option<String>,
+    },
+    Issue {
+        project: String,
+        vintage: u16,
+        quantity: u64,
+        /// Receiving account; default the host Party's `{P}:REG:Holding`.
+        #[serde(default)]
+        to: Option<String>,
+        #[serde(default)]
+        verification: Option<String>,
+        /// Default: Article 6.4 levies for 6.4 projects, none otherwise.
+        #[serde(default)]
+        levies: Option<Levies>,
+        /// Issue as ITMOs under this authorization (authorized 6.4 activity).
+        #[serde(default)]
+        authorization: Option<String>,
+        /// Business date when back-filling records (import).
+        #[serde(default)]
+        date: Option<NaiveDate>,
+    },
+    /// MO → ITMO for `quantity` units (partial authorization splits the last block).
+    Authorize {
+        account: String,
+        authorization: String,
+        quantity: u64,
+        #[serde(default)]
+        filter: Filter,
+        #[serde(default)]
+        date: Option<NaiveDate>,
+    },
+    /// Domestic or international transfer; the fold marks first transfers.
+    Transfer {
+        from: String,
+        to: String,
+        quantity: u64,
+        #[serde(default)]
+        filter: Filter,
+        /// Required when `to` is a FirstTransferOut/Export account.
+        #[serde(default)]
+        acquiring_party: Option<String>,
+    },
+    /// Use towards the NDC of the holder's Party in `use_year`.
+    Use {
+        from: String,
+        quantity: u64,
+        #[serde(default)]
+        filter: Filter,
+        use_year: u16,
+        #[serde(default)]
+        beneficiary: Option<Beneficiary>,
+    },
+    /// Retire for a structured beneficiary: ITMOs with an OIMP purpose go to RetirementOIMP,
+    /// MOs to voluntary cancellation (a voluntary claim, no CA).
+    Retire {
+        from: String,
+        quantity: u64,
+        #[serde(default)]
+        filter: Filter,
+        beneficiary: Beneficiary,
+        #[serde(default)]
+        authorized_entity: Option<String>,
+    },
+    Cancel {
+        from: String,
+        quantity: u64,
+        #[serde(default)]
+        filter: Filter,
+        subtype: CancelSubtype,
+        #[serde(default)]
+        reason: String,
+    },
+    Freeze {
+        account: String,
+        quantity: u64,
+        #[serde(default)]
+        filter: Filter,
+        reason: String,
+    },
+    Unfreeze {
+        account: String,
+        quantity: u64,
+        #[serde(default)]
+        filter: Filter,
+        reason: String,
+    },
+    /// ImportIn: units acquired from another registry, keeping their serials; they arrive
+    /// first-transferred (by `from_party`).
+    Acquire {
+        to: String,
+        from_party: String,
+        registry: String,
+        project: String,
+        vintage: u16,
+        first: u64,
+        last: u64,
+        #[serde(default)]
+        authorization: Option<String>,
+        #[serde(default)]
+        unit_type: UnitType,
+    },
+}
+
+/// A command with its client id and actor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    pub command_id: String,
+    pub actor: Actor,
+    pub command: Command,
+}
+
+/// One range touched by a command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RangeOutcome {
+    pub block: BlockId,
+    pub serial: String,
+    pub quantity: u64,
+    pub account: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leg: Option<LegKind>,
+}
+
+/// Result of a committed command (also returned, with `replayed = true`, for a retry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommandOutcome {
+    pub command_id: String,
+    pub batch_id: u64,
+    pub first_seq: u64,
+    pub last_seq: u64,
+    pub replayed: bool,
+    /// Exact ranges issued, moved, authorized or (un)frozen.
+    pub ranges: Vec<RangeOutcome>,
+}
+
+impl CommandOutcome {
+    pub fn quantity(&self) -> u64 {
+        self.ranges.iter().map(|r| r.quantity).sum()
+    }
+}

@@ -1,0 +1,479 @@
+//! Events and their envelope; the canonical encoding and the hash chain (registry-model §1, §8.1).
+//! One job: turn an event into exactly one journal line and back, and say whether a line's hash
+//! is right.
+//!
+//! # Journal line format
+//!
+//! One JSON object per line (UTF-8, `\n`-terminated) with the fields
+//! `actor`, `batch_end`, `batch_id`, `body`, `command_id`, `payload_hash`, `prev_hash`,
+//! `schema_version`, `seq`, `ts`, `type` and finally `hash`.
+//!
+//! **Canonical encoding.** Let `C` be the envelope *without* `hash`, written as compact JSON with
+//! the keys of every object (at every depth) sorted by byte order, no whitespace, strings
+//! escaped as serde_json escapes them and integers in plain decimal (a JCS/RFC 8785-style
+//! encoding; the registry stores no floats). Then `hash = hex(SHA-256(C))` and the stored line
+//! is `C` with its closing `}` replaced by `,"hash":"<64 hex>"}`. A verifier therefore drops the
+//! fixed 75-byte suffix `,"hash":"…"}`, appends `}` and hashes exactly those bytes; any changed
+//! byte anywhere in the line is detected. `prev_hash` is the `hash` of the line before (64 zeros
+//! for `seq` 1), so a changed line also breaks the chain after it.
+
+use chrono::NaiveDate;
+use serde::de::value::MapDeserializer;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+
+use super::types::*;
+
+pub const SCHEMA_VERSION: u32 = 1;
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+const HASH_SUFFIX_LEN: usize = 75; // ,"hash":"<64>"}
+
+/// Block identifier: dense, never reused.
+pub type BlockId = u64;
+
+/// One leg of an issuance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegKind {
+    Holding,
+    Omge,
+    Sop,
+    Buffer,
+    Retention,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Leg {
+    pub block: BlockId,
+    pub first: u64,
+    pub last: u64,
+    pub account: String,
+    pub leg: LegKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Piece {
+    pub block: BlockId,
+    pub first: u64,
+    pub last: u64,
+}
+
+/// Why units moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MoveKind {
+    /// Domestic or international transfer. `acquiring_party` is set for international moves.
+    Transfer {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        acquiring_party: Option<String>,
+    },
+    /// Use towards an NDC in `use_year`.
+    Use {
+        use_year: u16,
+        beneficiary: Beneficiary,
+    },
+    /// Retirement for a structured beneficiary (OIMP use or voluntary retirement).
+    Retire {
+        beneficiary: Beneficiary,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        authorized_entity: Option<String>,
+    },
+    Cancel {
+        subtype: CancelSubtype,
+        reason: String,
+    },
+}
+
+/// The domain events. Serialized as `"type"` + `"body"` in the envelope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "body")]
+pub enum Event {
+    PartyRegistered {
+        code: String,
+        registry_id: String,
+        name: String,
+        ndc_first_year: Option<u16>,
+        ndc_last_year: Option<u16>,
+    },
+    OrganizationRegistered {
+        id: String,
+        name: String,
+        country: String,
+        roles: Vec<Role>,
+    },
+    AccountOpened {
+        id: String,
+        owner: String,
+        party: String,
+        kind: AccountKind,
+    },
+    ProjectRegistered {
+        id: String,
+        name: String,
+        sector: String,
+        mechanism: Mechanism,
+        host: String,
+        developer: String,
+        methodology: String,
+        unit_type: UnitType,
+        covered_by_ndc: String,
+        link: String,
+    },
+    ProjectStepRecorded {
+        project: String,
+        step: ActivityStep,
+        date: NaiveDate,
+    },
+    ValidationRecorded {
+        id: String,
+        project: String,
+        vvb: String,
+        date: NaiveDate,
+        crediting_start: u16,
+        crediting_end: u16,
+    },
+    VerificationRecorded {
+        id: String,
+        project: String,
+        vvb: String,
+        date: NaiveDate,
+        monitoring_start: u16,
+        monitoring_end: u16,
+        verified_quantity: u64,
+    },
+    EstimationAdded {
+        project: String,
+        year: u16,
+        unit_count: u64,
+    },
+    LabelAttached {
+        project: String,
+        label_type: String,
+        name: String,
+        link: String,
+        date: NaiveDate,
+    },
+    ApproachRecorded {
+        id: String,
+        title: String,
+        host: String,
+        parties: Vec<String>,
+    },
+    ApproachStatusSet {
+        id: String,
+        status: ApproachStatus,
+    },
+    AuthorizationRecorded {
+        id: String,
+        version: u32,
+        date: NaiveDate,
+        approach: String,
+        purpose: Purpose,
+        acquiring_parties: Vec<String>,
+        entities: Vec<String>,
+        authorized_quantity: Option<u64>,
+        period_start: u16,
+        period_end: u16,
+        first_transfer_definition: Option<FirstTransferDefinition>,
+    },
+    Issued {
+        issuance_id: String,
+        project: String,
+        registry: String,
+        vintage: u16,
+        unit_type: UnitType,
+        verification: Option<String>,
+        first: u64,
+        last: u64,
+        class: Class,
+        authorization: Option<String>,
+        /// Business date when back-filling (import); else the event's `ts` date.
+        date: Option<NaiveDate>,
+        legs: Vec<Leg>,
+    },
+    /// ImportIn: units acquired from another registry; they arrive first-transferred.
+    Acquired {
+        issuance_id: String,
+        project: String,
+        registry: String,
+        vintage: u16,
+        unit_type: UnitType,
+        first: u64,
+        last: u64,
+        block: BlockId,
+        account: String,
+        from_party: String,
+        class: Class,
+        authorization: Option<String>,
+    },
+    Split {
+        parent: BlockId,
+        children: Vec<Piece>,
+    },
+    Moved {
+        blocks: Vec<BlockId>,
+        from: String,
+        to: String,
+        kind: MoveKind,
+    },
+    /// MO → ITMO for whole blocks (partial authorizations are split first).
+    Authorized {
+        blocks: Vec<BlockId>,
+        authorization: String,
+        date: Option<NaiveDate>,
+    },
+    Frozen {
+        blocks: Vec<BlockId>,
+        reason: String,
+    },
+    Unfrozen {
+        blocks: Vec<BlockId>,
+        reason: String,
+    },
+    CommandRejected {
+        rule: String,
+        message: String,
+    },
+}
+
+impl Event {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Event::PartyRegistered { .. } => "PartyRegistered",
+            Event::OrganizationRegistered { .. } => "OrganizationRegistered",
+            Event::AccountOpened { .. } => "AccountOpened",
+            Event::ProjectRegistered { .. } => "ProjectRegistered",
+            Event::ProjectStepRecorded { .. } => "ProjectStepRecorded",
+            Event::ValidationRecorded { .. } => "ValidationRecorded",
+            Event::VerificationRecorded { .. } => "VerificationRecorded",
+            Event::EstimationAdded { .. } => "EstimationAdded",
+            Event::LabelAttached { .. } => "LabelAttached",
+            Event::ApproachRecorded { .. } => "ApproachRecorded",
+            Event::ApproachStatusSet { .. } => "ApproachStatusSet",
+            Event::AuthorizationRecorded { .. } => "AuthorizationRecorded",
+            Event::Issued { .. } => "Issued",
+            Event::Acquired { .. } => "Acquired",
+            Event::Split { .. } => "Split",
+            Event::Moved { .. } => "Moved",
+            Event::Authorized { .. } => "Authorized",
+            Event::Frozen { .. } => "Frozen",
+            Event::Unfrozen { .. } => "Unfrozen",
+            Event::CommandRejected { .. } => "CommandRejected",
+        }
+    }
+}
+
+/// An event with its envelope, as stored on one journal line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    pub seq: u64,
+    pub ts: String,
+    pub actor: Actor,
+    pub command_id: String,
+    pub payload_hash: String,
+    pub batch_id: u64,
+    pub batch_end: bool,
+    pub schema_version: u32,
+    pub prev_hash: String,
+    pub hash: String,
+    pub event: Event,
+}
+
+impl Envelope {
+    /// Calendar year of `ts` (ISO-8601, so the first four characters).
+    pub fn year(&self) -> u16 {
+        self.ts.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
+    }
+    pub fn date(&self) -> NaiveDate {
+        self.ts
+            .get(..10)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .unwrap_or_default()
+    }
+
+    /// Encode as one journal line (with trailing `\n`), computing `hash`. Returns the line; the
+    /// caller sets `self.hash` from [`line_hash`] or uses [`Envelope::seal`].
+    pub fn seal(&mut self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut v = serde_json::to_value(&self.event)?;
+        let (ty, body) = match v.as_object_mut() {
+            Some(m) => (
+                m.remove("type").unwrap_or(Value::Null),
+                m.remove("body").unwrap_or(Value::Null),
+            ),
+            None => (Value::Null, Value::Null),
+        };
+        let mut m = serde_json::Map::new();
+        m.insert("actor".into(), serde_json::to_value(&self.actor)?);
+        m.insert("batch_end".into(), Value::Bool(self.batch_end));
+        m.insert("batch_id".into(), Value::from(self.batch_id));
+        m.insert("body".into(), body);
+        m.insert("command_id".into(), Value::from(self.command_id.clone()));
+        m.insert(
+            "payload_hash".into(),
+            Value::from(self.payload_hash.clone()),
+        );
+        m.insert("prev_hash".into(), Value::from(self.prev_hash.clone()));
+        m.insert("schema_version".into(), Value::from(self.schema_version));
+        m.insert("seq".into(), Value::from(self.seq));
+        m.insert("ts".into(), Value::from(self.ts.clone()));
+        m.insert("type".into(), ty);
+        let mut out = Vec::with_capacity(512);
+        canonical(&Value::Object(m), &mut out)?;
+        let digest = Sha256::digest(&out);
+        self.hash = hex::encode(digest);
+        out.pop(); // closing brace
+        out.extend_from_slice(b",\"hash\":\"");
+        out.extend_from_slice(self.hash.as_bytes());
+        out.extend_from_slice(b"\"}\n");
+        Ok(out)
+    }
+
+    /// Parse one line (without the trailing newline). Does not verify the hash.
+    pub fn parse(line: &[u8]) -> Result<Envelope, serde_json::Error> {
+        let w: Wire<'_> = serde_json::from_slice(line)?;
+        let pairs = [("type", w.ty), ("body", w.body)];
+        let event = Event::deserialize(MapDeserializer::<_, serde_json::Error>::new(
+            pairs.into_iter(),
+        ))?;
+        Ok(Envelope {
+            seq: w.seq,
+            ts: w.ts,
+            actor: w.actor,
+            command_id: w.command_id,
+            payload_hash: w.payload_hash,
+            batch_id: w.batch_id,
+            batch_end: w.batch_end,
+            schema_version: w.schema_version,
+            prev_hash: w.prev_hash,
+            hash: w.hash,
+            event,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Wire<'a> {
+    seq: u64,
+    ts: String,
+    actor: Actor,
+    command_id: String,
+    payload_hash: String,
+    batch_id: u64,
+    batch_end: bool,
+    schema_version: u32,
+    prev_hash: String,
+    hash: String,
+    #[serde(borrow, rename = "type")]
+    ty: &'a RawValue,
+    #[serde(borrow)]
+    body: &'a RawValue,
+}
+
+/// Recompute the hash of a stored line (without its newline): SHA-256 of the canonical bytes
+/// (line minus the `,"hash":"…"` suffix, plus `}`). `None` if the line has no hash suffix.
+pub fn line_hash(line: &[u8]) -> Option<[u8; 32]> {
+    let n = line.len();
+    if n < HASH_SUFFIX_LEN + 2 || !line[n - HASH_SUFFIX_LEN..].starts_with(b",\"hash\":\"") {
+        return None;
+    }
+    let mut h = Sha256::new();
+    h.update(&line[..n - HASH_SUFFIX_LEN]);
+    h.update(b"}");
+    Some(h.finalize().into())
+}
+
+/// Hex digest compare without allocating.
+pub fn hash_matches(digest: &[u8; 32], hex_str: &str) -> bool {
+    let b = hex_str.as_bytes();
+    if b.len() != 64 {
+        return false;
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    digest
+        .iter()
+        .enumerate()
+        .all(|(i, x)| b[2 * i] == HEX[(x >> 4) as usize] && b[2 * i + 1] == HEX[(x & 15) as usize])
+}
+
+/// Canonical JSON: keys sorted at every depth, compact. Independent of serde_json's map
+/// ordering feature.
+pub fn canonical(v: &Value, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            out.push(b'{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                serde_json::to_writer(&mut *out, k)?;
+                out.push(b':');
+                if let Some(x) = m.get(*k) {
+                    canonical(x, out)?;
+                }
+            }
+            out.push(b'}');
+        }
+        Value::Array(a) => {
+            out.push(b'[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                canonical(x, out)?;
+            }
+            out.push(b']');
+        }
+        other => serde_json::to_writer(&mut *out, other)?,
+    }
+    Ok(())
+}
+
+/// SHA-256 (hex) of the canonical encoding of any serializable payload.
+pub fn payload_hash<T: Serialize>(payload: &T) -> Result<String, serde_json::Error> {
+    let v = serde_json::to_value(payload)?;
+    let mut out = Vec::with_capacity(256);
+    canonical(&v, &mut out)?;
+    Ok(hex::encode(Sha256::digest(&out)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn seal_parse_round_trip() {
+        let mut e = Envelope {
+            seq: 1,
+            ts: "2025-01-01T00:00:00Z".into(),
+            actor: Actor::system(),
+            command_id: "c1".into(),
+            payload_hash: "ab".into(),
+            batch_id: 1,
+            batch_end: true,
+            schema_version: SCHEMA_VERSION,
+            prev_hash: GENESIS_HASH.into(),
+            hash: String::new(),
+            event: Event::Moved {
+                blocks: vec![1, 2],
+                from: "A".into(),
+                to: "B".into(),
+                kind: MoveKind::Cancel {
+                    subtype: CancelSubtype::Omge,
+                    reason: "x\"y".into(),
+                },
+            },
+        };
+        let line = e.seal().unwrap();
+        let body = &line[..line.len() - 1];
+        let back = Envelope::parse(body).unwrap();
+        assert_eq!(back, e);
+        let d = line_hash(body).unwrap();
+        assert!(hash_matches(&d, &e.hash));
+        let s = String::from_utf8(line.clone()).unwrap();
+        assert!(s.starts_with("{\"actor\":{\"org\":\"REG\""), "{s}");
+    }
+}

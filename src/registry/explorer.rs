@@ -1,0 +1,282 @@
+//! Explorer: which events touched a serial, a project, an account or a beneficiary, and the
+//! whole life of one serial (issuance → transfers → retirement, with the beneficiary and the
+//! hash that anchors it). One job: read-only queries over the retained event log.
+
+use serde::Serialize;
+
+use super::error::RegistryError;
+use super::event::{BlockId, Envelope, Event, MoveKind};
+use super::ledger::Ledger;
+use super::serial::SerialQuery;
+use super::state::State;
+use super::types::Beneficiary;
+
+/// Filters; all given ones must match.
+#[derive(Debug, Clone, Default)]
+pub struct ExplorerQuery {
+    /// A serial string (`BTN01-P0007-2024-000001-000930`), `PROJECT:UNIT`, or a unit number.
+    pub serial: Option<String>,
+    pub project: Option<String>,
+    pub account: Option<String>,
+    /// Case-insensitive substring of the beneficiary name or id.
+    pub beneficiary: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplorerRow {
+    pub seq: u64,
+    pub ts: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub command_id: String,
+    pub actor: String,
+    pub hash: String,
+    pub serials: Vec<String>,
+    pub accounts: Vec<String>,
+    pub summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub beneficiary: Option<Beneficiary>,
+}
+
+/// The life of one serial range or unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct SerialLife {
+    pub query: String,
+    /// Current live blocks covering the query, with account and status.
+    pub current: Vec<CurrentBlock>,
+    pub events: Vec<ExplorerRow>,
+    /// Hash of the last event in the life (e.g. the retirement), and the log head hash.
+    pub anchor_hash: Option<String>,
+    pub head_hash: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CurrentBlock {
+    pub serial: String,
+    pub account: String,
+    pub status: &'static str,
+    pub class: &'static str,
+    pub first_transferred: bool,
+    pub frozen: bool,
+}
+
+fn blocks_of(ev: &Event) -> Vec<BlockId> {
+    match ev {
+        Event::Issued { legs, .. } => legs.iter().map(|l| l.block).collect(),
+        Event::Acquired { block, .. } => vec![*block],
+        Event::Split { parent, children } => std::iter::once(*parent)
+            .chain(children.iter().map(|c| c.block))
+            .collect(),
+        Event::Moved { blocks, .. }
+        | Event::Authorized { blocks, .. }
+        | Event::Frozen { blocks, .. }
+        | Event::Unfrozen { blocks, .. } => blocks.clone(),
+        _ => Vec::new(),
+    }
+}
+
+fn accounts_of(st: &State, ev: &Event) -> Vec<String> {
+    match ev {
+        Event::Issued { legs, .. } => legs.iter().map(|l| l.account.clone()).collect(),
+        Event::Acquired { account, .. } => vec![account.clone()],
+        Event::Moved { from, to, .. } => vec![from.clone(), to.clone()],
+        Event::AccountOpened { id, .. } => vec![id.clone()],
+        Event::Split { parent, .. } => st
+            .block(*parent)
+            .map(|b| vec![st.accounts[b.account as usize].id.clone()])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn project_of(st: &State, ev: &Event) -> Option<String> {
+    match ev {
+        Event::Issued { project, .. }
+        | Event::Acquired { project, .. }
+        | Event::ProjectStepRecorded { project, .. }
+        | Event::ValidationRecorded { project, .. }
+        | Event::VerificationRecorded { project, .. }
+        | Event::EstimationAdded { project, .. }
+        | Event::LabelAttached { project, .. } => Some(project.clone()),
+        Event::ProjectRegistered { id, .. } => Some(id.clone()),
+        _ => blocks_of(ev)
+            .first()
+            .and_then(|b| st.block(*b))
+            .map(|b| b.project.to_string()),
+    }
+}
+
+fn beneficiary_of(ev: &Event) -> Option<&Beneficiary> {
+    match ev {
+        Event::Moved {
+            kind: MoveKind::Use { beneficiary, .. } | MoveKind::Retire { beneficiary, .. },
+            ..
+        } => Some(beneficiary),
+        _ => None,
+    }
+}
+
+fn summary(ev: &Event) -> String {
+    match ev {
+        Event::Issued {
+            project,
+            vintage,
+            first,
+            last,
+            ..
+        } => format!(
+            "issued {} units of {project} vintage {vintage} ({first}-{last})",
+            last - first + 1
+        ),
+        Event::Moved {
+            from,
+            to,
+            kind,
+            blocks,
+        } => format!(
+            "{} block(s) {from} → {to} ({})",
+            blocks.len(),
+            match kind {
+                MoveKind::Transfer {
+                    acquiring_party: Some(p),
+                } => format!("international transfer to {p}"),
+                MoveKind::Transfer { .. } => "transfer".into(),
+                MoveKind::Use { use_year, .. } => format!("use towards NDC {use_year}"),
+                MoveKind::Retire { beneficiary, .. } => format!("retired for {}", beneficiary.name),
+                MoveKind::Cancel { subtype, .. } => format!("{subtype:?} cancellation"),
+            }
+        ),
+        Event::Split { parent, children } => {
+            format!("block {parent} split into {}", children.len())
+        }
+        Event::Authorized {
+            authorization,
+            blocks,
+            ..
+        } => format!("{} block(s) authorized under {authorization}", blocks.len()),
+        Event::CommandRejected { rule, message } => format!("rejected: {rule}: {message}"),
+        other => other.type_name().to_string(),
+    }
+}
+
+fn row(st: &State, env: &Envelope) -> ExplorerRow {
+    ExplorerRow {
+        seq: env.seq,
+        ts: env.ts.clone(),
+        kind: env.event.type_name().to_string(),
+        command_id: env.command_id.clone(),
+        actor: format!("{}/{}/{:?}", env.actor.user, env.actor.org, env.actor.role),
+        hash: env.hash.clone(),
+        serials: blocks_of(&env.event)
+            .into_iter()
+            .filter_map(|b| st.block(b))
+            .map(|b| st.block_serial(b).to_string())
+            .collect(),
+        accounts: accounts_of(st, &env.event),
+        summary: summary(&env.event),
+        beneficiary: beneficiary_of(&env.event).cloned(),
+    }
+}
+
+/// Block ids (live or not) overlapping a serial query.
+fn matching_blocks(st: &State, q: &SerialQuery) -> Vec<BlockId> {
+    st.blocks
+        .iter()
+        .filter(|b| match q {
+            SerialQuery::Range(s) => {
+                *b.project == s.project
+                    && b.vintage == s.vintage
+                    && st.issuances[b.issuance as usize].registry.as_ref() == s.registry
+                    && b.first <= s.last
+                    && s.first <= b.last
+            }
+            SerialQuery::Unit { project, unit } => {
+                project.as_deref().is_none_or(|p| p == &*b.project)
+                    && b.first <= *unit
+                    && *unit <= b.last
+            }
+        })
+        .map(|b| b.id)
+        .collect()
+}
+
+impl Ledger {
+    /// Events matching every given filter, in log order.
+    pub fn explore(&self, q: &ExplorerQuery) -> Result<Vec<ExplorerRow>, RegistryError> {
+        let st = self.state();
+        let serial_blocks = match &q.serial {
+            Some(s) => {
+                let sq =
+                    SerialQuery::parse(s).map_err(|e| RegistryError::BadInput(e.to_string()))?;
+                let mut v = matching_blocks(st, &sq);
+                v.sort_unstable();
+                Some(v)
+            }
+            None => None,
+        };
+        let needle = q.beneficiary.as_ref().map(|b| b.to_lowercase());
+        let mut out = Vec::new();
+        for env in self.events() {
+            let ev = &env.event;
+            if let Some(sb) = &serial_blocks
+                && !blocks_of(ev).iter().any(|b| sb.binary_search(b).is_ok())
+            {
+                continue;
+            }
+            if let Some(p) = &q.project
+                && project_of(st, ev).as_deref() != Some(p.as_str())
+            {
+                continue;
+            }
+            if let Some(a) = &q.account
+                && !accounts_of(st, ev).iter().any(|x| x == a)
+            {
+                continue;
+            }
+            if let Some(n) = &needle {
+                match beneficiary_of(ev) {
+                    Some(b)
+                        if b.name.to_lowercase().contains(n) || b.id.to_lowercase().contains(n) => {
+                    }
+                    _ => continue,
+                }
+            }
+            out.push(row(st, env));
+        }
+        Ok(out)
+    }
+
+    /// Whole life of a serial (range or unit): every event on it and where it is now.
+    pub fn serial_life(&self, serial: &str) -> Result<SerialLife, RegistryError> {
+        let st = self.state();
+        let sq = SerialQuery::parse(serial).map_err(|e| RegistryError::BadInput(e.to_string()))?;
+        let ids = matching_blocks(st, &sq);
+        let current = ids
+            .iter()
+            .filter_map(|&id| st.block(id))
+            .filter(|b| b.live)
+            .map(|b| {
+                let acc = &st.accounts[b.account as usize];
+                CurrentBlock {
+                    serial: st.block_serial(b).to_string(),
+                    account: acc.id.clone(),
+                    status: acc.kind.cadt_status(),
+                    class: b.class.as_str(),
+                    first_transferred: b.first_transfer.is_some(),
+                    frozen: b.frozen,
+                }
+            })
+            .collect();
+        let events = self.explore(&ExplorerQuery {
+            serial: Some(serial.to_string()),
+            ..ExplorerQuery::default()
+        })?;
+        Ok(SerialLife {
+            query: serial.to_string(),
+            current,
+            anchor_hash: events.last().map(|r| r.hash.clone()),
+            events,
+            head_hash: self.head_hash().to_string(),
+        })
+    }
+}

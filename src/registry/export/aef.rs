@@ -1,0 +1,263 @@
+//! AEF tables (registry-model §8.2): T2 Authorizations, T3 Actions (one row per action on an
+//! ITMO block in the reported year) and T4 Holdings (replay to 31 December of the year). One
+//! job: project the log onto the nomenclature's columns, in its order.
+
+use chrono::Datelike;
+
+use crate::registry::ledger::Ledger;
+use crate::registry::state::{ActionRecord, Block, State};
+use crate::registry::types::Class;
+
+pub const T2_HEADER: [&str; 19] = [
+    "Authorization ID",
+    "Date of authorization",
+    "Cooperative approach ID",
+    "Version of the authorization",
+    "Authorized quantity",
+    "Metric",
+    "GWP values",
+    "Applicable non-GHG metric",
+    "Sector(s)",
+    "Activity type(s)",
+    "Purposes for authorization",
+    "Authorized Party(ies) ID",
+    "Authorized entity(ies) ID",
+    "OIMP authorized by the Party",
+    "Authorized timeframe",
+    "Authorization T&Cs",
+    "Authorization documentation",
+    "First transfer definition for OIMP",
+    "Additional information",
+];
+
+pub const T3_HEADER: [&str; 27] = [
+    "Action date",
+    "Action type",
+    "Action subtype",
+    "Cooperative approach ID",
+    "Authorization ID",
+    "First transferring participating Party ID",
+    "Party ITMO registry ID",
+    "First ID",
+    "Last ID",
+    "Underlying unit registry ID",
+    "First unit ID",
+    "Last unit ID",
+    "Metric",
+    "GWP",
+    "Non-GHG metric",
+    "Quantity (t CO2 eq)",
+    "Quantity (non-GHG)",
+    "Mitigation type",
+    "Vintage",
+    "Transferring Party ID",
+    "Acquiring Party ID",
+    "Purpose of OIMP use or cancellation",
+    "Using/cancelling Party ID",
+    "Using/cancelling authorized entity ID",
+    "Calendar year of use towards NDC",
+    "Result of consistency checks",
+    "Additional information",
+];
+
+pub const T4_HEADER: [&str; 16] = [
+    "Cooperative approach ID",
+    "Authorization ID",
+    "First transferring Party ID",
+    "Party ITMO registry ID",
+    "First ID",
+    "Last ID",
+    "Underlying unit registry ID",
+    "Underlying first unit ID",
+    "Underlying last unit ID",
+    "Metric",
+    "GWP",
+    "Non-GHG metric",
+    "Quantity (t CO2 eq)",
+    "Quantity (non-GHG)",
+    "Mitigation type",
+    "Vintage",
+];
+
+const NA: &str = "NA";
+
+/// Replay the retained log into a fresh fold, up to and including year `until` (by `ts`).
+pub fn replay(ledger: &Ledger, until: Option<u16>, record_actions: bool) -> State {
+    let mut st = State::new();
+    st.record_actions = record_actions;
+    for env in ledger.events() {
+        if until.is_some_and(|y| env.year() > y) {
+            break;
+        }
+        if st.apply(env).is_err() {
+            break; // the log was verified on load; cannot happen
+        }
+    }
+    st
+}
+
+fn unit_id(st: &State, b: &Block, n: u64) -> String {
+    let iss = &st.issuances[b.issuance as usize];
+    format!("{}-{}-{:04}-{:06}", iss.registry, b.project, b.vintage, n)
+}
+
+/// T2: one row per authorization (latest version).
+pub fn t2_rows(ledger: &Ledger) -> Vec<Vec<String>> {
+    let st = ledger.state();
+    st.authorizations
+        .iter()
+        .map(|a| {
+            vec![
+                a.id.clone(),
+                a.date.to_string(),
+                a.approach.clone(),
+                format!("{}.0", a.version),
+                a.authorized_quantity
+                    .map(|q| q.to_string())
+                    .unwrap_or_else(|| NA.into()),
+                "GHG".into(),
+                "AR5".into(),
+                NA.into(),
+                NA.into(),
+                NA.into(),
+                a.purpose.as_str().into(),
+                if a.acquiring_parties.is_empty() {
+                    NA.into()
+                } else {
+                    a.acquiring_parties.join("; ")
+                },
+                if a.entities.is_empty() {
+                    NA.into()
+                } else {
+                    a.entities.join("; ")
+                },
+                if a.purpose.includes_oimp() {
+                    "Yes".into()
+                } else {
+                    "No".into()
+                },
+                format!("{} - {}", a.period_start, a.period_end),
+                NA.into(),
+                String::new(),
+                a.first_transfer_definition
+                    .map(|d| d.aef().to_string())
+                    .unwrap_or_else(|| NA.into()),
+                String::new(),
+            ]
+        })
+        .collect()
+}
+
+/// All T3 action records (every year), in log order.
+pub fn actions(ledger: &Ledger) -> (State, Vec<ActionRecord>) {
+    let mut st = replay(ledger, None, true);
+    let acts = std::mem::take(&mut st.actions);
+    (st, acts)
+}
+
+/// T3 rows for `year` (all years when `None`).
+pub fn t3_rows(ledger: &Ledger, year: Option<u16>) -> Vec<Vec<String>> {
+    let (st, acts) = actions(ledger);
+    acts.iter()
+        .filter(|a| year.is_none_or(|y| a.date.year() as u16 == y))
+        .filter_map(|a| {
+            let b = st.block(a.block)?;
+            let auth = st.block_auth(b);
+            let iss = &st.issuances[b.issuance as usize];
+            let ut = iss.unit_type;
+            let using = matches!(
+                a.action_type,
+                "Use" | "Cancellation" | "Voluntary Cancellation"
+            );
+            Some(vec![
+                format!("{}T00:00:00Z", a.date),
+                a.action_type.into(),
+                a.subtype.into(),
+                auth.map(|x| x.approach.clone())
+                    .unwrap_or_else(|| NA.into()),
+                auth.map(|x| x.id.clone()).unwrap_or_else(|| NA.into()),
+                b.first_transfer
+                    .as_ref()
+                    .map(|f| f.party.clone())
+                    .unwrap_or_else(|| iss.party.clone()),
+                iss.registry.to_string(),
+                unit_id(&st, b, a.first),
+                unit_id(&st, b, a.last),
+                NA.into(),
+                NA.into(),
+                NA.into(),
+                "GHG".into(),
+                "AR5".into(),
+                NA.into(),
+                (a.last - a.first + 1).to_string(),
+                NA.into(),
+                ut.mitigation_type().into(),
+                b.vintage.to_string(),
+                a.transferring_party.clone().unwrap_or_else(|| NA.into()),
+                a.acquiring_party.clone().unwrap_or_else(|| NA.into()),
+                if a.action_type == "Cancellation" && a.subtype == "Use or cancellation" {
+                    a.purpose
+                        .map(|p| p.as_str().to_string())
+                        .unwrap_or_else(|| NA.into())
+                } else {
+                    NA.into()
+                },
+                if using { a.party.clone() } else { NA.into() },
+                a.entity.clone().unwrap_or_else(|| NA.into()),
+                a.use_year
+                    .map(|y| y.to_string())
+                    .unwrap_or_else(|| NA.into()),
+                String::new(),
+                String::new(),
+            ])
+        })
+        .collect()
+}
+
+/// T4: ITMO holdings of `party` (non-terminal accounts) at 31 December of `year`, replayed.
+pub fn t4_rows(ledger: &Ledger, party: &str, year: u16) -> Vec<Vec<String>> {
+    let st = replay(ledger, Some(year), false);
+    t4_rows_from_state(&st, party)
+}
+
+pub fn t4_rows_from_state(st: &State, party: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for acc in st
+        .accounts
+        .iter()
+        .filter(|a| a.party == party && !a.kind.is_terminal())
+    {
+        for k in &acc.blocks {
+            let Some(b) = st.block(k.3) else { continue };
+            if b.class != Class::Itmo {
+                continue;
+            }
+            let auth = st.block_auth(b);
+            let iss = &st.issuances[b.issuance as usize];
+            rows.push(vec![
+                auth.map(|x| x.approach.clone())
+                    .unwrap_or_else(|| NA.into()),
+                auth.map(|x| x.id.clone()).unwrap_or_else(|| NA.into()),
+                b.first_transfer
+                    .as_ref()
+                    .map(|f| f.party.clone())
+                    .unwrap_or_else(|| iss.party.clone()),
+                iss.registry.to_string(),
+                unit_id(st, b, b.first),
+                unit_id(st, b, b.last),
+                NA.into(),
+                NA.into(),
+                NA.into(),
+                "GHG".into(),
+                "AR5".into(),
+                NA.into(),
+                b.count().to_string(),
+                NA.into(),
+                iss.unit_type.mitigation_type().into(),
+                b.vintage.to_string(),
+            ]);
+        }
+    }
+    rows.sort();
+    rows
+}

@@ -1,0 +1,350 @@
+//! `check`: all invariants of registry-model §7, verified from the journal. One job: replay
+//! (hash chain, seq, ts, batches and per-event rules are checked by `journal` and the fold as
+//! they stream) and then verify the whole-state invariants below. Ok when all hold, otherwise
+//! the first violation with its event number.
+//!
+//! Whole-state invariants checked here: 1 conservation per issuance/import; 2 exact
+//! partition of each issuance range and disjoint, increasing project ranges; 3 every live
+//! block in exactly one account index; 8 retirement proof for blocks in retirement and
+//! cancellation accounts; 10 first transfer only on ITMOs; 11 every ITMO has an authorization
+//! and Σ authorized ≤ authorized quantity; 13 issued ≤ verified; 18 levy legs land in the
+//! right kind of account; 19 serial round trip.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::error::{InvariantViolation, JournalError};
+use super::event::{Event, MoveKind};
+use super::journal::read_journal;
+use super::ledger::Ledger;
+use super::serial::Serial;
+use super::state::State;
+use super::types::{AccountKind, CancelSubtype, Class};
+
+fn v(
+    invariant: u8,
+    name: &'static str,
+    seq: u64,
+    block: Option<u64>,
+    message: String,
+) -> InvariantViolation {
+    InvariantViolation {
+        invariant,
+        name,
+        seq,
+        block,
+        message,
+    }
+}
+
+/// Summary of a successful check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    pub events: u64,
+    pub head_hash: String,
+    pub live_blocks: u64,
+}
+
+/// Whole-state invariants (cheap: O(blocks log blocks)).
+pub fn check_state(st: &State) -> Result<(), InvariantViolation> {
+    check_state_with(st, true)
+}
+
+/// `serials`: also check the serial round trip of every live block (allocates per block).
+pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolation> {
+    // 1 + 2: conservation and exact partition per issuance.
+    let mut per: Vec<Vec<(u64, u64, u64)>> = vec![Vec::new(); st.issuances.len()];
+    let mut live = 0u64;
+    for b in &st.blocks {
+        if b.count() == 0 || b.first == 0 {
+            return Err(v(
+                19,
+                "serial round trip",
+                b.created_seq,
+                Some(b.id),
+                "empty or zero range".into(),
+            ));
+        }
+        if !b.live {
+            continue;
+        }
+        live += 1;
+        per[b.issuance as usize].push((b.first, b.last, b.id));
+        let acc = &st.accounts[b.account as usize];
+        if !acc.blocks.contains(&b.key()) {
+            return Err(v(
+                3,
+                "no double spend",
+                b.created_seq,
+                Some(b.id),
+                format!("block not indexed in its account {}", acc.id),
+            ));
+        }
+        // 10 / 11
+        if b.first_transfer.is_some() && b.class != Class::Itmo {
+            return Err(v(
+                10,
+                "first transfer once",
+                b.created_seq,
+                Some(b.id),
+                "an MO is marked first-transferred".into(),
+            ));
+        }
+        if b.class == Class::Itmo
+            && b.authorization.is_none()
+            && st.issuances[b.issuance as usize].imported_from.is_none()
+        {
+            return Err(v(
+                11,
+                "authorization gating",
+                b.created_seq,
+                Some(b.id),
+                "ITMO without authorization".into(),
+            ));
+        }
+        // 8 retirement proof
+        let proof_seq = b.terminal.as_ref().map(|t| t.seq).unwrap_or(b.created_seq);
+        let bad = |m: &str| {
+            Err(v(
+                8,
+                "retirement proof",
+                proof_seq,
+                Some(b.id),
+                m.to_string(),
+            ))
+        };
+        match acc.kind {
+            AccountKind::RetirementNdc | AccountKind::RetirementOimp => {
+                match b.terminal.as_ref().map(|t| &t.kind) {
+                    Some(MoveKind::Use { beneficiary, .. })
+                    | Some(MoveKind::Retire { beneficiary, .. })
+                        if !beneficiary.name.is_empty() && !beneficiary.id.is_empty() => {}
+                    _ => return bad("retired block without a beneficiary proof"),
+                }
+            }
+            AccountKind::OmgeCancellation
+            | AccountKind::OtherCancellation
+            | AccountKind::VoluntaryCancellation => {
+                let want = match acc.kind {
+                    AccountKind::OmgeCancellation => CancelSubtype::Omge,
+                    AccountKind::OtherCancellation => CancelSubtype::Other,
+                    _ => CancelSubtype::Voluntary,
+                };
+                match b.terminal.as_ref().map(|t| &t.kind) {
+                    Some(MoveKind::Cancel { subtype, .. }) if *subtype == want => {}
+                    Some(MoveKind::Retire { beneficiary, .. })
+                        if want == CancelSubtype::Voluntary && !beneficiary.name.is_empty() => {}
+                    _ => return bad("cancelled block without a matching cancellation proof"),
+                }
+            }
+            k if k.is_terminal() && b.terminal.is_none() => {
+                return bad("block in a terminal account without a terminal event");
+            }
+            _ => {}
+        }
+        // 19
+        if !serials {
+            continue;
+        }
+        let s = st.block_serial(b);
+        if Serial::parse(&s.to_string()).as_ref() != Ok(&s) {
+            return Err(v(
+                19,
+                "serial round trip",
+                b.created_seq,
+                Some(b.id),
+                format!("serial {s} does not round-trip"),
+            ));
+        }
+    }
+    let indexed: u64 = st.accounts.iter().map(|a| a.blocks.len() as u64).sum();
+    if indexed != live {
+        return Err(v(
+            3,
+            "no double spend",
+            st.last_seq,
+            None,
+            format!("{indexed} indexed blocks for {live} live blocks"),
+        ));
+    }
+    for (i, ranges) in per.iter_mut().enumerate() {
+        let iss = &st.issuances[i];
+        ranges.sort_unstable();
+        let mut next = iss.first;
+        let mut sum = 0u64;
+        for &(f, l, id) in ranges.iter() {
+            if f != next {
+                return Err(v(
+                    2,
+                    "exact partition",
+                    iss.seq,
+                    Some(id),
+                    format!(
+                        "issuance {}: gap or overlap at {f} (expected {next})",
+                        iss.id
+                    ),
+                ));
+            }
+            next = l + 1;
+            sum += l - f + 1;
+        }
+        if next != iss.last + 1 || sum != iss.last - iss.first + 1 {
+            return Err(v(
+                1,
+                "conservation",
+                iss.seq,
+                None,
+                format!(
+                    "issuance {}: live blocks hold {sum} of {}",
+                    iss.id,
+                    iss.last - iss.first + 1
+                ),
+            ));
+        }
+    }
+    // 2: a project's issuance ranges are disjoint and increasing.
+    let mut last_by_project: BTreeMap<&str, u64> = BTreeMap::new();
+    for iss in st.issuances.iter().filter(|i| i.imported_from.is_none()) {
+        let prev = last_by_project.entry(&iss.project).or_insert(0);
+        if iss.first != *prev + 1 {
+            return Err(v(
+                2,
+                "exact partition",
+                iss.seq,
+                None,
+                format!(
+                    "issuance {} does not continue project {}",
+                    iss.id, iss.project
+                ),
+            ));
+        }
+        *prev = iss.last;
+    }
+    // 11, 13
+    for a in &st.authorizations {
+        if let Some(max) = a.authorized_quantity
+            && a.authorized_total > max
+        {
+            return Err(v(
+                11,
+                "authorization gating",
+                st.last_seq,
+                None,
+                format!("authorization {} exceeds its quantity", a.id),
+            ));
+        }
+    }
+    for ver in st.verifications.values() {
+        if ver.issued > ver.verified_quantity {
+            return Err(v(
+                13,
+                "estimation ≠ issuance",
+                st.last_seq,
+                None,
+                format!("verification {} over-issued", ver.id),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Invariant 18: levy legs land in accounts of the right kind.
+fn check_event(st: &State, seq: u64, ev: &Event) -> Result<(), InvariantViolation> {
+    if let Event::Issued { legs, .. } = ev {
+        for l in legs {
+            let kind = st.account(&l.account).map(|a| a.kind);
+            let ok = match l.leg {
+                super::event::LegKind::Omge => kind == Some(AccountKind::OmgeCancellation),
+                super::event::LegKind::Sop => kind == Some(AccountKind::AdaptationFund),
+                super::event::LegKind::Buffer => kind == Some(AccountKind::Buffer),
+                _ => kind.is_some_and(|k| !k.is_terminal()),
+            };
+            if !ok {
+                return Err(v(
+                    18,
+                    "levies move units",
+                    seq,
+                    Some(l.block),
+                    format!("{:?} leg in account {} of kind {kind:?}", l.leg, l.account),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Replay and verify a journal file: hash chain, seq, ts, batches, every per-event rule and
+/// then the whole-state invariants. Streams; does not keep events in memory.
+pub fn check_journal(path: &Path) -> Result<CheckReport, JournalError> {
+    let mut st = State::new();
+    let summary = read_journal(path, |env| {
+        let inv = |violation| JournalError::Invariant {
+            path: path.to_path_buf(),
+            violation,
+        };
+        st.apply(&env).map_err(inv)?;
+        check_event(&st, env.seq, &env.event).map_err(inv)
+    })?;
+    check_state(&st).map_err(|violation| JournalError::Invariant {
+        path: path.to_path_buf(),
+        violation,
+    })?;
+    Ok(CheckReport {
+        events: summary.events,
+        head_hash: summary.head_hash,
+        live_blocks: st.blocks.iter().filter(|b| b.live).count() as u64,
+    })
+}
+
+impl Ledger {
+    /// Whole-state invariants of the current state (cheap; run after every step in tests).
+    /// The serial round trip (19) is left to [`Ledger::check`] and `check_journal`.
+    pub fn check_state(&self) -> Result<(), InvariantViolation> {
+        check_state_with(self.state(), false)
+    }
+
+    /// Full check of an in-memory ledger: re-verify the retained log's hash chain by
+    /// re-encoding every event, replay it into a fresh fold, compare the head hash and then
+    /// check all whole-state invariants.
+    pub fn check(&self) -> Result<(), InvariantViolation> {
+        let mut st = State::new();
+        let mut prev = super::event::GENESIS_HASH.to_string();
+        for env in self.events() {
+            let mut e = env.clone();
+            let stored = e.hash.clone();
+            if e.prev_hash != prev {
+                return Err(v(
+                    7,
+                    "hash chain",
+                    env.seq,
+                    None,
+                    "prev_hash does not match".into(),
+                ));
+            }
+            e.seal()
+                .map_err(|err| v(7, "hash chain", env.seq, None, err.to_string()))?;
+            if e.hash != stored {
+                return Err(v(
+                    7,
+                    "hash chain",
+                    env.seq,
+                    None,
+                    "hash does not match the content".into(),
+                ));
+            }
+            prev = stored;
+            st.apply(env)?;
+            check_event(&st, env.seq, &env.event)?;
+        }
+        if st.last_hash != self.head_hash() {
+            return Err(v(
+                7,
+                "hash chain",
+                st.last_seq,
+                None,
+                "head hash differs from the ledger's".into(),
+            ));
+        }
+        check_state(&st)
+    }
+}

@@ -1,0 +1,191 @@
+//! `apply` scripts: a TOML list of commands, for drills and tests. One job: parse a script and
+//! run it against a ledger, stopping at the first unexpected result.
+//!
+//! # Format
+//!
+//! ```toml
+//! # optional defaults for every command
+//! [defaults]
+//! actor = { user = "trainer", org = "REG-BTN", role = "Root" }   # default: system/REG/Root
+//!
+//! [[command]]
+//! type = "init_party"            # the Command variant, snake_case
+//! command_id = "setup-1"         # optional command id (default: "{script file stem}-{index}")
+//! party = "BTN"
+//! registry_id = "BTN01"
+//!
+//! [[command]]
+//! type = "issue"
+//! project = "P0007"
+//! vintage = 2024
+//! quantity = 1000
+//! levies = { sop_bp = 500, omge_bp = 200 }
+//!
+//! [[command]]
+//! type = "transfer"
+//! from = "BTN:REG:Holding"
+//! to = "CHE:REG:Holding"
+//! quantity = 10
+//! expect_rule = "rule 6 gating"  # optional: this command must be refused by that rule
+//! ```
+//!
+//! Every other key is a field of the command (see `registry::command::Command`); unknown keys
+//! are errors. `actor` may also be given per command. Without `command_id`, re-running the
+//! same script is idempotent (same generated ids and payloads return the original results).
+
+use serde::Deserialize;
+
+use super::command::{Command, CommandOutcome, Submission};
+use super::error::RegistryError;
+use super::ledger::Ledger;
+use super::types::Actor;
+
+#[derive(Debug, Clone)]
+pub struct ScriptCommand {
+    pub id: Option<String>,
+    pub actor: Option<Actor>,
+    pub expect_rule: Option<String>,
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Script {
+    pub actor: Option<Actor>,
+    pub commands: Vec<ScriptCommand>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Defaults {
+    actor: Option<Actor>,
+}
+
+/// Parse a script; errors name the command index (1-based) and the problem.
+pub fn parse(text: &str) -> Result<Script, String> {
+    let doc: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut script = Script::default();
+    for (k, val) in doc {
+        match k.as_str() {
+            "defaults" => {
+                let d: Defaults = val
+                    .try_into()
+                    .map_err(|e: toml::de::Error| format!("[defaults]: {e}"))?;
+                script.actor = d.actor;
+            }
+            "command" => {
+                let arr = match val {
+                    toml::Value::Array(a) => a,
+                    _ => return Err("`command` must be an array of tables ([[command]])".into()),
+                };
+                for (i, item) in arr.into_iter().enumerate() {
+                    let mut t = match item {
+                        toml::Value::Table(t) => t,
+                        _ => return Err(format!("command {}: not a table", i + 1)),
+                    };
+                    let id = match t.remove("command_id") {
+                        Some(toml::Value::String(s)) => Some(s),
+                        Some(_) => {
+                            return Err(format!("command {}: command_id must be a string", i + 1));
+                        }
+                        None => None,
+                    };
+                    let expect_rule = match t.remove("expect_rule") {
+                        Some(toml::Value::String(s)) => Some(s),
+                        Some(_) => {
+                            return Err(format!("command {}: expect_rule must be a string", i + 1));
+                        }
+                        None => None,
+                    };
+                    let actor = match t.remove("actor") {
+                        Some(a) => Some(
+                            a.try_into::<Actor>()
+                                .map_err(|e| format!("command {}: actor: {e}", i + 1))?,
+                        ),
+                        None => None,
+                    };
+                    let command: Command =
+                        toml::Value::Table(t)
+                            .try_into()
+                            .map_err(|e: toml::de::Error| {
+                                format!("command {}: {}", i + 1, e.message())
+                            })?;
+                    script.commands.push(ScriptCommand {
+                        id,
+                        actor,
+                        expect_rule,
+                        command,
+                    });
+                }
+            }
+            other => {
+                return Err(format!(
+                    "unknown top-level key {other:?} (expected [defaults] and [[command]])"
+                ));
+            }
+        }
+    }
+    Ok(script)
+}
+
+/// Outcome of one script step.
+#[derive(Debug)]
+pub enum StepResult {
+    Done(CommandOutcome),
+    ExpectedRejection { rule: String },
+}
+
+/// Error of a script step: its 1-based index and what happened.
+#[derive(Debug)]
+pub struct StepError {
+    pub index: usize,
+    pub command_id: String,
+    pub error: RegistryError,
+}
+
+/// Run a script. `tag` prefixes generated command ids.
+pub fn run(
+    ledger: &mut Ledger,
+    script: &Script,
+    tag: &str,
+    mut on_step: impl FnMut(usize, &str, &StepResult),
+) -> Result<usize, Box<StepError>> {
+    for (i, sc) in script.commands.iter().enumerate() {
+        let command_id = sc.id.clone().unwrap_or_else(|| format!("{tag}-{}", i + 1));
+        let actor = sc
+            .actor
+            .clone()
+            .or_else(|| script.actor.clone())
+            .unwrap_or_else(Actor::system);
+        let res = ledger.submit(Submission {
+            command_id: command_id.clone(),
+            actor,
+            command: sc.command.clone(),
+        });
+        let step = match (res, &sc.expect_rule) {
+            (Ok(o), None) => StepResult::Done(o),
+            (Err(RegistryError::Rejected { rule, .. }), Some(want))
+                if rule.starts_with(want.as_str()) =>
+            {
+                StepResult::ExpectedRejection { rule }
+            }
+            (Ok(_), Some(want)) => {
+                return Err(Box::new(StepError {
+                    index: i + 1,
+                    command_id,
+                    error: RegistryError::BadInput(format!(
+                        "expected a refusal by {want:?}, but the command succeeded"
+                    )),
+                }));
+            }
+            (Err(e), _) => {
+                return Err(Box::new(StepError {
+                    index: i + 1,
+                    command_id,
+                    error: e,
+                }));
+            }
+        };
+        on_step(i + 1, &command_id, &step);
+    }
+    Ok(script.commands.len())
+}

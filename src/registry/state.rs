@@ -1,0 +1,1706 @@
+//! The fold: ledger state as a pure function of the event log. One job: apply one event to the
+//! state, refusing any event that would break a structural invariant (so a hand-edited but
+//! re-hashed journal is still caught). Nothing here is persisted; it is rebuilt on load.
+//!
+//! Invariants kept here, next to the code that keeps them:
+//! - 2 exact partition: `Split` children must tile the parent exactly; issuances continue
+//!   the project's range (disjoint, increasing); issuance legs tile the issued range.
+//! - 3 no double spend: a block moves only from the account that holds it, only when live and
+//!   unfrozen.
+//! - 4 sinks: a block in a terminal account never moves, splits or freezes again.
+//! - 5 idempotency: a command id occurs in at most one batch.
+//! - 10 first transfer once: set at most once per block, copied to split children.
+//! - 11 authorization gating: MO → ITMO only under an Active cooperative approach, within the
+//!   authorized quantity, vintage ≥ 2021 and inside the authorized timeframe; MOs never cross
+//!   borders; first transfers only while the approach is Active.
+//! - 13 issuance per verification ≤ verified quantity (estimations never create units).
+//! - 21 monotonic log: `seq` gap-free (journal), `ts` non-decreasing.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::error::InvariantViolation;
+use super::event::*;
+use super::serial::Serial;
+use super::types::*;
+
+/// Selection key of a block inside an account: LOWEST_SERIAL_FIRST order.
+pub type SelKey = (u16, Arc<str>, u64, BlockId);
+
+#[derive(Debug, Clone)]
+pub struct Party {
+    pub code: String,
+    pub registry_id: String,
+    pub name: String,
+    pub ndc_first_year: Option<u16>,
+    pub ndc_last_year: Option<u16>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    pub roles: Vec<Role>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: String,
+    pub owner: String,
+    pub party: String,
+    pub kind: AccountKind,
+    /// Live blocks held, in LOWEST_SERIAL_FIRST order.
+    pub blocks: BTreeSet<SelKey>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+    pub sector: String,
+    pub mechanism: Mechanism,
+    pub host: String,
+    pub developer: String,
+    pub methodology: String,
+    pub unit_type: UnitType,
+    pub covered_by_ndc: String,
+    pub link: String,
+    pub steps: Vec<(ActivityStep, NaiveDate)>,
+    /// Last serial number issued for the project (0 before the first issuance).
+    pub last_serial: u64,
+}
+
+impl Project {
+    pub fn status(&self) -> ProjectStatus {
+        self.steps
+            .last()
+            .map(|(s, _)| ProjectStatus::from_step(*s))
+            .unwrap_or(ProjectStatus::Listed)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Validation {
+    pub id: String,
+    pub project: String,
+    pub vvb: String,
+    pub date: NaiveDate,
+    pub crediting_start: u16,
+    pub crediting_end: u16,
+}
+
+#[derive(Debug, Clone)]
+pub struct Verification {
+    pub id: String,
+    pub project: String,
+    pub vvb: String,
+    pub date: NaiveDate,
+    pub monitoring_start: u16,
+    pub monitoring_end: u16,
+    pub verified_quantity: u64,
+    pub issued: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Estimation {
+    pub project: String,
+    pub year: u16,
+    pub unit_count: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub project: String,
+    pub label_type: String,
+    pub name: String,
+    pub link: String,
+    pub date: NaiveDate,
+}
+
+#[derive(Debug, Clone)]
+pub struct Approach {
+    pub id: String,
+    pub title: String,
+    pub host: String,
+    pub parties: Vec<String>,
+    pub status: ApproachStatus,
+}
+
+#[derive(Debug, Clone)]
+pub struct Authorization {
+    pub id: String,
+    pub version: u32,
+    pub date: NaiveDate,
+    pub approach: String,
+    pub purpose: Purpose,
+    pub acquiring_parties: Vec<String>,
+    pub entities: Vec<String>,
+    pub authorized_quantity: Option<u64>,
+    pub period_start: u16,
+    pub period_end: u16,
+    pub first_transfer_definition: Option<FirstTransferDefinition>,
+    /// Units authorized so far (Σ over Authorized events and ITMO-born issuances).
+    pub authorized_total: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Issuance {
+    pub id: String,
+    pub project: Arc<str>,
+    pub registry: Arc<str>,
+    pub party: String,
+    pub vintage: u16,
+    pub unit_type: UnitType,
+    pub first: u64,
+    pub last: u64,
+    pub imported_from: Option<String>,
+    pub seq: u64,
+    pub date: NaiveDate,
+}
+
+/// What triggered a first transfer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum FtTrigger {
+    Authorization,
+    Issuance,
+    UseOrCancel,
+    InternationalTransfer,
+}
+
+impl FtTrigger {
+    /// AEF T3 subtype for a first-transfer row.
+    pub fn aef_subtype(self) -> &'static str {
+        match self {
+            FtTrigger::Authorization => "Authorization",
+            FtTrigger::Issuance => "Issuance",
+            FtTrigger::UseOrCancel => "Use or cancellation",
+            FtTrigger::InternationalTransfer => "First transfer to another Party",
+        }
+    }
+}
+
+/// Table 4 bucket of a first transfer (article6-rules §10 rows 7 and 8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum FtBucket {
+    Ndc,
+    Oimp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstTransfer {
+    pub seq: u64,
+    pub date: NaiveDate,
+    pub trigger: FtTrigger,
+    pub bucket: FtBucket,
+    /// The first-transferring Party.
+    pub party: String,
+    pub acquiring_party: Option<String>,
+}
+
+/// Proof recorded when a block enters a terminal account (invariant 8).
+#[derive(Debug, Clone)]
+pub struct Terminal {
+    pub seq: u64,
+    pub date: NaiveDate,
+    pub kind: MoveKind,
+}
+
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub id: BlockId,
+    pub issuance: u32,
+    pub project: Arc<str>,
+    pub vintage: u16,
+    pub first: u64,
+    pub last: u64,
+    pub class: Class,
+    pub authorization: Option<u32>,
+    pub account: u32,
+    pub frozen: bool,
+    pub live: bool,
+    pub parent: Option<BlockId>,
+    pub created_seq: u64,
+    pub first_transfer: Option<Arc<FirstTransfer>>,
+    pub terminal: Option<Arc<Terminal>>,
+}
+
+impl Block {
+    pub fn count(&self) -> u64 {
+        self.last - self.first + 1
+    }
+    pub fn key(&self) -> SelKey {
+        (self.vintage, self.project.clone(), self.first, self.id)
+    }
+}
+
+/// Record of a committed (or rejected) command, for idempotent retries.
+#[derive(Debug, Clone)]
+pub struct CommandRecord {
+    pub payload_hash: String,
+    pub batch_id: u64,
+    pub first_seq: u64,
+    pub last_seq: u64,
+    pub rejected: Option<(String, String)>,
+}
+
+/// One AEF T3-relevant action, recorded during the fold when `record_actions` is on.
+#[derive(Debug, Clone)]
+pub struct ActionRecord {
+    pub seq: u64,
+    pub date: NaiveDate,
+    pub action_type: &'static str,
+    pub subtype: &'static str,
+    pub block: BlockId,
+    pub first: u64,
+    pub last: u64,
+    pub party: String,
+    pub acquiring_party: Option<String>,
+    pub transferring_party: Option<String>,
+    pub purpose: Option<Purpose>,
+    pub entity: Option<String>,
+    pub use_year: Option<u16>,
+}
+
+/// The folded state.
+#[derive(Debug, Default, Clone)]
+pub struct State {
+    pub parties: BTreeMap<String, Party>,
+    pub orgs: BTreeMap<String, Organization>,
+    pub accounts: Vec<Account>,
+    pub account_ix: HashMap<String, u32>,
+    pub projects: BTreeMap<String, Project>,
+    pub validations: BTreeMap<String, Validation>,
+    pub verifications: BTreeMap<String, Verification>,
+    pub estimations: Vec<Estimation>,
+    pub labels: Vec<Label>,
+    pub approaches: BTreeMap<String, Approach>,
+    pub authorizations: Vec<Authorization>,
+    pub auth_ix: HashMap<String, u32>,
+    pub issuances: Vec<Issuance>,
+    pub issuance_ix: HashMap<String, u32>,
+    /// Every block ever created, indexed by `id - 1`.
+    pub blocks: Vec<Block>,
+    pub commands: HashMap<String, CommandRecord>,
+    pub last_seq: u64,
+    pub last_hash: String,
+    pub last_ts: String,
+    pub last_batch: u64,
+    pub open_batch: Option<(u64, u64, String)>,
+    pub record_actions: bool,
+    pub actions: Vec<ActionRecord>,
+    interned: HashMap<String, Arc<str>>,
+}
+
+fn v(
+    invariant: u8,
+    name: &'static str,
+    seq: u64,
+    block: Option<BlockId>,
+    msg: String,
+) -> InvariantViolation {
+    InvariantViolation {
+        invariant,
+        name,
+        seq,
+        block,
+        message: msg,
+    }
+}
+
+impl State {
+    pub fn new() -> State {
+        State {
+            last_hash: GENESIS_HASH.to_string(),
+            ..State::default()
+        }
+    }
+
+    pub fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.interned.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.interned.insert(s.to_string(), a.clone());
+        a
+    }
+
+    pub fn account(&self, id: &str) -> Option<&Account> {
+        self.account_ix.get(id).map(|&i| &self.accounts[i as usize])
+    }
+    pub fn authorization(&self, id: &str) -> Option<&Authorization> {
+        self.auth_ix
+            .get(id)
+            .map(|&i| &self.authorizations[i as usize])
+    }
+    pub fn block(&self, id: BlockId) -> Option<&Block> {
+        if id == 0 {
+            return None;
+        }
+        self.blocks.get((id - 1) as usize)
+    }
+    pub fn next_block_id(&self) -> BlockId {
+        self.blocks.len() as u64 + 1
+    }
+    pub fn block_auth(&self, b: &Block) -> Option<&Authorization> {
+        b.authorization.map(|i| &self.authorizations[i as usize])
+    }
+    pub fn block_serial(&self, b: &Block) -> Serial {
+        let iss = &self.issuances[b.issuance as usize];
+        Serial {
+            registry: iss.registry.to_string(),
+            project: b.project.to_string(),
+            vintage: b.vintage,
+            first: b.first,
+            last: b.last,
+        }
+    }
+    pub fn block_party(&self, b: &Block) -> &str {
+        &self.accounts[b.account as usize].party
+    }
+
+    /// Would moving `b` from `from` to `to` (with `kind`) first-transfer it? Pure; used by the
+    /// planner (to refuse under a suspended approach) and by the fold (to mark).
+    /// Rules (article6-rules §4): NDC purposes → first international transfer; OIMP purposes →
+    /// the authorization's definition; "NDC and OIMP" → the earlier of the two.
+    pub fn ft_on_move(
+        &self,
+        b: &Block,
+        from: &Account,
+        to: &Account,
+    ) -> Option<(FtTrigger, FtBucket)> {
+        if b.class != Class::Itmo || b.first_transfer.is_some() {
+            return None;
+        }
+        let auth = self.block_auth(b)?;
+        let international = is_international(from, to);
+        if international
+            && (auth.purpose.includes_ndc()
+                || auth.first_transfer_definition
+                    == Some(FirstTransferDefinition::FirstInternationalTransfer))
+        {
+            let bucket = if auth.purpose.includes_ndc() {
+                FtBucket::Ndc
+            } else {
+                FtBucket::Oimp
+            };
+            return Some((FtTrigger::InternationalTransfer, bucket));
+        }
+        if auth.purpose.includes_oimp()
+            && auth.first_transfer_definition == Some(FirstTransferDefinition::UseOrCancel)
+            && matches!(
+                to.kind,
+                AccountKind::RetirementOimp
+                    | AccountKind::RetirementNdc
+                    | AccountKind::VoluntaryCancellation
+                    | AccountKind::OmgeCancellation
+                    | AccountKind::OtherCancellation
+            )
+        {
+            return Some((FtTrigger::UseOrCancel, FtBucket::Oimp));
+        }
+        None
+    }
+
+    /// First transfer at authorization or issuance for OIMP purposes whose definition says so.
+    /// When units are authorized after issuance, the event date is the later of the two
+    /// (article6-rules §4 default), i.e. the authorization event.
+    pub fn ft_on_authorize(auth: &Authorization) -> Option<(FtTrigger, FtBucket)> {
+        if !auth.purpose.includes_oimp() {
+            return None;
+        }
+        match auth.first_transfer_definition {
+            Some(FirstTransferDefinition::Authorization) => {
+                Some((FtTrigger::Authorization, FtBucket::Oimp))
+            }
+            Some(FirstTransferDefinition::Issuance) => Some((FtTrigger::Issuance, FtBucket::Oimp)),
+            _ => None,
+        }
+    }
+
+    /// Apply one event (invariant checks inline). On error the state may be partially updated
+    /// for this event; callers treat that as fatal (replay stops, a live ledger is poisoned).
+    pub fn apply(&mut self, env: &Envelope) -> Result<(), InvariantViolation> {
+        let seq = env.seq;
+        if seq != self.last_seq + 1 {
+            return Err(v(
+                21,
+                "monotonic log",
+                seq,
+                None,
+                format!("expected seq {}, found {seq}", self.last_seq + 1),
+            ));
+        }
+        if env.ts < self.last_ts {
+            return Err(v(
+                21,
+                "monotonic log",
+                seq,
+                None,
+                format!("ts {} is before {}", env.ts, self.last_ts),
+            ));
+        }
+        // Batches: contiguous, one command id per batch, each command id in one batch only.
+        match &self.open_batch {
+            Some((bid, _, cid)) => {
+                if *bid != env.batch_id || *cid != env.command_id {
+                    return Err(v(
+                        6,
+                        "atomicity",
+                        seq,
+                        None,
+                        format!("batch {bid} was not closed before batch {}", env.batch_id),
+                    ));
+                }
+            }
+            None => {
+                if env.batch_id <= self.last_batch {
+                    return Err(v(
+                        6,
+                        "atomicity",
+                        seq,
+                        None,
+                        format!("batch id {} not increasing", env.batch_id),
+                    ));
+                }
+                if self.commands.contains_key(&env.command_id) {
+                    return Err(v(
+                        5,
+                        "idempotency",
+                        seq,
+                        None,
+                        format!("command id {:?} appears in two batches", env.command_id),
+                    ));
+                }
+                self.open_batch = Some((env.batch_id, seq, env.command_id.clone()));
+            }
+        }
+        let date = env.date();
+        self.apply_event(seq, date, &env.event)?;
+        if env.batch_end {
+            let first_seq = self.open_batch.as_ref().map(|b| b.1).unwrap_or(seq);
+            let rejected = match &env.event {
+                Event::CommandRejected { rule, message } => Some((rule.clone(), message.clone())),
+                _ => None,
+            };
+            self.commands.insert(
+                env.command_id.clone(),
+                CommandRecord {
+                    payload_hash: env.payload_hash.clone(),
+                    batch_id: env.batch_id,
+                    first_seq,
+                    last_seq: seq,
+                    rejected,
+                },
+            );
+            self.open_batch = None;
+            self.last_batch = env.batch_id;
+        }
+        self.last_seq = seq;
+        self.last_ts.clone_from(&env.ts);
+        self.last_hash.clone_from(&env.hash);
+        Ok(())
+    }
+
+    fn acct(&self, seq: u64, id: &str) -> Result<u32, InvariantViolation> {
+        self.account_ix.get(id).copied().ok_or_else(|| {
+            v(
+                3,
+                "no double spend",
+                seq,
+                None,
+                format!("unknown account {id}"),
+            )
+        })
+    }
+
+    fn live_block(&self, seq: u64, id: BlockId) -> Result<&Block, InvariantViolation> {
+        match self.block(id) {
+            Some(b) if b.live => Ok(b),
+            Some(_) => Err(v(
+                3,
+                "no double spend",
+                seq,
+                Some(id),
+                "block is no longer live (split or unknown)".into(),
+            )),
+            None => Err(v(
+                2,
+                "exact partition",
+                seq,
+                Some(id),
+                "unknown block".into(),
+            )),
+        }
+    }
+
+    fn set_ft(&mut self, id: BlockId, ft: FirstTransfer) -> Result<(), InvariantViolation> {
+        let seq = ft.seq;
+        let b = &self.blocks[(id - 1) as usize];
+        if b.first_transfer.is_some() {
+            return Err(v(
+                10,
+                "first transfer once",
+                seq,
+                Some(id),
+                "block already first-transferred".into(),
+            ));
+        }
+        if let Some(auth) = self.block_auth(b) {
+            let st = self.approaches.get(&auth.approach).map(|a| a.status);
+            if st != Some(ApproachStatus::Active) {
+                return Err(v(
+                    11,
+                    "authorization gating",
+                    seq,
+                    Some(id),
+                    format!(
+                        "first transfer while cooperative approach {} is {:?}",
+                        auth.approach, st
+                    ),
+                ));
+            }
+        }
+        if self.record_actions {
+            let b = &self.blocks[(id - 1) as usize];
+            self.actions.push(ActionRecord {
+                seq,
+                date: ft.date,
+                action_type: "First transfer",
+                subtype: ft.trigger.aef_subtype(),
+                block: id,
+                first: b.first,
+                last: b.last,
+                party: ft.party.clone(),
+                acquiring_party: ft.acquiring_party.clone(),
+                transferring_party: None,
+                purpose: self.block_auth(b).map(|a| a.purpose),
+                entity: None,
+                use_year: None,
+            });
+        }
+        self.blocks[(id - 1) as usize].first_transfer = Some(Arc::new(ft));
+        Ok(())
+    }
+
+    fn record(&mut self, a: ActionRecord) {
+        if self.record_actions {
+            self.actions.push(a);
+        }
+    }
+
+    fn apply_event(
+        &mut self,
+        seq: u64,
+        ts_date: NaiveDate,
+        ev: &Event,
+    ) -> Result<(), InvariantViolation> {
+        match ev {
+            Event::PartyRegistered {
+                code,
+                registry_id,
+                name,
+                ndc_first_year,
+                ndc_last_year,
+            } => {
+                if self.parties.contains_key(code) {
+                    return Err(v(
+                        9,
+                        "derived status",
+                        seq,
+                        None,
+                        format!("party {code} registered twice"),
+                    ));
+                }
+                self.parties.insert(
+                    code.clone(),
+                    Party {
+                        code: code.clone(),
+                        registry_id: registry_id.clone(),
+                        name: name.clone(),
+                        ndc_first_year: *ndc_first_year,
+                        ndc_last_year: *ndc_last_year,
+                    },
+                );
+            }
+            Event::OrganizationRegistered {
+                id,
+                name,
+                country,
+                roles,
+            } => {
+                self.orgs.insert(
+                    id.clone(),
+                    Organization {
+                        id: id.clone(),
+                        name: name.clone(),
+                        country: country.clone(),
+                        roles: roles.clone(),
+                    },
+                );
+            }
+            Event::AccountOpened {
+                id,
+                owner,
+                party,
+                kind,
+            } => {
+                if self.account_ix.contains_key(id) {
+                    return Err(v(
+                        3,
+                        "no double spend",
+                        seq,
+                        None,
+                        format!("account {id} opened twice"),
+                    ));
+                }
+                self.account_ix
+                    .insert(id.clone(), self.accounts.len() as u32);
+                self.accounts.push(Account {
+                    id: id.clone(),
+                    owner: owner.clone(),
+                    party: party.clone(),
+                    kind: *kind,
+                    blocks: BTreeSet::new(),
+                });
+            }
+            Event::ProjectRegistered {
+                id,
+                name,
+                sector,
+                mechanism,
+                host,
+                developer,
+                methodology,
+                unit_type,
+                covered_by_ndc,
+                link,
+            } => {
+                if self.projects.contains_key(id) {
+                    return Err(v(
+                        2,
+                        "exact partition",
+                        seq,
+                        None,
+                        format!("project {id} registered twice"),
+                    ));
+                }
+                self.projects.insert(
+                    id.clone(),
+                    Project {
+                        id: id.clone(),
+                        name: name.clone(),
+                        sector: sector.clone(),
+                        mechanism: *mechanism,
+                        host: host.clone(),
+                        developer: developer.clone(),
+                        methodology: methodology.clone(),
+                        unit_type: *unit_type,
+                        covered_by_ndc: covered_by_ndc.clone(),
+                        link: link.clone(),
+                        steps: Vec::new(),
+                        last_serial: 0,
+                    },
+                );
+            }
+            Event::ProjectStepRecorded {
+                project,
+                step,
+                date,
+            } => {
+                let p = self.projects.get_mut(project).ok_or_else(|| {
+                    v(
+                        9,
+                        "derived status",
+                        seq,
+                        None,
+                        format!("unknown project {project}"),
+                    )
+                })?;
+                p.steps.push((*step, *date));
+            }
+            Event::ValidationRecorded {
+                id,
+                project,
+                vvb,
+                date,
+                crediting_start,
+                crediting_end,
+            } => {
+                self.validations.insert(
+                    id.clone(),
+                    Validation {
+                        id: id.clone(),
+                        project: project.clone(),
+                        vvb: vvb.clone(),
+                        date: *date,
+                        crediting_start: *crediting_start,
+                        crediting_end: *crediting_end,
+                    },
+                );
+            }
+            Event::VerificationRecorded {
+                id,
+                project,
+                vvb,
+                date,
+                monitoring_start,
+                monitoring_end,
+                verified_quantity,
+            } => {
+                self.verifications.insert(
+                    id.clone(),
+                    Verification {
+                        id: id.clone(),
+                        project: project.clone(),
+                        vvb: vvb.clone(),
+                        date: *date,
+                        monitoring_start: *monitoring_start,
+                        monitoring_end: *monitoring_end,
+                        verified_quantity: *verified_quantity,
+                        issued: 0,
+                    },
+                );
+            }
+            Event::EstimationAdded {
+                project,
+                year,
+                unit_count,
+            } => {
+                // Invariant 13: estimations are forecasts; they never create units.
+                self.estimations.push(Estimation {
+                    project: project.clone(),
+                    year: *year,
+                    unit_count: *unit_count,
+                });
+            }
+            Event::LabelAttached {
+                project,
+                label_type,
+                name,
+                link,
+                date,
+            } => {
+                self.labels.push(Label {
+                    project: project.clone(),
+                    label_type: label_type.clone(),
+                    name: name.clone(),
+                    link: link.clone(),
+                    date: *date,
+                });
+            }
+            Event::ApproachRecorded {
+                id,
+                title,
+                host,
+                parties,
+            } => {
+                self.approaches.insert(
+                    id.clone(),
+                    Approach {
+                        id: id.clone(),
+                        title: title.clone(),
+                        host: host.clone(),
+                        parties: parties.clone(),
+                        status: ApproachStatus::Draft,
+                    },
+                );
+            }
+            Event::ApproachStatusSet { id, status } => {
+                let a = self.approaches.get_mut(id).ok_or_else(|| {
+                    v(
+                        11,
+                        "authorization gating",
+                        seq,
+                        None,
+                        format!("unknown cooperative approach {id}"),
+                    )
+                })?;
+                if !a.status.can_move_to(*status) {
+                    return Err(v(
+                        11,
+                        "authorization gating",
+                        seq,
+                        None,
+                        format!("approach {id}: {:?} → {:?} not allowed", a.status, status),
+                    ));
+                }
+                a.status = *status;
+            }
+            Event::AuthorizationRecorded {
+                id,
+                version,
+                date,
+                approach,
+                purpose,
+                acquiring_parties,
+                entities,
+                authorized_quantity,
+                period_start,
+                period_end,
+                first_transfer_definition,
+            } => {
+                if purpose.includes_oimp() && first_transfer_definition.is_none() {
+                    return Err(v(
+                        11,
+                        "authorization gating",
+                        seq,
+                        None,
+                        format!(
+                            "authorization {id}: OIMP purpose needs a first-transfer definition"
+                        ),
+                    ));
+                }
+                let prev_total = self
+                    .authorization(id)
+                    .map(|a| a.authorized_total)
+                    .unwrap_or(0);
+                let rec = Authorization {
+                    id: id.clone(),
+                    version: *version,
+                    date: *date,
+                    approach: approach.clone(),
+                    purpose: *purpose,
+                    acquiring_parties: acquiring_parties.clone(),
+                    entities: entities.clone(),
+                    authorized_quantity: *authorized_quantity,
+                    period_start: *period_start,
+                    period_end: *period_end,
+                    first_transfer_definition: *first_transfer_definition,
+                    authorized_total: prev_total,
+                };
+                if let Some(&i) = self.auth_ix.get(id) {
+                    let old = &self.authorizations[i as usize];
+                    if old.purpose != *purpose {
+                        return Err(v(
+                            11,
+                            "authorization gating",
+                            seq,
+                            None,
+                            format!("authorization {id}: purpose is immutable"),
+                        ));
+                    }
+                    self.authorizations[i as usize] = rec;
+                } else {
+                    self.auth_ix
+                        .insert(id.clone(), self.authorizations.len() as u32);
+                    self.authorizations.push(rec);
+                }
+            }
+            Event::Issued {
+                issuance_id,
+                project,
+                registry,
+                vintage,
+                unit_type,
+                verification,
+                first,
+                last,
+                class,
+                authorization,
+                date,
+                legs,
+            } => {
+                let p = self.projects.get(project).ok_or_else(|| {
+                    v(
+                        1,
+                        "conservation",
+                        seq,
+                        None,
+                        format!("issuance for unknown project {project}"),
+                    )
+                })?;
+                if *first != p.last_serial + 1 || last < first {
+                    return Err(v(
+                        2,
+                        "exact partition",
+                        seq,
+                        None,
+                        format!(
+                            "issuance {issuance_id} range {first}-{last} does not continue project {project} after {}",
+                            p.last_serial
+                        ),
+                    ));
+                }
+                if !(1000..=9999).contains(vintage) {
+                    return Err(v(
+                        14,
+                        "vintage",
+                        seq,
+                        None,
+                        format!("vintage {vintage} is not four digits"),
+                    ));
+                }
+                if self.issuance_ix.contains_key(issuance_id) {
+                    return Err(v(
+                        1,
+                        "conservation",
+                        seq,
+                        None,
+                        format!("issuance id {issuance_id} reused"),
+                    ));
+                }
+                let host = p.host.clone();
+                let qty = last - first + 1;
+                if let Some(vid) = verification {
+                    let ver = self.verifications.get_mut(vid).ok_or_else(|| {
+                        v(
+                            13,
+                            "estimation ≠ issuance",
+                            seq,
+                            None,
+                            format!("unknown verification {vid}"),
+                        )
+                    })?;
+                    if ver.issued + qty > ver.verified_quantity {
+                        return Err(v(
+                            13,
+                            "estimation ≠ issuance",
+                            seq,
+                            None,
+                            format!(
+                                "verification {vid}: issuing {qty} exceeds verified {} (already issued {})",
+                                ver.verified_quantity, ver.issued
+                            ),
+                        ));
+                    }
+                    ver.issued += qty;
+                }
+                // Legs tile the range exactly, in order.
+                let mut next = *first;
+                for l in legs {
+                    if l.first != next || l.last < l.first {
+                        return Err(v(
+                            2,
+                            "exact partition",
+                            seq,
+                            Some(l.block),
+                            "issuance legs do not tile the range".into(),
+                        ));
+                    }
+                    next = l.last + 1;
+                }
+                if next != last + 1 {
+                    return Err(v(
+                        2,
+                        "exact partition",
+                        seq,
+                        None,
+                        "issuance legs do not cover the range".into(),
+                    ));
+                }
+                let auth_ix = match authorization {
+                    Some(a) => Some(*self.auth_ix.get(a).ok_or_else(|| {
+                        v(
+                            11,
+                            "authorization gating",
+                            seq,
+                            None,
+                            format!("unknown authorization {a}"),
+                        )
+                    })?),
+                    None => None,
+                };
+                if (*class == Class::Itmo) != auth_ix.is_some() {
+                    return Err(v(
+                        11,
+                        "authorization gating",
+                        seq,
+                        None,
+                        "ITMO-born issuance needs its authorization".into(),
+                    ));
+                }
+                let eff_date = date.unwrap_or(ts_date);
+                let proj = self.intern(project);
+                let reg = self.intern(registry);
+                let iss_ix = self.issuances.len() as u32;
+                self.issuances.push(Issuance {
+                    id: issuance_id.clone(),
+                    project: proj.clone(),
+                    registry: reg,
+                    party: host.clone(),
+                    vintage: *vintage,
+                    unit_type: *unit_type,
+                    first: *first,
+                    last: *last,
+                    imported_from: None,
+                    seq,
+                    date: eff_date,
+                });
+                self.issuance_ix.insert(issuance_id.clone(), iss_ix);
+                if let Some(p) = self.projects.get_mut(project) {
+                    p.last_serial = *last;
+                }
+                if let Some(ai) = auth_ix {
+                    self.check_authorize_gate(seq, ai, *vintage, qty, None)?;
+                    self.authorizations[ai as usize].authorized_total += qty;
+                }
+                for l in legs {
+                    let acc = self.acct(seq, &l.account)?;
+                    if l.block != self.next_block_id() {
+                        return Err(v(
+                            2,
+                            "exact partition",
+                            seq,
+                            Some(l.block),
+                            format!("expected new block id {}", self.next_block_id()),
+                        ));
+                    }
+                    let b = Block {
+                        id: l.block,
+                        issuance: iss_ix,
+                        project: proj.clone(),
+                        vintage: *vintage,
+                        first: l.first,
+                        last: l.last,
+                        class: *class,
+                        authorization: auth_ix,
+                        account: acc,
+                        frozen: false,
+                        live: true,
+                        parent: None,
+                        created_seq: seq,
+                        first_transfer: None,
+                        terminal: None,
+                    };
+                    self.accounts[acc as usize].blocks.insert(b.key());
+                    self.blocks.push(b);
+                    let kind = self.accounts[acc as usize].kind;
+                    if kind.is_terminal() {
+                        let mk = match l.leg {
+                            LegKind::Omge => MoveKind::Cancel {
+                                subtype: CancelSubtype::Omge,
+                                reason: "OMGE cancellation at issuance".into(),
+                            },
+                            LegKind::Sop => MoveKind::Transfer {
+                                acquiring_party: None,
+                            },
+                            _ => MoveKind::Cancel {
+                                subtype: CancelSubtype::Other,
+                                reason: format!("{:?} leg at issuance", l.leg),
+                            },
+                        };
+                        self.blocks[(l.block - 1) as usize].terminal = Some(Arc::new(Terminal {
+                            seq,
+                            date: eff_date,
+                            kind: mk,
+                        }));
+                    }
+                    if let Some(ai) = auth_ix {
+                        let auth = &self.authorizations[ai as usize];
+                        let party = host.clone();
+                        let mut ft = Self::ft_on_authorize(auth);
+                        // CA basis AfterSOP (article6-rules §7): the OMGE leg of an authorized
+                        // issuance counts as first-transferred at issuance.
+                        if ft.is_none() && l.leg == LegKind::Omge {
+                            ft = Some((
+                                FtTrigger::Issuance,
+                                if auth.purpose.includes_ndc() {
+                                    FtBucket::Ndc
+                                } else {
+                                    FtBucket::Oimp
+                                },
+                            ));
+                        }
+                        if ft.is_none() && kind.is_terminal() && l.leg != LegKind::Sop {
+                            let from = Account {
+                                id: String::new(),
+                                owner: String::new(),
+                                party: party.clone(),
+                                kind: AccountKind::Holding,
+                                blocks: BTreeSet::new(),
+                            };
+                            let to = &self.accounts[acc as usize];
+                            ft = self.ft_on_move(&self.blocks[(l.block - 1) as usize], &from, to);
+                        }
+                        self.record(ActionRecord {
+                            seq,
+                            date: eff_date,
+                            action_type: "Authorization",
+                            subtype: "Issuance",
+                            block: l.block,
+                            first: l.first,
+                            last: l.last,
+                            party: party.clone(),
+                            acquiring_party: None,
+                            transferring_party: None,
+                            purpose: Some(self.authorizations[ai as usize].purpose),
+                            entity: None,
+                            use_year: None,
+                        });
+                        if let Some((trigger, bucket)) = ft {
+                            self.set_ft(
+                                l.block,
+                                FirstTransfer {
+                                    seq,
+                                    date: eff_date,
+                                    trigger,
+                                    bucket,
+                                    party,
+                                    acquiring_party: None,
+                                },
+                            )?;
+                        }
+                        let acc_party = self.accounts[acc as usize].party.clone();
+                        if l.leg == LegKind::Sop {
+                            self.record(ActionRecord {
+                                seq,
+                                date: eff_date,
+                                action_type: "Transfer",
+                                subtype: "Mandatory transfer to the Adaptation Fund (A6.4 ERs)",
+                                block: l.block,
+                                first: l.first,
+                                last: l.last,
+                                party: host.clone(),
+                                acquiring_party: Some(acc_party),
+                                transferring_party: None,
+                                purpose: None,
+                                entity: None,
+                                use_year: None,
+                            });
+                        } else if l.leg == LegKind::Omge {
+                            self.record(ActionRecord {
+                                seq,
+                                date: eff_date,
+                                action_type: "Cancellation",
+                                subtype: "Mandatory cancellation to deliver OMGE",
+                                block: l.block,
+                                first: l.first,
+                                last: l.last,
+                                party: host.clone(),
+                                acquiring_party: None,
+                                transferring_party: None,
+                                purpose: None,
+                                entity: None,
+                                use_year: None,
+                            });
+                        }
+                    }
+                }
+            }
+            Event::Acquired {
+                issuance_id,
+                project,
+                registry,
+                vintage,
+                unit_type,
+                first,
+                last,
+                block,
+                account,
+                from_party,
+                class,
+                authorization,
+            } => {
+                if last < first || *first == 0 {
+                    return Err(v(
+                        19,
+                        "serial round trip",
+                        seq,
+                        Some(*block),
+                        "empty range".into(),
+                    ));
+                }
+                if self.issuance_ix.contains_key(issuance_id) {
+                    return Err(v(
+                        1,
+                        "conservation",
+                        seq,
+                        None,
+                        format!("issuance id {issuance_id} reused"),
+                    ));
+                }
+                if *block != self.next_block_id() {
+                    return Err(v(
+                        2,
+                        "exact partition",
+                        seq,
+                        Some(*block),
+                        "unexpected block id".into(),
+                    ));
+                }
+                let acc = self.acct(seq, account)?;
+                let auth_ix = authorization
+                    .as_ref()
+                    .and_then(|a| self.auth_ix.get(a).copied());
+                let proj = self.intern(project);
+                let reg = self.intern(registry);
+                let party = self.accounts[acc as usize].party.clone();
+                let iss_ix = self.issuances.len() as u32;
+                self.issuances.push(Issuance {
+                    id: issuance_id.clone(),
+                    project: proj.clone(),
+                    registry: reg,
+                    party: party.clone(),
+                    vintage: *vintage,
+                    unit_type: *unit_type,
+                    first: *first,
+                    last: *last,
+                    imported_from: Some(from_party.clone()),
+                    seq,
+                    date: ts_date,
+                });
+                self.issuance_ix.insert(issuance_id.clone(), iss_ix);
+                let ft = (*class == Class::Itmo).then(|| {
+                    Arc::new(FirstTransfer {
+                        seq,
+                        date: ts_date,
+                        trigger: FtTrigger::InternationalTransfer,
+                        bucket: FtBucket::Ndc,
+                        party: from_party.clone(),
+                        acquiring_party: Some(party.clone()),
+                    })
+                });
+                let b = Block {
+                    id: *block,
+                    issuance: iss_ix,
+                    project: proj,
+                    vintage: *vintage,
+                    first: *first,
+                    last: *last,
+                    class: *class,
+                    authorization: auth_ix,
+                    account: acc,
+                    frozen: false,
+                    live: true,
+                    parent: None,
+                    created_seq: seq,
+                    first_transfer: ft,
+                    terminal: None,
+                };
+                self.accounts[acc as usize].blocks.insert(b.key());
+                self.blocks.push(b);
+                self.record(ActionRecord {
+                    seq,
+                    date: ts_date,
+                    action_type: "Acquisition",
+                    subtype: "Not yet defined",
+                    block: *block,
+                    first: *first,
+                    last: *last,
+                    party: party.clone(),
+                    acquiring_party: Some(party),
+                    transferring_party: Some(from_party.clone()),
+                    purpose: None,
+                    entity: None,
+                    use_year: None,
+                });
+            }
+            Event::Split { parent, children } => {
+                let p = self.live_block(seq, *parent)?.clone();
+                if self.accounts[p.account as usize].kind.is_terminal() {
+                    return Err(v(
+                        4,
+                        "sinks",
+                        seq,
+                        Some(*parent),
+                        "a block in a terminal account cannot be split".into(),
+                    ));
+                }
+                if children.len() < 2 {
+                    return Err(v(
+                        2,
+                        "exact partition",
+                        seq,
+                        Some(*parent),
+                        "a split needs at least two children".into(),
+                    ));
+                }
+                let mut next = p.first;
+                for c in children {
+                    if c.first != next || c.last < c.first || c.last > p.last {
+                        return Err(v(
+                            2,
+                            "exact partition",
+                            seq,
+                            Some(*parent),
+                            format!(
+                                "child {} range {}-{} does not tile parent {}-{}",
+                                c.block, c.first, c.last, p.first, p.last
+                            ),
+                        ));
+                    }
+                    next = c.last + 1;
+                }
+                if next != p.last + 1 {
+                    return Err(v(
+                        2,
+                        "exact partition",
+                        seq,
+                        Some(*parent),
+                        "children do not cover the parent".into(),
+                    ));
+                }
+                self.accounts[p.account as usize].blocks.remove(&p.key());
+                self.blocks[(*parent - 1) as usize].live = false;
+                for c in children {
+                    if c.block != self.next_block_id() {
+                        return Err(v(
+                            2,
+                            "exact partition",
+                            seq,
+                            Some(c.block),
+                            "unexpected block id".into(),
+                        ));
+                    }
+                    let mut b = p.clone();
+                    b.id = c.block;
+                    b.first = c.first;
+                    b.last = c.last;
+                    b.parent = Some(*parent);
+                    b.created_seq = seq;
+                    // Invariant 10: children inherit first_transferred (and every attribute).
+                    self.accounts[b.account as usize].blocks.insert(b.key());
+                    self.blocks.push(b);
+                }
+            }
+            Event::Moved {
+                blocks,
+                from,
+                to,
+                kind,
+            } => {
+                let fi = self.acct(seq, from)?;
+                let ti = self.acct(seq, to)?;
+                if fi == ti {
+                    return Err(v(
+                        3,
+                        "no double spend",
+                        seq,
+                        None,
+                        "move to the same account".into(),
+                    ));
+                }
+                if self.accounts[fi as usize].kind.is_terminal() {
+                    return Err(v(
+                        4,
+                        "sinks",
+                        seq,
+                        None,
+                        format!("account {from} is terminal"),
+                    ));
+                }
+                let international =
+                    is_international(&self.accounts[fi as usize], &self.accounts[ti as usize]);
+                let to_party = self.accounts[ti as usize].party.clone();
+                let from_party = self.accounts[fi as usize].party.clone();
+                let to_kind = self.accounts[ti as usize].kind;
+                let acquiring = match kind {
+                    MoveKind::Transfer { acquiring_party } => acquiring_party
+                        .clone()
+                        .or_else(|| international.then(|| to_party.clone())),
+                    _ => None,
+                };
+                for &id in blocks {
+                    let b = self.live_block(seq, id)?;
+                    if b.account != fi {
+                        return Err(v(
+                            3,
+                            "no double spend",
+                            seq,
+                            Some(id),
+                            format!(
+                                "block is held by {}, not {from}",
+                                self.accounts[b.account as usize].id
+                            ),
+                        ));
+                    }
+                    if b.frozen {
+                        return Err(v(
+                            3,
+                            "no double spend",
+                            seq,
+                            Some(id),
+                            "frozen block moved".into(),
+                        ));
+                    }
+                    if international && b.class == Class::Mo {
+                        return Err(v(
+                            11,
+                            "authorization gating",
+                            seq,
+                            Some(id),
+                            "an MO crossed a border".into(),
+                        ));
+                    }
+                    let ft = self.ft_on_move(
+                        b,
+                        &self.accounts[fi as usize],
+                        &self.accounts[ti as usize],
+                    );
+                    let was_ft = b.first_transfer.is_some();
+                    let class = b.class;
+                    let (bf, bl) = (b.first, b.last);
+                    let purpose = self.block_auth(b).map(|a| a.purpose);
+                    let key = b.key();
+                    self.accounts[fi as usize].blocks.remove(&key);
+                    self.accounts[ti as usize].blocks.insert(key);
+                    let blk = &mut self.blocks[(id - 1) as usize];
+                    blk.account = ti;
+                    if to_kind.is_terminal() {
+                        blk.terminal = Some(Arc::new(Terminal {
+                            seq,
+                            date: ts_date,
+                            kind: kind.clone(),
+                        }));
+                    }
+                    if let Some((trigger, bucket)) = ft {
+                        self.set_ft(
+                            id,
+                            FirstTransfer {
+                                seq,
+                                date: ts_date,
+                                trigger,
+                                bucket,
+                                party: from_party.clone(),
+                                acquiring_party: acquiring.clone(),
+                            },
+                        )?;
+                    }
+                    if class == Class::Itmo && self.record_actions {
+                        let base = ActionRecord {
+                            seq,
+                            date: ts_date,
+                            action_type: "",
+                            subtype: "Not yet defined",
+                            block: id,
+                            first: bf,
+                            last: bl,
+                            party: from_party.clone(),
+                            acquiring_party: None,
+                            transferring_party: None,
+                            purpose,
+                            entity: None,
+                            use_year: None,
+                        };
+                        let row = match kind {
+                            MoveKind::Transfer { .. } if to_kind == AccountKind::AdaptationFund => {
+                                Some(ActionRecord {
+                                    action_type: "Transfer",
+                                    subtype: "Voluntary transfer to the Adaptation Fund (A6.4 ERs)",
+                                    acquiring_party: Some(to_party.clone()),
+                                    ..base
+                                })
+                            }
+                            MoveKind::Transfer { .. } if international && was_ft => {
+                                Some(ActionRecord {
+                                    action_type: "Transfer",
+                                    acquiring_party: acquiring.clone(),
+                                    ..base
+                                })
+                            }
+                            MoveKind::Use { use_year, .. } if was_ft || ft.is_some() => {
+                                Some(ActionRecord {
+                                    action_type: "Use",
+                                    use_year: Some(*use_year),
+                                    ..base
+                                })
+                            }
+                            MoveKind::Retire {
+                                authorized_entity, ..
+                            } => Some(ActionRecord {
+                                action_type: "Cancellation",
+                                subtype: "Use or cancellation",
+                                entity: authorized_entity.clone(),
+                                ..base
+                            }),
+                            MoveKind::Cancel {
+                                subtype: CancelSubtype::Voluntary,
+                                ..
+                            } => Some(ActionRecord {
+                                action_type: "Voluntary Cancellation",
+                                ..base
+                            }),
+                            MoveKind::Cancel {
+                                subtype: CancelSubtype::Omge,
+                                ..
+                            } => Some(ActionRecord {
+                                action_type: "Cancellation",
+                                subtype: "Voluntary cancellation to deliver OMGE",
+                                ..base
+                            }),
+                            MoveKind::Cancel { .. } => Some(ActionRecord {
+                                action_type: "Cancellation",
+                                subtype: "Other cancellations",
+                                ..base
+                            }),
+                            _ => None,
+                        };
+                        if let Some(r) = row {
+                            self.actions.push(r);
+                        }
+                    }
+                }
+            }
+            Event::Authorized {
+                blocks,
+                authorization,
+                date,
+            } => {
+                let ai = *self.auth_ix.get(authorization).ok_or_else(|| {
+                    v(
+                        11,
+                        "authorization gating",
+                        seq,
+                        None,
+                        format!("unknown authorization {authorization}"),
+                    )
+                })?;
+                let eff_date = date.unwrap_or(ts_date);
+                let mut total = 0;
+                for &id in blocks {
+                    let b = self.live_block(seq, id)?;
+                    if b.class != Class::Mo {
+                        return Err(v(
+                            11,
+                            "authorization gating",
+                            seq,
+                            Some(id),
+                            "block is already an ITMO".into(),
+                        ));
+                    }
+                    if b.frozen || self.accounts[b.account as usize].kind.is_terminal() {
+                        return Err(v(
+                            4,
+                            "sinks",
+                            seq,
+                            Some(id),
+                            "frozen or terminal block authorized".into(),
+                        ));
+                    }
+                    self.check_authorize_gate(seq, ai, b.vintage, b.count(), Some(id))?;
+                    total += b.count();
+                }
+                let auth = &self.authorizations[ai as usize];
+                if let Some(max) = auth.authorized_quantity
+                    && auth.authorized_total + total > max
+                {
+                    return Err(v(
+                        11,
+                        "authorization gating",
+                        seq,
+                        None,
+                        format!(
+                            "authorization {authorization}: {} + {total} exceeds authorized quantity {max}",
+                            auth.authorized_total
+                        ),
+                    ));
+                }
+                let ft = Self::ft_on_authorize(auth);
+                let purpose = auth.purpose;
+                self.authorizations[ai as usize].authorized_total += total;
+                for &id in blocks {
+                    let party = self
+                        .block_party(&self.blocks[(id - 1) as usize])
+                        .to_string();
+                    let blk = &mut self.blocks[(id - 1) as usize];
+                    blk.class = Class::Itmo;
+                    blk.authorization = Some(ai);
+                    let (bf, bl) = (blk.first, blk.last);
+                    self.record(ActionRecord {
+                        seq,
+                        date: eff_date,
+                        action_type: "Authorization",
+                        subtype: "Authorization",
+                        block: id,
+                        first: bf,
+                        last: bl,
+                        party: party.clone(),
+                        acquiring_party: None,
+                        transferring_party: None,
+                        purpose: Some(purpose),
+                        entity: None,
+                        use_year: None,
+                    });
+                    if let Some((trigger, bucket)) = ft {
+                        self.set_ft(
+                            id,
+                            FirstTransfer {
+                                seq,
+                                date: eff_date,
+                                trigger,
+                                bucket,
+                                party,
+                                acquiring_party: None,
+                            },
+                        )?;
+                    }
+                }
+            }
+            Event::Frozen { blocks, .. } | Event::Unfrozen { blocks, .. } => {
+                let freeze = matches!(ev, Event::Frozen { .. });
+                for &id in blocks {
+                    let b = self.live_block(seq, id)?;
+                    if self.accounts[b.account as usize].kind.is_terminal() {
+                        return Err(v(
+                            4,
+                            "sinks",
+                            seq,
+                            Some(id),
+                            "terminal block frozen or unfrozen".into(),
+                        ));
+                    }
+                    if b.frozen == freeze {
+                        return Err(v(
+                            15,
+                            "two-phase",
+                            seq,
+                            Some(id),
+                            format!(
+                                "block already {}",
+                                if freeze { "frozen" } else { "unfrozen" }
+                            ),
+                        ));
+                    }
+                    self.blocks[(id - 1) as usize].frozen = freeze;
+                }
+            }
+            Event::CommandRejected { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn check_authorize_gate(
+        &self,
+        seq: u64,
+        ai: u32,
+        vintage: u16,
+        _qty: u64,
+        block: Option<BlockId>,
+    ) -> Result<(), InvariantViolation> {
+        let auth = &self.authorizations[ai as usize];
+        let st = self.approaches.get(&auth.approach).map(|a| a.status);
+        if st != Some(ApproachStatus::Active) {
+            return Err(v(
+                11,
+                "authorization gating",
+                seq,
+                block,
+                format!(
+                    "authorization {} under approach {} which is {:?}, not Active",
+                    auth.id, auth.approach, st
+                ),
+            ));
+        }
+        if vintage < 2021 || vintage < auth.period_start || vintage > auth.period_end {
+            return Err(v(
+                11,
+                "authorization gating",
+                seq,
+                block,
+                format!(
+                    "vintage {vintage} outside the authorized timeframe {}-{} (and ≥ 2021)",
+                    auth.period_start, auth.period_end
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A move is international when it crosses Parties or leaves the registry.
+pub fn is_international(from: &Account, to: &Account) -> bool {
+    from.party != to.party || matches!(to.kind, AccountKind::FirstTransferOut | AccountKind::Export)
+}

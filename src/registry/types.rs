@@ -1,0 +1,419 @@
+//! Vocabulary of the registry: the typed picklists (account kinds, unit classes, purposes,
+//! first-transfer definitions, roles, statuses). One job: name things exactly once, with the
+//! exact strings used in files, so no comparison ever happens on free-form text.
+
+use serde::{Deserialize, Serialize};
+
+/// Kind of an account (registry-model §3). Terminal kinds are sinks: blocks enter, never leave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccountKind {
+    Holding,
+    Pending,
+    Buffer,
+    AdaptationFund,
+    OmgeCancellation,
+    VoluntaryCancellation,
+    OtherCancellation,
+    RetirementNdc,
+    RetirementOimp,
+    FirstTransferOut,
+    Export,
+    Expired,
+}
+
+impl AccountKind {
+    pub const ALL: [AccountKind; 12] = [
+        AccountKind::Holding,
+        AccountKind::Pending,
+        AccountKind::Buffer,
+        AccountKind::AdaptationFund,
+        AccountKind::OmgeCancellation,
+        AccountKind::VoluntaryCancellation,
+        AccountKind::OtherCancellation,
+        AccountKind::RetirementNdc,
+        AccountKind::RetirementOimp,
+        AccountKind::FirstTransferOut,
+        AccountKind::Export,
+        AccountKind::Expired,
+    ];
+    /// Invariant 4 (sinks): a block in a terminal account never moves again.
+    pub fn is_terminal(self) -> bool {
+        !matches!(
+            self,
+            AccountKind::Holding | AccountKind::Pending | AccountKind::Buffer
+        )
+    }
+    /// The stable string used in JSON output (`balances --json`) and files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountKind::Holding => "holding",
+            AccountKind::Pending => "pending",
+            AccountKind::Buffer => "buffer",
+            AccountKind::AdaptationFund => "adaptation-fund",
+            AccountKind::OmgeCancellation => "omge-cancellation",
+            AccountKind::VoluntaryCancellation => "voluntary-cancellation",
+            AccountKind::OtherCancellation => "other-cancellation",
+            AccountKind::RetirementNdc => "retirement-ndc",
+            AccountKind::RetirementOimp => "retirement-oimp",
+            AccountKind::FirstTransferOut => "first-transfer-out",
+            AccountKind::Export => "export",
+            AccountKind::Expired => "expired",
+        }
+    }
+    /// Name used in the plain-text journal (`PARTY:OWNER:Kind`).
+    pub fn journal_name(self) -> &'static str {
+        match self {
+            AccountKind::Holding => "Holding",
+            AccountKind::Pending => "Pending",
+            AccountKind::Buffer => "Buffer",
+            AccountKind::AdaptationFund => "AdaptationFund",
+            AccountKind::OmgeCancellation => "CancellationOMGE",
+            AccountKind::VoluntaryCancellation => "CancellationVoluntary",
+            AccountKind::OtherCancellation => "CancellationOther",
+            AccountKind::RetirementNdc => "RetirementNDC",
+            AccountKind::RetirementOimp => "RetirementOIMP",
+            AccountKind::FirstTransferOut => "FirstTransferOut",
+            AccountKind::Export => "ExportOut",
+            AccountKind::Expired => "Expired",
+        }
+    }
+    /// CADT v1 `unitStatus` derived from where the block sits (registry-model §3).
+    pub fn cadt_status(self) -> &'static str {
+        match self {
+            AccountKind::Holding | AccountKind::Pending => "Held",
+            AccountKind::Buffer => "Buffer",
+            AccountKind::RetirementNdc | AccountKind::RetirementOimp => "Retired",
+            AccountKind::OmgeCancellation
+            | AccountKind::VoluntaryCancellation
+            | AccountKind::OtherCancellation => "Cancelled",
+            AccountKind::AdaptationFund | AccountKind::FirstTransferOut | AccountKind::Export => {
+                "Exported"
+            }
+            AccountKind::Expired => "Expired",
+        }
+    }
+}
+
+/// Unit class: a mitigation outcome (MO) or, once authorized, an ITMO.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Class {
+    #[serde(rename = "MO")]
+    Mo,
+    #[serde(rename = "ITMO")]
+    Itmo,
+}
+
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Mo => "MO",
+            Class::Itmo => "ITMO",
+        }
+    }
+}
+
+/// Purposes for authorization (AEF nomenclature).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Purpose {
+    #[serde(rename = "NDC")]
+    Ndc,
+    #[serde(rename = "OIMP")]
+    Oimp,
+    #[serde(rename = "IMP")]
+    Imp,
+    #[serde(rename = "OP")]
+    Op,
+    #[serde(rename = "NDC and OIMP")]
+    NdcAndOimp,
+    #[serde(rename = "NDC and IMP")]
+    NdcAndImp,
+    #[serde(rename = "NDC and OP")]
+    NdcAndOp,
+}
+
+impl Purpose {
+    pub fn includes_ndc(self) -> bool {
+        matches!(
+            self,
+            Purpose::Ndc | Purpose::NdcAndOimp | Purpose::NdcAndImp | Purpose::NdcAndOp
+        )
+    }
+    /// OIMP, IMP and OP all count as "other international mitigation purposes".
+    pub fn includes_oimp(self) -> bool {
+        self != Purpose::Ndc
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Ndc => "NDC",
+            Purpose::Oimp => "OIMP",
+            Purpose::Imp => "IMP",
+            Purpose::Op => "OP",
+            Purpose::NdcAndOimp => "NDC and OIMP",
+            Purpose::NdcAndImp => "NDC and IMP",
+            Purpose::NdcAndOp => "NDC and OP",
+        }
+    }
+    /// Parse the AEF string (also accepts the data file's `OIMP only`).
+    pub fn parse(s: &str) -> Option<Purpose> {
+        Some(match s.trim() {
+            "NDC" => Purpose::Ndc,
+            "OIMP" | "OIMP only" => Purpose::Oimp,
+            "IMP" => Purpose::Imp,
+            "OP" => Purpose::Op,
+            "NDC and OIMP" => Purpose::NdcAndOimp,
+            "NDC and IMP" => Purpose::NdcAndImp,
+            "NDC and OP" => Purpose::NdcAndOp,
+            _ => return None,
+        })
+    }
+}
+
+/// First-transfer definition of an authorization (article6-rules §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FirstTransferDefinition {
+    Authorization,
+    Issuance,
+    UseOrCancel,
+    FirstInternationalTransfer,
+}
+
+impl FirstTransferDefinition {
+    /// Recognised spellings; anything else is a blocking error (never a silent zero).
+    pub fn parse(s: &str) -> Option<Self> {
+        let k: String = s
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        Some(match k.as_str() {
+            "authorization" | "authorisation" => Self::Authorization,
+            "issuance" => Self::Issuance,
+            "useorcancel" | "useorcancellation" | "cancellationuse" | "useorcancelation" => {
+                Self::UseOrCancel
+            }
+            "firstinternationaltransfer" => Self::FirstInternationalTransfer,
+            _ => return None,
+        })
+    }
+    /// AEF spelling (T2 "First transfer definition for OIMP").
+    pub fn aef(self) -> &'static str {
+        match self {
+            Self::Authorization => "Authorisation",
+            Self::Issuance => "Issuance",
+            Self::UseOrCancel => "Use or Cancellation",
+            Self::FirstInternationalTransfer => "First international transfer",
+        }
+    }
+}
+
+/// Roles of an organization or actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    Root,
+    #[serde(rename = "DNA")]
+    Dna,
+    Regulator,
+    ProjectDeveloper,
+    #[serde(rename = "VVB")]
+    Vvb,
+    AuthorizedEntity,
+    Buyer,
+    /// Aggregates units from many small projects and sells them on (e.g. Bhutan Climate Fund).
+    ClimateFund,
+    Observer,
+}
+
+/// Mechanism under which a project issues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Mechanism {
+    #[serde(rename = "6.2")]
+    A62,
+    #[serde(rename = "6.4")]
+    A64,
+    #[serde(rename = "domestic")]
+    Domestic,
+}
+
+impl Mechanism {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "6.2" => Mechanism::A62,
+            "6.4" => Mechanism::A64,
+            "domestic" => Mechanism::Domestic,
+            _ => return None,
+        })
+    }
+}
+
+/// Steps of the activity cycle; each is recorded with its date (`SetProjectStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityStep {
+    IdeaNote,
+    LetterOfAuthorization,
+    DesignDocument,
+    Validation,
+    Registration,
+    Monitoring,
+    Verification,
+    Issuance,
+    CdmTransition,
+    Completed,
+    Withdrawn,
+    Deregistered,
+}
+
+/// CADT v1 `projectStatus`, derived from the latest activity step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ProjectStatus {
+    Listed,
+    Registered,
+    Completed,
+    Transitioned,
+    Withdrawn,
+    #[serde(rename = "De-registered")]
+    Deregistered,
+}
+
+impl ProjectStatus {
+    pub fn from_step(step: ActivityStep) -> ProjectStatus {
+        match step {
+            ActivityStep::IdeaNote
+            | ActivityStep::LetterOfAuthorization
+            | ActivityStep::DesignDocument
+            | ActivityStep::Validation => ProjectStatus::Listed,
+            ActivityStep::Registration
+            | ActivityStep::Monitoring
+            | ActivityStep::Verification
+            | ActivityStep::Issuance => ProjectStatus::Registered,
+            ActivityStep::CdmTransition => ProjectStatus::Transitioned,
+            ActivityStep::Completed => ProjectStatus::Completed,
+            ActivityStep::Withdrawn => ProjectStatus::Withdrawn,
+            ActivityStep::Deregistered => ProjectStatus::Deregistered,
+        }
+    }
+}
+
+/// Cooperative approach status: Draft → Submitted → Active ⇄ Suspended → Completed | Revoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ApproachStatus {
+    Draft,
+    Submitted,
+    Active,
+    Suspended,
+    Completed,
+    Revoked,
+}
+
+impl ApproachStatus {
+    /// Allowed transitions; Completed and Revoked are final.
+    pub fn can_move_to(self, next: ApproachStatus) -> bool {
+        use ApproachStatus::*;
+        matches!(
+            (self, next),
+            (Draft, Submitted)
+                | (Submitted, Active)
+                | (Active, Suspended)
+                | (Suspended, Active)
+                | (Active, Completed)
+                | (Suspended, Completed)
+                | (Draft, Revoked)
+                | (Submitted, Revoked)
+                | (Active, Revoked)
+                | (Suspended, Revoked)
+        )
+    }
+}
+
+/// Cancellation subtypes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelSubtype {
+    Voluntary,
+    Omge,
+    Other,
+}
+
+/// CADT unit types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum UnitType {
+    #[default]
+    #[serde(rename = "Reduction - technical")]
+    ReductionTechnical,
+    #[serde(rename = "Reduction - nature")]
+    ReductionNature,
+    #[serde(rename = "Removal - nature")]
+    RemovalNature,
+    #[serde(rename = "Removal - technical")]
+    RemovalTechnical,
+}
+
+impl UnitType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitType::ReductionTechnical => "Reduction - technical",
+            UnitType::ReductionNature => "Reduction - nature",
+            UnitType::RemovalNature => "Removal - nature",
+            UnitType::RemovalTechnical => "Removal - technical",
+        }
+    }
+    pub fn mitigation_type(self) -> &'static str {
+        match self {
+            UnitType::ReductionTechnical | UnitType::ReductionNature => "Emission reductions",
+            _ => "Removals",
+        }
+    }
+}
+
+/// Who issued a command: user, organization, role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user: String,
+    pub org: String,
+    pub role: Role,
+}
+
+impl Actor {
+    /// The actor used by programmatic callers (simulation, import): Root of the registry.
+    pub fn system() -> Actor {
+        Actor {
+            user: "system".into(),
+            org: "REG".into(),
+            role: Role::Root,
+        }
+    }
+}
+
+/// Structured retirement beneficiary (never written into a status reason).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Beneficiary {
+    pub name: String,
+    /// Resolvable id: ISO code, tax id, authorized-entity id.
+    pub id: String,
+    /// ISO 3166 alpha-3 (or alpha-2) country.
+    pub country: String,
+    pub purpose: String,
+}
+
+/// Filter for quantity-based block selection.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vintage: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<Class>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization: Option<String>,
+}
+
+/// Checks an identifier: letters, digits, `-`, `_`, `:`, `.` and space; 1..=64 chars.
+pub fn valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.' | ' '))
+}

@@ -1,0 +1,366 @@
+//! CLI tests (assert_cmd) and the crash-safety test: a child process appending with fsync is
+//! SIGKILLed at random moments; every acknowledged command must survive and the journal must
+//! verify (a torn tail is reported, then dropped only by the explicit repair command).
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command as Proc, Stdio};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use ndc_workbench::registry::invariants::check_journal;
+use ndc_workbench::registry::journal::truncate_torn_tail;
+use ndc_workbench::registry::{JournalError, Ledger, SystemClock};
+use predicates::prelude::*;
+use rand::{RngExt, SeedableRng};
+
+fn reg(ledger: &Path) -> Command {
+    let mut c = Command::cargo_bin("ndc-workbench").unwrap();
+    c.env("NDC_WORKBENCH_NOW", "2025-03-01")
+        .arg("registry")
+        .arg("--ledger")
+        .arg(ledger);
+    c
+}
+
+fn setup(ledger: &Path) {
+    reg(ledger)
+        .args(["init", "--party", "BTN", "--registry-id", "BTN01"])
+        .assert()
+        .success();
+    reg(ledger)
+        .args([
+            "project",
+            "add",
+            "--id",
+            "P0007",
+            "--name",
+            "Hydro",
+            "--sector",
+            "Energy",
+            "--mechanism",
+            "6.4",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn issue_balances_retry_and_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    setup(&l);
+    reg(&l)
+        .args([
+            "issue",
+            "--project",
+            "P0007",
+            "--vintage",
+            "2024",
+            "--quantity",
+            "1000",
+            "--command-id",
+            "iss-1",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("BTN01-P0007-2024-000001-000930"));
+    // Same id, same payload: original result, no new events.
+    reg(&l)
+        .args([
+            "issue",
+            "--project",
+            "P0007",
+            "--vintage",
+            "2024",
+            "--quantity",
+            "1000",
+            "--command-id",
+            "iss-1",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("retry"));
+    // Same id, different payload: usage error (2).
+    reg(&l)
+        .args([
+            "issue",
+            "--project",
+            "P0007",
+            "--vintage",
+            "2024",
+            "--quantity",
+            "999",
+            "--command-id",
+            "iss-1",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("where:").and(predicate::str::contains("fix:")));
+    let out = reg(&l)
+        .args(["balances", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let accts = v["accounts"].as_array().unwrap();
+    let units = |id: &str| {
+        accts
+            .iter()
+            .find(|a| a["id"] == id)
+            .map(|a| a["units"].as_u64().unwrap())
+            .unwrap()
+    };
+    assert_eq!(units("BTN:REG:Holding"), 930);
+    assert_eq!(units("INT:AF:AdaptationFund"), 50);
+    assert_eq!(units("BTN:REG:CancellationOMGE"), 20);
+    let h = accts.iter().find(|a| a["id"] == "BTN:REG:Holding").unwrap();
+    assert_eq!(h["type"], "holding");
+    assert_eq!(h["by_vintage"]["2024"], 930);
+    for a in accts {
+        for k in ["id", "owner", "type", "units", "by_vintage"] {
+            assert!(a.get(k).is_some(), "{k}");
+        }
+    }
+    // A refused command: exit 1, names the rule.
+    reg(&l)
+        .args(["init", "--party", "CHE", "--registry-id", "CHE01"])
+        .assert()
+        .success();
+    reg(&l)
+        .args([
+            "transfer",
+            "--from",
+            "BTN:REG:Holding",
+            "--to",
+            "CHE:REG:Holding",
+            "--quantity",
+            "5",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "rule 6 gating: an MO cannot be transferred internationally; authorize it first",
+        ));
+    // Bad usage: exit 2.
+    reg(&l)
+        .args(["issue", "--project", "P0007"])
+        .assert()
+        .code(2);
+    reg(&l)
+        .arg("check")
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    // Explorer: the life of a serial.
+    reg(&l)
+        .args([
+            "retire",
+            "--from",
+            "BTN:REG:Holding",
+            "--quantity",
+            "10",
+            "--beneficiary-name",
+            "Acme AG",
+            "--beneficiary-id",
+            "CHE-123",
+            "--beneficiary-country",
+            "CHE",
+        ])
+        .assert()
+        .success();
+    reg(&l)
+        .args(["explorer", "--serial", "BTN01-P0007-2024-000005-000005"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Issued")
+                .and(predicate::str::contains("Acme AG"))
+                .and(predicate::str::contains("anchor hash")),
+        );
+    reg(&l)
+        .args(["explorer", "--beneficiary", "acme", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("CHE-123"));
+    // Exports.
+    let out = dir.path().join("out");
+    for f in ["aef", "cadt", "ledger"] {
+        reg(&l)
+            .args(["export", "--format", f, "--out"])
+            .arg(&out)
+            .args(["--year", "2025"])
+            .assert()
+            .success();
+    }
+    let cadt = std::fs::read_to_string(out.join("cadt-units.csv")).unwrap();
+    assert!(cadt.starts_with("warehouseUnitId,issuanceId,"));
+    assert!(
+        out.join("aef-t2-authorizations.csv").exists() && out.join("registry.journal").exists()
+    );
+}
+
+#[test]
+fn check_reports_tampering_with_event_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    setup(&l);
+    let text = std::fs::read_to_string(&l).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    lines[4] = lines[4].replacen("REG-BTN", "REG-BTX", 1);
+    std::fs::write(&l, lines.join("\n") + "\n").unwrap();
+    reg(&l)
+        .arg("check")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("event 5"));
+}
+
+#[test]
+fn torn_tail_refuses_append_until_explicit_repair() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    setup(&l);
+    let mut bytes = std::fs::read(&l).unwrap();
+    bytes.extend_from_slice(b"{\"actor\":");
+    std::fs::write(&l, &bytes).unwrap();
+    reg(&l).arg("check").assert().code(1).stderr(
+        predicate::str::contains("torn tail")
+            .and(predicate::str::contains("repair --truncate-torn-tail")),
+    );
+    reg(&l)
+        .args([
+            "issue",
+            "--project",
+            "P0007",
+            "--vintage",
+            "2024",
+            "--quantity",
+            "10",
+        ])
+        .assert()
+        .code(1);
+    reg(&l)
+        .args(["repair", "--truncate-torn-tail"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("removed 9"));
+    reg(&l).arg("check").assert().success();
+}
+
+#[test]
+fn apply_script_and_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("drill.toml");
+    std::fs::write(
+        &script,
+        r#"
+[[command]]
+type = "init_party"
+party = "BTN"
+registry_id = "BTN01"
+
+[[command]]
+type = "register_project"
+id = "P1"
+name = "Solar"
+mechanism = "6.2"
+
+[[command]]
+type = "issue"
+project = "P1"
+vintage = 2024
+quantity = 100
+
+[[command]]
+type = "transfer"
+from = "BTN:REG:Holding"
+to = "BTN:REG:FirstTransferOut"
+quantity = 10
+acquiring_party = "CHE"
+expect_rule = "rule 6 gating"
+"#,
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let mut c = Command::cargo_bin("ndc-workbench").unwrap();
+    c.env("NDC_WORKBENCH_DATA", &data)
+        .args(["registry", "apply"])
+        .arg(&script)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("refused as expected"));
+    assert!(data.join("registry.jsonl").exists());
+    // A broken script names the command.
+    std::fs::write(&script, "[[command]]\ntype = \"issue\"\nproject = \"P1\"\n").unwrap();
+    let mut c = Command::cargo_bin("ndc-workbench").unwrap();
+    c.args(["registry", "--data-dir"])
+        .arg(&data)
+        .arg("apply")
+        .arg(&script)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("command 1"));
+}
+
+/// SIGKILL a child appending with fsync ≥ 50 times; all acknowledged commands survive.
+#[test]
+fn crash_safety_acknowledged_commands_survive_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("crash.jsonl");
+    let bin = env!("CARGO_BIN_EXE_ndc-workbench");
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(42);
+    let mut acked_total = Vec::new();
+    let mut torn = 0;
+    for round in 0..50u64 {
+        let mut child = Proc::new(bin)
+            .args(["registry", "--ledger"])
+            .arg(&l)
+            .args(["synth", "--events", "100000000", "--ack", "--seed"])
+            .arg((round + 1).to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .filter_map(|s| s.strip_prefix("ack ").map(String::from))
+                .collect::<Vec<_>>()
+        });
+        std::thread::sleep(Duration::from_millis(rng.random_range(20..160)));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let acked = reader.join().unwrap();
+        match check_journal(&l) {
+            Ok(_) => {}
+            Err(JournalError::TornTail { .. }) => {
+                torn += 1;
+                truncate_torn_tail(&l).unwrap();
+                check_journal(&l).unwrap();
+            }
+            Err(e) => panic!("round {round}: journal corrupt after SIGKILL: {e}"),
+        }
+        let ledger = Ledger::load(&l, SystemClock).unwrap();
+        for id in acked.iter().chain(acked_total.iter()) {
+            assert!(
+                ledger.state().commands.contains_key(id),
+                "round {round}: acknowledged command {id} lost"
+            );
+        }
+        acked_total.extend(acked);
+    }
+    println!(
+        "50 SIGKILLs, {} acknowledged commands survived, {torn} torn tails repaired explicitly",
+        acked_total.len()
+    );
+    assert!(
+        acked_total.len() > 100,
+        "too few acknowledgements to mean anything"
+    );
+}
