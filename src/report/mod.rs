@@ -1,5 +1,7 @@
 //! Reports: what a scenario or session produced, as text, Markdown, CSV and JSON.
 
+pub mod answers;
+
 use crate::scenario::Scenario;
 use crate::scenario::units::format_quantity;
 
