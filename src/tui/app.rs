@@ -445,7 +445,11 @@ impl App {
             Screen::Home => v.push(Ctx::Home),
             Screen::Reflect => v.push(Ctx::Questions),
             Screen::Discuss => v.extend([Ctx::Questions, Ctx::Discuss]),
-            Screen::Budget => v.push(Ctx::Budget),
+            Screen::Budget => v.push(if self.budget.drilled.is_some() {
+                Ctx::BudgetActivities
+            } else {
+                Ctx::Budget
+            }),
             Screen::Report => v.push(Ctx::Report),
             Screen::Simulate | Screen::Registry => {}
         }

@@ -15,7 +15,10 @@ pub enum Ctx {
     Questions,
     /// Discuss only.
     Discuss,
+    /// Budget's sectors table.
     Budget,
+    /// Budget's activities of one sector.
+    BudgetActivities,
     Report,
     /// The answer editor.
     Editor,
@@ -32,7 +35,8 @@ impl Ctx {
             Ctx::Home => "Home",
             Ctx::Questions => "Questions",
             Ctx::Discuss => "Discuss",
-            Ctx::Budget => "Budget",
+            Ctx::Budget => "Budget — sectors",
+            Ctx::BudgetActivities => "Budget — a sector's activities",
             Ctx::Report => "Report",
             Ctx::Editor => "Answer editor",
             Ctx::Popup => "Popup",
@@ -119,239 +123,52 @@ const fn b(
 use Ctx::*;
 
 /// Every binding. Order is the order in help and in the hint bar.
+#[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
     // Popups and help come first: they capture keys.
-    b(
-        Popup,
-        &[code(KeyCode::Enter)],
-        "Enter",
-        Cmd::Submit,
-        "accept",
-        "accept",
-    ),
-    b(
-        Popup,
-        &[code(KeyCode::Esc)],
-        "Esc",
-        Cmd::Cancel,
-        "cancel",
-        "cancel",
-    ),
-    b(
-        Help,
-        &[code(KeyCode::Esc), ch('?')],
-        "Esc/?",
-        Cmd::Cancel,
-        "close help",
-        "close",
-    ),
+    b(Popup, &[code(KeyCode::Enter)], "Enter", Cmd::Submit, "accept", "accept"),
+    b(Popup, &[code(KeyCode::Esc)], "Esc", Cmd::Cancel, "cancel", "cancel"),
+    b(Help, &[code(KeyCode::Esc), ch('?')], "Esc/?", Cmd::Cancel, "close help", "close"),
     b(Help, &[ch('q')], "q", Cmd::Quit, "quit", "quit"),
     // Editor: everything else is typed into the answer.
-    b(
-        Editor,
-        &[code(KeyCode::Esc)],
-        "Esc",
-        Cmd::Back,
-        "stop editing (the answer is saved as you type)",
-        "stop editing",
-    ),
-    b(
-        Editor,
-        &[ctrl('z'), ctrl('u')],
-        "Ctrl-Z",
-        Cmd::Undo,
-        "undo (also Ctrl-U)",
-        "undo",
-    ),
-    b(
-        Editor,
-        &[ctrl('y'), ctrl('r')],
-        "Ctrl-Y",
-        Cmd::Redo,
-        "redo (also Ctrl-R)",
-        "redo",
-    ),
+    b(Editor, &[code(KeyCode::Esc)], "Esc", Cmd::Back, "stop editing (the answer is saved as you type)", "stop editing"),
+    b(Editor, &[ctrl('z'), ctrl('u')], "Ctrl-Z", Cmd::Undo, "undo (also Ctrl-U)", "undo"),
+    b(Editor, &[ctrl('y'), ctrl('r')], "Ctrl-Y", Cmd::Redo, "redo (also Ctrl-R)", "redo"),
     // Home
-    b(
-        Home,
-        &[code(KeyCode::Enter)],
-        "Enter",
-        Cmd::Open,
-        "open the selected scenario or session",
-        "open",
-    ),
-    b(
-        Home,
-        &[ch('c')],
-        "c",
-        Cmd::Continue,
-        "continue where I left off",
-        "continue",
-    ),
+    b(Home, &[code(KeyCode::Enter)], "Enter", Cmd::Open, "open the selected scenario or session", "open"),
+    b(Home, &[ch('c')], "c", Cmd::Continue, "continue where I left off", "continue"),
     // Questions
-    b(
-        Questions,
-        &[code(KeyCode::Enter), ch('e')],
-        "Enter",
-        Cmd::Open,
-        "write or edit the answer (also e)",
-        "answer",
-    ),
-    b(
-        Questions,
-        &[code(KeyCode::PageUp)],
-        "PgUp",
-        Cmd::PageUp,
-        "scroll the facts panel up",
-        "",
-    ),
-    b(
-        Questions,
-        &[code(KeyCode::PageDown)],
-        "PgDn",
-        Cmd::PageDown,
-        "scroll the facts panel down",
-        "facts",
-    ),
-    b(
-        Discuss,
-        &[ch('g')],
-        "g",
-        Cmd::Group,
-        "tag the answer with a group name",
-        "group",
-    ),
+    b(Questions, &[code(KeyCode::Enter), ch('e')], "Enter", Cmd::Open, "write or edit the answer (also e)", "answer"),
+    b(Questions, &[code(KeyCode::PageDown)], "PgDn PgUp", Cmd::PageDown, "scroll the facts panel", "facts"),
+    b(Questions, &[code(KeyCode::PageUp)], "", Cmd::PageUp, "", ""),
+    b(Discuss, &[ch('g')], "g", Cmd::Group, "tag the answer with a group name", "group"),
     // Budget
-    b(
-        Budget,
-        &[code(KeyCode::Enter)],
-        "Enter",
-        Cmd::Open,
-        "show the sector's activities",
-        "activities",
-    ),
-    b(
-        Budget,
-        &[code(KeyCode::Esc), code(KeyCode::Backspace)],
-        "Esc",
-        Cmd::Back,
-        "back to the sectors",
-        "back",
-    ),
+    b(Budget, &[code(KeyCode::Enter)], "Enter", Cmd::Open, "show the sector's activities (also → l)", "activities"),
+    b(BudgetActivities, &[code(KeyCode::Esc), code(KeyCode::Backspace)], "Esc", Cmd::Back, "back to the sectors (also ← h)", "back"),
     // Report
-    b(
-        Report,
-        &[ch('e')],
-        "e",
-        Cmd::Export,
-        "export the answers (Markdown, CSV, JSON)",
-        "export",
-    ),
-    b(
-        Report,
-        &[ch('d')],
-        "d",
-        Cmd::ExportDir,
-        "choose the export folder",
-        "folder",
-    ),
+    b(Report, &[ch('e')], "e", Cmd::Export, "export the answers (Markdown, CSV, JSON)", "export"),
+    b(Report, &[ch('d')], "d", Cmd::ExportDir, "choose the export folder", "folder"),
     // Everywhere
-    b(
-        Global,
-        &[ch('j'), code(KeyCode::Down)],
-        "↓ j",
-        Cmd::Down,
-        "move down",
-        "move",
-    ),
-    b(
-        Global,
-        &[ch('k'), code(KeyCode::Up)],
-        "↑ k",
-        Cmd::Up,
-        "move up",
-        "",
-    ),
-    b(
-        Global,
-        &[ch('h'), code(KeyCode::Left)],
-        "← h",
-        Cmd::Left,
-        "left / back",
-        "",
-    ),
-    b(
-        Global,
-        &[ch('l'), code(KeyCode::Right)],
-        "→ l",
-        Cmd::Right,
-        "right / open",
-        "",
-    ),
-    b(
-        Global,
-        &[code(KeyCode::PageUp)],
-        "PgUp",
-        Cmd::PageUp,
-        "page up",
-        "",
-    ),
-    b(
-        Global,
-        &[code(KeyCode::PageDown)],
-        "PgDn",
-        Cmd::PageDown,
-        "page down",
-        "",
-    ),
-    b(
-        Global,
-        &[code(KeyCode::Home)],
-        "Home",
-        Cmd::First,
-        "first",
-        "",
-    ),
-    b(Global, &[code(KeyCode::End)], "End", Cmd::Last, "last", ""),
-    b(
-        Global,
-        &[code(KeyCode::Tab)],
-        "Tab",
-        Cmd::NextTab,
-        "next screen",
-        "",
-    ),
-    b(
-        Global,
-        &[code(KeyCode::BackTab)],
-        "Shift-Tab",
-        Cmd::PrevTab,
-        "previous screen",
-        "",
-    ),
-    b(Global, &[ch('0')], "0", Cmd::Tab(0), "Home", ""),
-    b(Global, &[ch('1')], "1", Cmd::Tab(1), "Reflect", ""),
-    b(Global, &[ch('2')], "2", Cmd::Tab(2), "Discuss", ""),
-    b(Global, &[ch('3')], "3", Cmd::Tab(3), "Budget", ""),
-    b(Global, &[ch('4')], "4", Cmd::Tab(4), "Simulate", ""),
-    b(Global, &[ch('5')], "5", Cmd::Tab(5), "Registry", ""),
-    b(Global, &[ch('6')], "6", Cmd::Tab(6), "Report", ""),
-    b(
-        Global,
-        &[ch('?')],
-        "?",
-        Cmd::Help,
-        "help for this screen",
-        "help",
-    ),
-    b(
-        Global,
-        &[ch('q')],
-        "q",
-        Cmd::Quit,
-        "quit (everything is already saved)",
-        "quit",
-    ),
+    // A row with an empty label continues the row above it in help.
+    b(Global, &[ch('j'), code(KeyCode::Down)], "↓↑ jk", Cmd::Down, "move down / up", "move"),
+    b(Global, &[ch('k'), code(KeyCode::Up)], "", Cmd::Up, "", ""),
+    b(Global, &[ch('h'), code(KeyCode::Left)], "←→ hl", Cmd::Left, "back / open", ""),
+    b(Global, &[ch('l'), code(KeyCode::Right)], "", Cmd::Right, "", ""),
+    b(Global, &[code(KeyCode::PageDown)], "PgDn PgUp", Cmd::PageDown, "page down / up", ""),
+    b(Global, &[code(KeyCode::PageUp)], "", Cmd::PageUp, "", ""),
+    b(Global, &[code(KeyCode::Home)], "Home End", Cmd::First, "first / last", ""),
+    b(Global, &[code(KeyCode::End)], "", Cmd::Last, "", ""),
+    b(Global, &[code(KeyCode::Tab)], "Tab S-Tab", Cmd::NextTab, "next / previous screen", ""),
+    b(Global, &[code(KeyCode::BackTab)], "", Cmd::PrevTab, "", ""),
+    b(Global, &[ch('0')], "0-6", Cmd::Tab(0), "open a screen: 0 Home, 1 Reflect … 6 Report", "screens"),
+    b(Global, &[ch('1')], "", Cmd::Tab(1), "", ""),
+    b(Global, &[ch('2')], "", Cmd::Tab(2), "", ""),
+    b(Global, &[ch('3')], "", Cmd::Tab(3), "", ""),
+    b(Global, &[ch('4')], "", Cmd::Tab(4), "", ""),
+    b(Global, &[ch('5')], "", Cmd::Tab(5), "", ""),
+    b(Global, &[ch('6')], "", Cmd::Tab(6), "", ""),
+    b(Global, &[ch('?')], "?", Cmd::Help, "help for this screen", "help"),
+    b(Global, &[ch('q')], "q", Cmd::Quit, "quit (everything is already saved)", "quit"),
 ];
 
 /// Does `key` match `k`? Shift is ignored for characters (`?` arrives with Shift).
@@ -385,8 +202,7 @@ pub fn is_interrupt(key: &KeyEvent) -> bool {
         && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C'))
 }
 
-/// Hint-bar entries for the contexts, first context first: (keys, word). The screen keys
-/// `0-6` are shown as one entry.
+/// Hint-bar entries for the contexts, first context first: (keys, word).
 pub fn hints(ctxs: &[Ctx]) -> Vec<(&'static str, &'static str)> {
     let mut out: Vec<(&'static str, &'static str)> = vec![];
     for c in ctxs {
@@ -398,15 +214,12 @@ pub fn hints(ctxs: &[Ctx]) -> Vec<(&'static str, &'static str)> {
                 out.push((b.label, b.hint));
             }
         }
-        if *c == Ctx::Global {
-            let at = out.len().saturating_sub(2);
-            out.insert(at, ("0-6 Tab", "screens"));
-        }
     }
     out
 }
 
-/// Help sections for the contexts: (title, [(keys, what)]).
+/// Help sections for the contexts: (title, [(keys, what)]). Rows with an empty label continue
+/// the row above (their keys are named there).
 pub fn help(ctxs: &[Ctx]) -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     ctxs.iter()
         .map(|c| {
@@ -414,7 +227,7 @@ pub fn help(ctxs: &[Ctx]) -> Vec<(&'static str, Vec<(&'static str, &'static str)
                 c.title(),
                 BINDINGS
                     .iter()
-                    .filter(|b| b.ctx == *c)
+                    .filter(|b| b.ctx == *c && !b.label.is_empty())
                     .map(|b| (b.label, b.help))
                     .collect(),
             )
@@ -451,10 +264,9 @@ mod tests {
             Ctx::Popup,
         ]) {
             assert!(
-                label == "0-6 Tab"
-                    || BINDINGS
-                        .iter()
-                        .any(|b| b.label == label && !b.keys.is_empty()),
+                BINDINGS
+                    .iter()
+                    .any(|b| b.label == label && !b.keys.is_empty()),
                 "{label}"
             );
         }

@@ -7,7 +7,8 @@ pub const NO_SCENARIO: &str =
     "No scenario is open yet. Press 0 for Home, choose a scenario and press Enter.";
 
 pub const HOME_TITLE: &str = "Home";
-pub const HOME_INTRO: &str = "Choose a prepared scenario or continue a saved session. Everything you write is saved as you type.";
+pub const HOME_INTRO: &str =
+    "Choose a scenario or continue a session. Everything is saved as you type.";
 pub const HOME_CONTINUE: &str = "Continue where I left off";
 pub const HOME_BUILTIN: &str = "Prepared scenarios";
 pub const HOME_LOCAL: &str = "Scenarios in ./scenarios";
@@ -19,13 +20,13 @@ pub const REFLECT_TITLE: &str = "Reflect";
 pub const DISCUSS_TITLE: &str = "Discuss";
 pub const FACTS_TITLE: &str = "Question and scenario facts";
 pub const ANSWER_TITLE: &str = "Your answer";
-pub const ANSWER_EDITING: &str = "Your answer — editing (Esc to stop, saved as you type)";
+pub const ANSWER_EDITING: &str = "Your answer — editing (Esc: done)";
 pub const ANSWER_PLACEHOLDER: &str = "Type your answer here…";
 pub const ANSWER_EMPTY: &str = "Not answered yet. Press Enter to write an answer.";
 pub const GROUP_PROMPT: &str = "Group name for this answer (empty to clear)";
 
 pub const BUDGET_TITLE: &str = "Budget";
-pub const BUDGET_INTRO: &str = "Mitigation-outcome budget per sector. Enter shows a sector's activities. Editing and the MACC view arrive with the budget module.";
+pub const BUDGET_INTRO: &str = "Mitigation outcomes per sector at the target year. Enter lists a sector's activities. Editing and the MACC view come with the budget module.";
 pub const SIMULATE_TITLE: &str = "Simulate";
 pub const SIMULATE_INTRO: &str = "How many ITMOs can be transferred while keeping the NDC.";
 pub const SIMULATE_COMING: &str = "The transfer-capacity simulation (simulate module) will appear here: parameter panel (CA method, averaging denominator, conditional target, host retention, buffer, national cap, SOP/OMGE, transfer volume), a chart of BAU, target and emissions balance, the per-year table and the binding constraint.";

@@ -95,7 +95,12 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
         None => "no scenario open".to_string(),
     };
     if let Some(p) = &app.participant {
-        right.push(Span::raw(format!("participant: {p} ")));
+        let label = if area.width >= 100 {
+            "participant: "
+        } else {
+            ""
+        };
+        right.push(Span::raw(format!("{label}{p} ")));
     }
     let right_line = Line::from(right);
     let rw = u16::try_from(right_line.width())
@@ -219,7 +224,7 @@ fn draw_help(frame: &mut Frame, body: Rect, app: &App) {
             keymap::Ctx::Discuss,
             keymap::Ctx::Editor,
         ],
-        Screen::Budget => vec![keymap::Ctx::Budget],
+        Screen::Budget => vec![keymap::Ctx::Budget, keymap::Ctx::BudgetActivities],
         Screen::Report => vec![keymap::Ctx::Report, keymap::Ctx::Popup],
         Screen::Simulate | Screen::Registry => vec![],
     };

@@ -20,9 +20,14 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
 /// Budget's own keys.
 pub fn handle_key(app: &App, key: &KeyEvent) -> Option<Action> {
-    match keymap::lookup(Ctx::Budget, key)? {
-        Cmd::Open if app.budget.drilled.is_none() => Some(Action::Activate),
-        Cmd::Back if app.budget.drilled.is_some() => Some(Action::Escape),
+    let ctx = if app.budget.drilled.is_some() {
+        Ctx::BudgetActivities
+    } else {
+        Ctx::Budget
+    };
+    match keymap::lookup(ctx, key)? {
+        Cmd::Open => Some(Action::Activate),
+        Cmd::Back => Some(Action::Escape),
         _ => None,
     }
 }
@@ -208,7 +213,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Cell::from(Line::from(format!("MOs {ty}/yr")).right_aligned()),
             ])
             .style(t.title());
-            let title = format!("{} › {name} — {} activities", S::BUDGET_TITLE, acts.len());
+            let title = format!(
+                "{} › {name} — {} {}",
+                S::BUDGET_TITLE,
+                acts.len(),
+                if acts.len() == 1 {
+                    "activity"
+                } else {
+                    "activities"
+                }
+            );
             let table = Table::new(
                 rows,
                 [

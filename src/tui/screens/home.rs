@@ -24,31 +24,30 @@ fn item_line(app: &App, item: &HomeItem) -> String {
     match item {
         HomeItem::Continue(i) => match app.home.sessions.get(*i) {
             Some(s) => format!(
-                "▶ {} — {} ({}, {}/{})",
+                "▶ {}: {}, {}/{} — {}",
                 S::HOME_CONTINUE,
-                s.scenario_title,
                 s.participant,
                 s.answered,
-                s.total.map(|t| t.to_string()).unwrap_or_else(|| "?".into())
+                s.total.map(|t| t.to_string()).unwrap_or_else(|| "?".into()),
+                s.scenario_title,
             ),
             None => S::HOME_CONTINUE.to_string(),
         },
-        HomeItem::Scenario(c) => format!(
-            "{}{}",
-            c.title,
-            if c.illustrative {
-                "  [illustrative]"
+        HomeItem::Scenario(c) => {
+            let mark = if c.illustrative && !c.title.to_lowercase().contains("illustrative") {
+                " [illustrative]"
             } else {
                 ""
-            }
-        ),
+            };
+            format!("{}{mark} · {}", c.title, c.id)
+        }
         HomeItem::Session(i) => match app.home.sessions.get(*i) {
             Some(s) => format!(
-                "{} — {}  {}/{} answered",
+                "{}, {}/{} answered — {}",
                 s.participant,
-                s.scenario_title,
                 s.answered,
-                s.total.map(|t| t.to_string()).unwrap_or_else(|| "?".into())
+                s.total.map(|t| t.to_string()).unwrap_or_else(|| "?".into()),
+                s.scenario_title,
             ),
             None => String::new(),
         },
@@ -87,7 +86,9 @@ fn list_lines(app: &App) -> (Vec<Line<'static>>, usize) {
             }
             continue;
         }
-        heading(&mut lines, title);
+        if title != S::HOME_CONTINUE {
+            heading(&mut lines, title);
+        }
         for item in items.iter().skip(idx).take(n) {
             let sel = idx == app.home_sel;
             if sel {

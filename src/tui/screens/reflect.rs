@@ -130,21 +130,46 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         [Constraint::Percentage(55), Constraint::Percentage(45)]
     };
     let [top, bottom] = Layout::vertical(split).areas(right);
-    let mut f: Vec<Line> = vec![Line::styled(q.text.clone(), t.title())];
+    let fw = (top.width as usize).saturating_sub(2);
+    let mut f: Vec<Line> = wrap(&q.text, fw, usize::MAX)
+        .into_iter()
+        .map(|l| Line::styled(l, t.title()))
+        .collect();
+    let hanging = |f: &mut Vec<Line>, first: &str, rest: &str, text: &str| {
+        for (i, l) in wrap(text, fw.saturating_sub(first.chars().count()), usize::MAX)
+            .into_iter()
+            .enumerate()
+        {
+            f.push(Line::raw(format!(
+                "{}{l}",
+                if i == 0 { first } else { rest }
+            )));
+        }
+    };
     for p in &q.prompts {
-        f.push(Line::raw(format!("• {p}")));
+        hanging(&mut f, "• ", "  ", p);
     }
     for b in facts_panel(&w.scenario, q) {
         f.push(Line::raw(""));
         f.push(Line::styled(b.title, t.section()));
         for l in b.lines {
-            f.push(Line::raw(format!("  {l}")));
+            hanging(&mut f, "  ", "    ", &l);
         }
     }
+    let max_scroll = u16::try_from(f.len())
+        .unwrap_or(u16::MAX)
+        .saturating_sub(top.height.saturating_sub(2));
     let fp = Paragraph::new(f)
-        .wrap(Wrap { trim: false })
-        .scroll((view.facts_scroll, 0))
-        .block(pane(S::FACTS_TITLE, false, app));
+        .scroll((view.facts_scroll.min(max_scroll), 0))
+        .block(pane(
+            if max_scroll > view.facts_scroll {
+                format!("{} (PgDn: more)", S::FACTS_TITLE)
+            } else {
+                S::FACTS_TITLE.to_string()
+            },
+            false,
+            app,
+        ));
     frame.render_widget(fp, top);
 
     let group = w

@@ -28,7 +28,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         return;
     };
     let t = &app.theme;
-    let [top, bottom] = Layout::vertical([Constraint::Length(9), Constraint::Min(1)]).areas(area);
+    let extra = match &app.report.last {
+        Some(Ok(files)) => files.len() + 1,
+        Some(Err(_)) => 2,
+        None => 0,
+    };
+    let top_h = u16::try_from(8 + extra).unwrap_or(8).min(area.height / 2);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(top_h), Constraint::Min(1)]).areas(area);
     let mut l = vec![
         Line::raw(S::REPORT_INTRO),
         Line::raw(""),
@@ -89,7 +96,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 .filter(|q| q.section == sec.id)
                 .collect();
             let done = qs.iter().filter(|q| w.session.is_answered(&q.id)).count();
-            a.push(Line::raw(format!("  {done}/{}  {}", qs.len(), sec.title)));
+            let lead = format!("  {done}/{}  ", qs.len());
+            let width = (area.width as usize).saturating_sub(2 + lead.chars().count());
+            for (i, l) in super::wrap(&sec.title, width, 3).into_iter().enumerate() {
+                let pad = if i == 0 {
+                    lead.clone()
+                } else {
+                    " ".repeat(lead.chars().count())
+                };
+                a.push(Line::raw(format!("{pad}{l}")));
+            }
         }
     }
     a.push(Line::raw(""));

@@ -63,7 +63,13 @@ pub fn draw_placeholder(
     known: Vec<(String, Vec<String>)>,
 ) {
     let t = &app.theme;
-    let [top, bottom] = Layout::vertical([Constraint::Length(7), Constraint::Min(1)]).areas(area);
+    let inner_w = (area.width as usize).saturating_sub(2);
+    let text_h = super::wrap(intro, inner_w, usize::MAX).len()
+        + 1
+        + super::wrap(coming, inner_w, usize::MAX).len();
+    let top_h = u16::try_from(text_h + 2).unwrap_or(8).min(area.height / 2);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(top_h), Constraint::Min(1)]).areas(area);
     let text = vec![
         Line::styled(intro.to_string(), t.title()),
         Line::raw(""),
