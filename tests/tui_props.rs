@@ -67,10 +67,10 @@ proptest! {
             });
             for e in fx {
                 // Only saving touches the disk here (export and open are covered elsewhere).
-                if e == Effect::SaveSession {
-                    if let Some(a) = perform(&app, &env, e) {
-                        update(&mut app, a);
-                    }
+                if e == Effect::SaveSession
+                    && let Some(a) = perform(&app, &env, e)
+                {
+                    update(&mut app, a);
                 }
             }
             let _ = render(&app, 80, 24);

@@ -171,23 +171,12 @@ impl Workspace {
 }
 
 /// Reflect / Discuss view state.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct QuestionsView {
     pub selected: usize,
     pub editing: bool,
     pub editor: TextArea<'static>,
     pub facts_scroll: u16,
-}
-
-impl Default for QuestionsView {
-    fn default() -> Self {
-        QuestionsView {
-            selected: 0,
-            editing: false,
-            editor: TextArea::default(),
-            facts_scroll: 0,
-        }
-    }
 }
 
 /// Budget view state: the selected sector, and the drilled-in sector's selected activity.

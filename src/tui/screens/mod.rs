@@ -32,28 +32,40 @@ pub fn wrap(text: &str, width: usize, max: usize) -> Vec<String> {
     let w = |s: &str| Span::raw(s).width();
     let mut lines: Vec<String> = vec![];
     let mut cur = String::new();
+    let mut cur_w = 0;
     for word in text.split_whitespace() {
-        let candidate = if cur.is_empty() {
-            word.to_string()
-        } else {
-            format!("{cur} {word}")
-        };
-        if w(&candidate) <= width {
-            cur = candidate;
+        if lines.len() > max {
+            break; // enough lines to know it is cut
+        }
+        let ww = w(word);
+        let sep = usize::from(!cur.is_empty());
+        if cur_w + sep + ww <= width {
+            if sep == 1 {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+            cur_w += sep + ww;
             continue;
         }
         if !cur.is_empty() {
             lines.push(std::mem::take(&mut cur));
+            cur_w = 0;
+        }
+        if ww <= width {
+            cur.push_str(word);
+            cur_w = ww;
+            continue;
         }
         // a word longer than the line is cut into pieces
-        let mut piece = String::new();
         for c in word.chars() {
-            if w(&piece) + w(c.encode_utf8(&mut [0; 4])) > width {
-                lines.push(std::mem::take(&mut piece));
+            let cw = w(c.encode_utf8(&mut [0; 4]));
+            if cur_w + cw > width {
+                lines.push(std::mem::take(&mut cur));
+                cur_w = 0;
             }
-            piece.push(c);
+            cur.push(c);
+            cur_w += cw;
         }
-        cur = piece;
     }
     if !cur.is_empty() || lines.is_empty() {
         lines.push(cur);

@@ -107,7 +107,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
     }
     let h = inner.height as usize;
-    let offset = if sel_range.1 > h { sel_range.1 - h } else { 0 };
+    let offset = sel_range.1.saturating_sub(h);
     let offset = if sel_range.0 < offset {
         sel_range.0
     } else {
