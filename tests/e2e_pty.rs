@@ -257,6 +257,21 @@ fn killing_the_process_loses_nothing_that_was_typed() {
 }
 
 #[test]
+fn a_scenario_file_on_the_command_line_opens_directly() {
+    let d = tempfile::tempdir().expect("tmp");
+    let file = d.path().join("my-scenario.toml");
+    std::fs::write(&file, include_str!("tui_support/scenario.toml")).expect("write");
+    let mut args = data_args(d.path());
+    args.insert(0, file.display().to_string());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut t = Term::start(d.path(), &args);
+    t.wait_for("Reflect — 0/6 answered");
+    t.wait_for("ILLUSTRATIVE");
+    t.send("q");
+    assert!(t.wait_exit().success());
+}
+
+#[test]
 fn a_bad_scenario_file_is_reported_before_the_terminal_is_touched() {
     let d = tempfile::tempdir().expect("tmp");
     let bad = d.path().join("bad.toml");
@@ -292,6 +307,9 @@ fn too_small_terminal_says_so_and_resizing_redraws() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut t = Term::start(d.path(), &args);
     t.wait_for("Prepared scenarios");
+    if let Ok(mut p) = t.parser.lock() {
+        p.screen_mut().set_size(nz(20), nz(60));
+    }
     t.master
         .resize(PtySize {
             rows: 20,
@@ -300,10 +318,10 @@ fn too_small_terminal_says_so_and_resizing_redraws() {
             pixel_height: 0,
         })
         .expect("resize");
-    if let Ok(mut p) = t.parser.lock() {
-        p.screen_mut().set_size(nz(20), nz(60));
-    }
     t.wait_for("terminal too small (need 80×24)");
+    if let Ok(mut p) = t.parser.lock() {
+        p.screen_mut().set_size(nz(24), nz(80));
+    }
     t.master
         .resize(PtySize {
             rows: 24,
@@ -312,9 +330,6 @@ fn too_small_terminal_says_so_and_resizing_redraws() {
             pixel_height: 0,
         })
         .expect("resize");
-    if let Ok(mut p) = t.parser.lock() {
-        p.screen_mut().set_size(nz(24), nz(80));
-    }
     t.wait_for("Prepared scenarios");
     t.send("q");
     t.wait_exit();

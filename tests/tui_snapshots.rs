@@ -154,3 +154,34 @@ fn terminal_too_small() {
     insta::assert_snapshot!("too_small_79x24", render(&app, 79, 24));
     insta::assert_snapshot!("too_small_100x23", render(&app, 100, 23));
 }
+
+#[test]
+fn without_colour_selection_and_focus_stay_visible() {
+    use ratatui::style::{Color, Modifier};
+    let d = tempfile::tempdir().expect("tmp");
+    let app = answered(d.path());
+    assert!(app.theme.no_color);
+    let mut t =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("terminal");
+    t.draw(|f| ndc_workbench::tui::ui::draw(f, &app))
+        .expect("draw");
+    let buf = t.backend().buffer();
+    let mut colours = 0;
+    let mut selected_reversed = false;
+    for y in 0..24 {
+        for x in 0..80 {
+            let c = &buf[(x, y)];
+            if c.fg != Color::Reset || c.bg != Color::Reset {
+                colours += 1;
+            }
+            if c.symbol() == "›" && c.modifier.contains(Modifier::REVERSED) {
+                selected_reversed = true;
+            }
+        }
+    }
+    assert_eq!(colours, 0, "NO_COLOR: no colours at all");
+    assert!(selected_reversed, "the selected question is reversed");
+    // the focused pane has a thick border, the others a plain one
+    assert_eq!(buf[(0, 2)].symbol(), "┏");
+    assert_eq!(buf[(79, 2)].symbol(), "┐");
+}

@@ -430,6 +430,9 @@ impl App {
             return vec![Ctx::Editor];
         }
         let mut v = vec![];
+        if self.work.is_none() && self.screen != Screen::Home {
+            return vec![Ctx::Global];
+        }
         match self.screen {
             Screen::Home => v.push(Ctx::Home),
             Screen::Reflect => v.push(Ctx::Questions),

@@ -56,12 +56,9 @@ pub fn launch(scenario: Option<&str>, global: &GlobalArgs) -> ExitCode {
         }
     }
     let home = run::scan_home(&data_dir);
-    let default_name = home
-        .sessions
-        .first()
-        .map(|s| s.participant.clone())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(os_user);
+    // The popup suggests the OS user (a shared laptop may hold other participants' sessions;
+    // they continue theirs from Home's session list).
+    let default_name = os_user();
     let mut app = App::new(
         home,
         global.participant.clone(),

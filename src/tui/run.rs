@@ -27,6 +27,9 @@ pub fn run(
     initial: Vec<Effect>,
 ) -> std::io::Result<()> {
     let mut queue: VecDeque<Effect> = initial.into();
+    // Start the event reader (and its resize signal handler) before the first draw, so a
+    // resize right after start-up is not missed; each draw re-reads the terminal size.
+    let _ = event::poll(std::time::Duration::ZERO);
     loop {
         while let Some(e) = queue.pop_front() {
             if e == Effect::Quit {

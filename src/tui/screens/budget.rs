@@ -14,7 +14,7 @@ use crate::tui::strings as S;
 use crate::tui::ui::pane;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
@@ -120,6 +120,14 @@ pub fn activity_rows(s: &Scenario, index: usize) -> Vec<(Vec<String>, Vec<String
         .collect()
 }
 
+/// Width of a table's name column: the longest name (at least the header's 12), but no more
+/// than what the other columns (`others`, with spacing) leave in a pane `width` wide.
+fn name_w<'a>(names: impl Iterator<Item = &'a str>, width: u16, others: u16) -> u16 {
+    let longest = names.map(|n| n.chars().count()).max().unwrap_or(0);
+    let room = width.saturating_sub(2 + 2 + others); // borders, highlight symbol
+    u16::try_from(longest).unwrap_or(room).max(12).min(room)
+}
+
 /// Draw Budget.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let Some(w) = &app.work else {
@@ -161,7 +169,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             let table = Table::new(
                 rows,
                 [
-                    Constraint::Min(16),
+                    Constraint::Length(name_w(
+                        s.file.sectors.iter().map(|x| x.name.as_str()),
+                        rest.width,
+                        14 + 9 + 10 + 17 + 4,
+                    )),
                     Constraint::Length(14),
                     Constraint::Length(9),
                     Constraint::Length(10),
@@ -171,6 +183,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             .header(header)
             .row_highlight_style(t.selected())
             .highlight_symbol("› ")
+            .flex(Flex::Start)
             .block(pane(
                 format!("{} — sectors at {ty}", S::BUDGET_TITLE),
                 true,
@@ -226,7 +239,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             let table = Table::new(
                 rows,
                 [
-                    Constraint::Min(20),
+                    Constraint::Length(name_w(
+                        acts.iter().map(|(r, _)| r[0].as_str()),
+                        top.width,
+                        8 + 13 + 14 + 3,
+                    )),
                     Constraint::Length(8),
                     Constraint::Length(13),
                     Constraint::Length(14),
@@ -235,6 +252,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             .header(header)
             .row_highlight_style(t.selected())
             .highlight_symbol("› ")
+            .flex(Flex::Start)
             .block(pane(title, true, app));
             let mut st = TableState::default().with_selected(Some(sel));
             frame.render_stateful_widget(table, top, &mut st);
