@@ -311,3 +311,70 @@ fn ctrl_c_quits_even_in_the_editor() {
     press(&mut app, k(KeyCode::Enter));
     assert_eq!(press(&mut app, ctrl('c')), vec![Effect::Quit]);
 }
+
+#[test]
+fn a_corrupt_session_is_set_aside_and_the_participant_is_told() {
+    let d = tempfile::tempdir().expect("tmp");
+    let file = d.path().join("testland.toml");
+    std::fs::write(&file, SCENARIO).expect("write scenario");
+    let path = ndc_workbench::workshop::session::session_path(d.path(), "testland-2030", "tester");
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&path, "{ not json").expect("write");
+    let mut app = app_on_home();
+    let fx = vec![Effect::Open {
+        scenario: ScenarioRef::File(file),
+        participant: "tester".into(),
+    }];
+    run_effects(&mut app, d.path(), fx);
+    assert_eq!(app.screen, Screen::Reflect);
+    let n = app.notice.clone().expect("a notice");
+    assert!(n.error && n.text.contains("could not be read"), "{n:?}");
+    let kept: Vec<_> = std::fs::read_dir(path.parent().expect("dir"))
+        .expect("ls")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(kept[0].path()).expect("read"),
+        "{ not json"
+    );
+}
+
+#[test]
+fn opening_a_missing_scenario_file_reports_it() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_on_home();
+    let fx = vec![Effect::Open {
+        scenario: ScenarioRef::File(d.path().join("gone.toml")),
+        participant: "tester".into(),
+    }];
+    run_effects(&mut app, d.path(), fx);
+    assert_eq!(app.screen, Screen::Home);
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.error && n.text.contains("gone.toml"))
+    );
+}
+
+#[test]
+fn clicking_a_tab_opens_it() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    let row = render(&app, 80, 24)
+        .lines()
+        .nth(1)
+        .map(str::to_string)
+        .expect("tab row");
+    let col = row.find("3 Budget").expect("budget tab");
+    let col = u16::try_from(row[..col].chars().count()).expect("fits");
+    update(&mut app, Action::Click(col, 1));
+    assert_eq!(app.screen, Screen::Budget);
+    update(&mut app, Action::Click(col, 5));
+    assert_eq!(
+        app.screen,
+        Screen::Budget,
+        "clicks outside the tab row do not switch"
+    );
+}
