@@ -1,5 +1,6 @@
 //! Reports: what a scenario or session produced, as text, Markdown, CSV and JSON.
 
+pub mod answers;
 pub mod simulation;
 
 use crate::scenario::Scenario;

@@ -41,8 +41,9 @@ pub fn data_dir(override_dir: Option<&Path>) -> Result<PathBuf, StoreError> {
     Ok(dir)
 }
 
-/// Write `bytes` to `path` atomically: temp file in the same directory, fsync, rename over
-/// `path`, fsync the directory. Readers see the old or the new file, never a mix.
+/// Write `bytes` to `path` atomically: temp file in the same directory (created if missing),
+/// fsync, rename over `path`, fsync the directory. Readers see the old or the new file, never
+/// a mix.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let err = |source| StoreError::Io {
         path: path.to_path_buf(),
@@ -58,6 +59,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         .unwrap_or_else(|| "file".into());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let res = (|| {
+        fs::create_dir_all(dir)?;
         let mut f = File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;

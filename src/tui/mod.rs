@@ -1,12 +1,110 @@
 //! The interactive workbench (ratatui). Only this module may use ratatui or crossterm.
+//!
+//! Elm-style: `app.rs` holds the state, the `Action`s and the pure `update`; `input.rs` turns
+//! terminal events into actions; `run.rs` is the loop and performs the `Effect`s (the only IO);
+//! `ui.rs` draws the frame and hands the body to `screens/*`. Keys live in `keymap.rs`, words in
+//! `strings.rs`, styles in `theme.rs`.
 
-use crate::cli::GlobalArgs;
+pub mod app;
+pub mod input;
+pub mod keymap;
+pub mod run;
+pub mod screens;
+pub mod strings;
+pub mod theme;
+pub mod ui;
+
+use crate::cli::{EXIT_BAD_INPUT, EXIT_FAILED, GlobalArgs};
+use app::{App, Effect, ScenarioRef};
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use ratatui::crossterm::execute;
 use std::process::ExitCode;
 
-/// Open the workbench. Until the screens land this prints the scenario list.
-pub fn launch(_scenario: Option<&str>, global: &GlobalArgs) -> ExitCode {
-    crate::cli::run(
-        crate::cli::Command::Scenario(crate::cli::ScenarioCmd::List { json: false }),
-        global,
-    )
+/// The OS user name (USER, then USERNAME), for the participant popup.
+pub fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_default()
+}
+
+/// Open the workbench: on Home, or on `scenario` (a built-in id or a .toml path). A bad
+/// scenario is reported on stderr with exit code 2 before the terminal is touched.
+pub fn launch(scenario: Option<&str>, global: &GlobalArgs) -> ExitCode {
+    let data_dir = match crate::store::data_dir(global.data_dir.as_deref()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let mut open = None;
+    if let Some(arg) = scenario {
+        match crate::scenario::resolve(arg) {
+            Ok(s) => {
+                if let Err(e) = run::load_pack(&s) {
+                    eprintln!("{e}");
+                    return ExitCode::from(EXIT_BAD_INPUT);
+                }
+                open = Some(match s.origin {
+                    crate::scenario::Origin::BuiltIn(id) => ScenarioRef::Builtin(id),
+                    crate::scenario::Origin::File(p) => ScenarioRef::File(p),
+                });
+            }
+            Err(e) => return crate::cli::scenario_error(&e),
+        }
+    }
+    let home = run::scan_home(&data_dir);
+    // The popup suggests the OS user (a shared laptop may hold other participants' sessions;
+    // they continue theirs from Home's session list).
+    let default_name = os_user();
+    let mut app = App::new(
+        home,
+        global.participant.clone(),
+        default_name,
+        theme::Theme::from_env(),
+        chrono::Utc::now,
+    );
+    app.mouse = global.mouse;
+    let initial: Vec<Effect> = match open {
+        Some(r) => app.request_open(r),
+        None => {
+            app.ask_participant();
+            vec![]
+        }
+    };
+    let env = run::Env { data_dir };
+
+    let mut terminal = ratatui::init(); // raw mode, alternate screen, panic hook that restores
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(
+            std::io::stdout(),
+            DisableBracketedPaste,
+            DisableMouseCapture
+        );
+        hook(info);
+    }));
+    let _ = execute!(std::io::stdout(), EnableBracketedPaste);
+    if app.mouse {
+        let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    }
+    if let Ok(size) = terminal.size() {
+        app.size = (size.width, size.height);
+    }
+    let result = run::run(&mut terminal, &mut app, &env, initial);
+    let _ = execute!(
+        std::io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture
+    );
+    ratatui::restore();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ndc-workbench: terminal error: {e}");
+            ExitCode::from(EXIT_FAILED)
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod facts;
 pub mod pack;
+pub mod session;
 
 pub use pack::{FactKey, Pack, Part, Question, Section};
 

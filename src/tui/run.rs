@@ -1,0 +1,217 @@
+//! The loop: draw, wait for an event, update, perform the effects. And the effects themselves
+//! (the only IO of the workbench): save the session, open a scenario, export, scan Home.
+//!
+//! Redraws happen on input, resize and paste only; there is no timer tick.
+
+use super::app::{Action, App, Effect, HomeData, ScenarioCard, ScenarioRef, Workspace, update};
+use super::input::event_to_action;
+use super::ui;
+use crate::scenario::{self, Scenario, builtin};
+use crate::workshop::{self, Pack, session};
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event;
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+
+/// What effects need from the environment.
+#[derive(Debug, Clone)]
+pub struct Env {
+    pub data_dir: PathBuf,
+}
+
+/// Run until quit. Effects in `initial` run first.
+pub fn run(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    env: &Env,
+    initial: Vec<Effect>,
+) -> std::io::Result<()> {
+    let mut queue: VecDeque<Effect> = initial.into();
+    // Start the event reader (and its resize signal handler) before the first draw, so a
+    // resize right after start-up is not missed; each draw re-reads the terminal size.
+    let _ = event::poll(std::time::Duration::ZERO);
+    loop {
+        while let Some(e) = queue.pop_front() {
+            if e == Effect::Quit {
+                return Ok(());
+            }
+            if let Some(a) = perform(app, env, e) {
+                queue.extend(update(app, a));
+            }
+        }
+        terminal.draw(|f| ui::draw(f, app))?;
+        // Block until something happens; no busy loop.
+        let ev = event::read()?;
+        if let Some(a) = event_to_action(app, ev) {
+            queue.extend(update(app, a));
+        }
+    }
+}
+
+/// Perform one effect; its outcome comes back as an action.
+pub fn perform(app: &App, env: &Env, effect: Effect) -> Option<Action> {
+    match effect {
+        Effect::SaveSession => {
+            let w = app.work.as_ref()?;
+            Some(match w.session.save(&w.session_path) {
+                Ok(()) => Action::Saved,
+                Err(e) => Action::SaveFailed(e.to_string()),
+            })
+        }
+        Effect::Open {
+            scenario,
+            participant,
+        } => Some(
+            match open(&env.data_dir, &scenario, &participant, app.clock) {
+                Ok((w, notice)) => Action::Opened(Box::new(w), notice),
+                Err(msg) => Action::Failed(msg),
+            },
+        ),
+        Effect::Export { dir } => {
+            let w = app.work.as_ref()?;
+            Some(
+                match crate::report::answers::export(&dir, &w.session, &w.pack, &w.scenario) {
+                    Ok(files) => {
+                        Action::Exported(files.iter().map(|f| f.display().to_string()).collect())
+                    }
+                    Err(e) => Action::ExportFailed(e.to_string()),
+                },
+            )
+        }
+        Effect::ScanHome => Some(Action::HomeScanned(scan_home(&env.data_dir))),
+        Effect::Quit => None,
+    }
+}
+
+/// Load a scenario by reference.
+pub fn load_scenario(r: &ScenarioRef) -> Result<Scenario, String> {
+    match r {
+        ScenarioRef::Builtin(id) => builtin::by_id(id)
+            .unwrap_or_else(|| scenario::resolve(id))
+            .map_err(|e| e.to_string()),
+        ScenarioRef::File(p) => scenario::load_file(p).map_err(|e| e.to_string()),
+    }
+}
+
+/// The question pack a scenario names: built in, a path, or a path next to the scenario file.
+pub fn load_pack(s: &Scenario) -> Result<Pack, String> {
+    let id = &s.file.scenario.pack;
+    match workshop::resolve_pack(id) {
+        Ok(p) => Ok(p),
+        Err(e) => {
+            if let scenario::Origin::File(f) = &s.origin
+                && let Some(dir) = f.parent()
+            {
+                let near = dir.join(id);
+                if near.exists() {
+                    return workshop::resolve_pack(&near.display().to_string())
+                        .map_err(|e| e.to_string());
+                }
+            }
+            Err(e.to_string())
+        }
+    }
+}
+
+/// Open the participant's session on a scenario (created in memory when new).
+pub fn open(
+    data_dir: &Path,
+    r: &ScenarioRef,
+    participant: &str,
+    clock: fn() -> chrono::DateTime<chrono::Utc>,
+) -> Result<(Workspace, Option<String>), String> {
+    let scenario = load_scenario(r)?;
+    let pack = load_pack(&scenario)?;
+    let o = session::open(data_dir, participant, &scenario, &pack, clock())
+        .map_err(|e| e.to_string())?;
+    Ok((
+        Workspace {
+            scenario,
+            pack,
+            session: o.session,
+            session_path: o.path,
+        },
+        o.notice,
+    ))
+}
+
+fn scan_dir(
+    dir: &Path,
+    label: &str,
+    skip_hashes: &[String],
+    problems: &mut Vec<String>,
+) -> Vec<ScenarioCard> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return vec![];
+    };
+    let mut paths: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    let mut out = vec![];
+    for p in paths {
+        match scenario::load_file(&p) {
+            Ok(s) if skip_hashes.contains(&s.source_hash) => {}
+            Ok(s) => {
+                let shown = format!(
+                    "{label}/{}",
+                    p.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                );
+                out.push(ScenarioCard::of(&s, ScenarioRef::File(p.clone()), shown));
+            }
+            Err(e) => {
+                let first = e
+                    .diagnostics
+                    .first()
+                    .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
+                    .unwrap_or_default();
+                problems.push(format!("{}: {first}", p.display()));
+            }
+        }
+    }
+    out
+}
+
+/// Gather Home's lists: built-ins, `./scenarios`, `<data dir>/scenarios`, saved sessions.
+/// Files identical to a built-in scenario are not listed twice.
+pub fn scan_home(data_dir: &Path) -> HomeData {
+    let mut problems = vec![];
+    let mut builtins = vec![];
+    let mut hashes = vec![];
+    for r in builtin::all() {
+        match r {
+            Ok(s) => {
+                hashes.push(s.source_hash.clone());
+                builtins.push(ScenarioCard::of(
+                    &s,
+                    ScenarioRef::Builtin(s.id().to_string()),
+                    "built into ndc-workbench".into(),
+                ));
+            }
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    // Put the default scenario first.
+    if let Some(i) = builtins.iter().position(|c| c.id == builtin::DEFAULT_ID) {
+        let c = builtins.remove(i);
+        builtins.insert(0, c);
+    }
+    let local = scan_dir(Path::new("scenarios"), "scenarios", &hashes, &mut problems);
+    let data = scan_dir(
+        &data_dir.join("scenarios"),
+        "data folder scenarios",
+        &hashes,
+        &mut problems,
+    );
+    HomeData {
+        builtins,
+        local,
+        data,
+        sessions: session::list(data_dir),
+        problems,
+    }
+}

@@ -1,0 +1,201 @@
+//! Reflect and Discuss: the pack's questions by section with answered marks and progress, the
+//! scenario facts each question needs (right top) and the answer editor (right bottom).
+//!
+//! The facts panel is [`facts_panel`], a pure function of (scenario, question): enrich it there
+//! (crediting tail, MO budget, readiness) when those modules land.
+
+use super::wrap;
+use crate::scenario::Scenario;
+use crate::tui::app::{Action, App};
+use crate::tui::keymap::{self, Cmd, Ctx};
+use crate::tui::strings as S;
+use crate::tui::ui::pane;
+use crate::workshop::facts::{self, FactBlock};
+use crate::workshop::pack::{Part, Question};
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// Reflect's and Discuss's own keys (outside the editor).
+pub fn handle_key(app: &App, key: &KeyEvent) -> Option<Action> {
+    if app.screen == crate::tui::app::Screen::Discuss
+        && let Some(Cmd::Group) = keymap::lookup(Ctx::Discuss, key)
+    {
+        return Some(Action::TagGroup);
+    }
+    match keymap::lookup(Ctx::Questions, key)? {
+        Cmd::Open => Some(Action::Activate),
+        Cmd::PageUp => Some(Action::Move(crate::tui::app::Move::PageUp)),
+        Cmd::PageDown => Some(Action::Move(crate::tui::app::Move::PageDown)),
+        _ => None,
+    }
+}
+
+/// The facts shown beside a question: one block per fact key the question names.
+pub fn facts_panel(scenario: &Scenario, question: &Question) -> Vec<FactBlock> {
+    question
+        .facts
+        .iter()
+        .map(|k| facts::facts(scenario, *k))
+        .collect()
+}
+
+/// Draw Reflect or Discuss.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(part) = app.screen.part() else {
+        return;
+    };
+    let title = if part == Part::Reflect {
+        S::REFLECT_TITLE
+    } else {
+        S::DISCUSS_TITLE
+    };
+    let Some(w) = &app.work else {
+        super::no_scenario(frame, area, app, title);
+        return;
+    };
+    let t = &app.theme;
+    let view = app.questions_view(part);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(area);
+
+    // Left: questions by section.
+    let progress = w.session.progress(&w.pack, part);
+    let block = pane(format!("{title} — {progress}"), !view.editing, app);
+    let inner = block.inner(left);
+    let text_w = (inner.width as usize).saturating_sub(4);
+    let mut lines: Vec<Line> = vec![];
+    let mut sel_range = (0, 0);
+    let mut section = "";
+    for (i, (sec, q)) in w.questions(part).into_iter().enumerate() {
+        if sec.id != section {
+            section = &sec.id;
+            if !lines.is_empty() {
+                lines.push(Line::raw(""));
+            }
+            for l in wrap(&sec.title, inner.width as usize, 2) {
+                lines.push(Line::styled(l, t.section()));
+            }
+        }
+        let answered = w.session.is_answered(&q.id);
+        let mark = if answered { "✓" } else { "·" };
+        let selected = i == view.selected;
+        let start = lines.len();
+        for (j, l) in wrap(&q.text, text_w, 2).into_iter().enumerate() {
+            let lead = if j == 0 {
+                format!("{}{mark} ", if selected { "›" } else { " " })
+            } else {
+                "   ".to_string()
+            };
+            let line = if selected {
+                Line::from(vec![
+                    Span::styled(lead, t.selected()),
+                    Span::styled(format!("{l:<text_w$}"), t.selected()),
+                ])
+            } else {
+                Line::from(vec![
+                    Span::styled(lead, if answered { t.answered() } else { t.dim() }),
+                    Span::raw(l),
+                ])
+            };
+            lines.push(line);
+        }
+        if selected {
+            sel_range = (start, lines.len());
+        }
+    }
+    let h = inner.height as usize;
+    let offset = sel_range.1.saturating_sub(h);
+    let offset = if sel_range.0 < offset {
+        sel_range.0
+    } else {
+        offset
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((u16::try_from(offset).unwrap_or(0), 0)),
+        left,
+    );
+
+    // Right: facts (top) and answer (bottom).
+    let Some((_, q)) = app.selected_question(part) else {
+        return;
+    };
+    let split = if view.editing {
+        [Constraint::Percentage(40), Constraint::Percentage(60)]
+    } else {
+        [Constraint::Percentage(55), Constraint::Percentage(45)]
+    };
+    let [top, bottom] = Layout::vertical(split).areas(right);
+    let fw = (top.width as usize).saturating_sub(2);
+    let mut f: Vec<Line> = wrap(&q.text, fw, usize::MAX)
+        .into_iter()
+        .map(|l| Line::styled(l, t.title()))
+        .collect();
+    let hanging = |f: &mut Vec<Line>, first: &str, rest: &str, text: &str| {
+        for (i, l) in wrap(text, fw.saturating_sub(first.chars().count()), usize::MAX)
+            .into_iter()
+            .enumerate()
+        {
+            f.push(Line::raw(format!(
+                "{}{l}",
+                if i == 0 { first } else { rest }
+            )));
+        }
+    };
+    for p in &q.prompts {
+        hanging(&mut f, "• ", "  ", p);
+    }
+    for b in facts_panel(&w.scenario, q) {
+        f.push(Line::raw(""));
+        f.push(Line::styled(b.title, t.section()));
+        for l in b.lines {
+            hanging(&mut f, "  ", "    ", &l);
+        }
+    }
+    let max_scroll = u16::try_from(f.len())
+        .unwrap_or(u16::MAX)
+        .saturating_sub(top.height.saturating_sub(2));
+    let fp = Paragraph::new(f)
+        .scroll((view.facts_scroll.min(max_scroll), 0))
+        .block(pane(
+            if max_scroll > view.facts_scroll {
+                format!("{} (PgDn: more)", S::FACTS_TITLE)
+            } else {
+                S::FACTS_TITLE.to_string()
+            },
+            false,
+            app,
+        ));
+    frame.render_widget(fp, top);
+
+    let group = w
+        .session
+        .group(&q.id)
+        .map(|g| format!(" — group: {g}"))
+        .unwrap_or_default();
+    if view.editing {
+        let block = pane(format!("{}{group}", S::ANSWER_EDITING), true, app);
+        let inner = block.inner(bottom);
+        frame.render_widget(block, bottom);
+        frame.render_widget(&view.editor, inner);
+    } else {
+        let text = w.session.answer_text(&q.id);
+        let body = if text.trim().is_empty() {
+            Paragraph::new(Line::styled(S::ANSWER_EMPTY, t.dim()))
+        } else {
+            Paragraph::new(text.to_string())
+        };
+        frame.render_widget(
+            body.wrap(Wrap { trim: false }).block(pane(
+                format!("{}{group}", S::ANSWER_TITLE),
+                false,
+                app,
+            )),
+            bottom,
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! Report: what the session produced (answers per section) and the export of the answers as
+//! Markdown, CSV and JSON into a chosen folder (`report::answers` does the writing).
+
+use crate::tui::app::{Action, App};
+use crate::tui::keymap::{self, Cmd, Ctx};
+use crate::tui::strings as S;
+use crate::tui::ui::pane;
+use crate::workshop::pack::Part;
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// Report's own keys.
+pub fn handle_key(_app: &App, key: &KeyEvent) -> Option<Action> {
+    match keymap::lookup(Ctx::Report, key)? {
+        Cmd::Export => Some(Action::Export),
+        Cmd::ExportDir => Some(Action::ChooseExportDir),
+        _ => None,
+    }
+}
+
+/// Draw Report.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(w) = &app.work else {
+        super::no_scenario(frame, area, app, S::REPORT_TITLE);
+        return;
+    };
+    let t = &app.theme;
+    let extra = match &app.report.last {
+        Some(Ok(files)) => files.len() + 1,
+        Some(Err(_)) => 2,
+        None => 0,
+    };
+    let top_h = u16::try_from(8 + extra).unwrap_or(8).min(area.height / 2);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(top_h), Constraint::Min(1)]).areas(area);
+    let mut l = vec![
+        Line::raw(S::REPORT_INTRO),
+        Line::raw(""),
+        Line::raw(format!("participant: {}", w.session.participant)),
+        Line::raw(format!(
+            "scenario: {}{}",
+            w.scenario.id(),
+            if w.scenario.file.scenario.illustrative {
+                " (illustrative)"
+            } else {
+                ""
+            }
+        )),
+        Line::from(vec![
+            Span::raw("export folder: "),
+            Span::styled(app.report.dir.clone(), t.title()),
+            Span::raw("   "),
+            Span::styled("d", t.key()),
+            Span::raw(" change  "),
+            Span::styled("e", t.key()),
+            Span::raw(" export"),
+        ]),
+    ];
+    match &app.report.last {
+        Some(Ok(files)) => {
+            l.push(Line::styled("exported:", t.info()));
+            l.extend(files.iter().map(|f| Line::raw(format!("  {f}"))));
+        }
+        Some(Err(e)) => l.push(Line::styled(format!("export failed: {e}"), t.error())),
+        None => {}
+    }
+    frame.render_widget(
+        Paragraph::new(l)
+            .wrap(Wrap { trim: false })
+            .block(pane(S::REPORT_TITLE, true, app)),
+        top,
+    );
+
+    let mut a = vec![];
+    for part in [Part::Reflect, Part::Discuss] {
+        let p = w.session.progress(&w.pack, part);
+        a.push(Line::styled(
+            format!(
+                "{} — {p}",
+                if part == Part::Reflect {
+                    S::REFLECT_TITLE
+                } else {
+                    S::DISCUSS_TITLE
+                }
+            ),
+            t.section(),
+        ));
+        for sec in w.pack.sections.iter().filter(|s| s.part == part) {
+            let qs: Vec<_> = w
+                .pack
+                .questions
+                .iter()
+                .filter(|q| q.section == sec.id)
+                .collect();
+            let done = qs.iter().filter(|q| w.session.is_answered(&q.id)).count();
+            let lead = format!("  {done}/{}  ", qs.len());
+            let width = (area.width as usize).saturating_sub(2 + lead.chars().count());
+            for (i, l) in super::wrap(&sec.title, width, 3).into_iter().enumerate() {
+                let pad = if i == 0 {
+                    lead.clone()
+                } else {
+                    " ".repeat(lead.chars().count())
+                };
+                a.push(Line::raw(format!("{pad}{l}")));
+            }
+        }
+    }
+    a.push(Line::raw(""));
+    a.push(Line::styled(
+        "Budget, simulation and registry summaries join the report when those screens are wired.",
+        t.dim(),
+    ));
+    frame.render_widget(
+        Paragraph::new(a)
+            .wrap(Wrap { trim: false })
+            .block(pane("Answers", false, app)),
+        bottom,
+    );
+}

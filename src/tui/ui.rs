@@ -1,0 +1,293 @@
+//! Drawing the frame around the screens: header, tabs, notice, key hints, help and popups.
+//!
+//! One job: lay out the frame and hand the body to the current screen's `draw`. Drawing reads
+//! the state and never changes it, so a frame is a pure function of the `App`.
+
+use super::app::{App, Popup, Screen};
+use super::keymap;
+use super::screens;
+use super::strings as S;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+
+/// The smallest usable terminal.
+pub const MIN_W: u16 = 80;
+pub const MIN_H: u16 = 24;
+
+/// Draw the whole workbench.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_W || area.height < MIN_H {
+        draw_too_small(frame, area);
+        return;
+    }
+    let notice_h = u16::from(app.notice.is_some());
+    let [header, tabs, body, notice, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(notice_h),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(frame, header, app);
+    draw_tabs(frame, tabs, app);
+    match app.screen {
+        Screen::Home => screens::home::draw(frame, body, app),
+        Screen::Reflect | Screen::Discuss => screens::reflect::draw(frame, body, app),
+        Screen::Budget => screens::budget::draw(frame, body, app),
+        Screen::Simulate => screens::simulate::draw(frame, body, app),
+        Screen::Registry => screens::registry::draw(frame, body, app),
+        Screen::Report => screens::report::draw(frame, body, app),
+    }
+    if let Some(n) = &app.notice {
+        let style = if n.error {
+            app.theme.error()
+        } else {
+            app.theme.info()
+        };
+        let prefix = if n.error { "! " } else { "" };
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!(" {prefix}{}", n.text), style)),
+            notice,
+        );
+    }
+    draw_hints(frame, hints, app);
+    if app.help {
+        draw_help(frame, body, app);
+    }
+    if let Some(p) = &app.popup {
+        draw_popup(frame, body, app, p);
+    }
+}
+
+fn draw_too_small(frame: &mut Frame, area: Rect) {
+    let text = vec![
+        Line::from(S::TOO_SMALL),
+        Line::from(format!("now {}×{}", area.width, area.height)),
+    ];
+    let y = area.height / 2;
+    let r = Rect {
+        x: area.x,
+        y: area.y + y.saturating_sub(1),
+        width: area.width,
+        height: area.height.min(2),
+    };
+    frame.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), r);
+}
+
+fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let mut right: Vec<Span> = vec![];
+    let title = match &app.work {
+        Some(w) => {
+            if w.scenario.file.scenario.illustrative {
+                right.push(Span::styled(
+                    format!(" {} ", S::ILLUSTRATIVE),
+                    t.illustrative(),
+                ));
+                right.push(Span::raw(" "));
+            }
+            w.scenario.title().to_string()
+        }
+        None => "no scenario open".to_string(),
+    };
+    if let Some(p) = &app.participant {
+        let label = if area.width >= 100 {
+            "participant: "
+        } else {
+            ""
+        };
+        right.push(Span::raw(format!("{label}{p} ")));
+    }
+    let right_line = Line::from(right);
+    let rw = u16::try_from(right_line.width())
+        .unwrap_or(u16::MAX)
+        .min(area.width / 2);
+    let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(rw)]).areas(area);
+    let left = Line::from(vec![
+        Span::styled(format!(" {} ", S::APP), t.header()),
+        Span::raw("│ "),
+        Span::styled(title, t.title()),
+    ]);
+    frame.render_widget(Paragraph::new(left), l);
+    frame.render_widget(Paragraph::new(right_line).right_aligned(), r);
+}
+
+/// The tab labels and their x ranges (same for drawing and mouse hit-tests).
+fn tab_spans() -> Vec<(Screen, String, u16)> {
+    let mut x = 1u16;
+    Screen::ALL
+        .iter()
+        .map(|s| {
+            let label = format!(" {} {} ", s.index(), s.title());
+            let at = x;
+            x += u16::try_from(label.chars().count()).unwrap_or(0) + 1;
+            (*s, label, at)
+        })
+        .collect()
+}
+
+/// Which tab is at a click position (the tab row is row 1).
+pub fn tab_at(col: u16, row: u16) -> Option<Screen> {
+    if row != 1 {
+        return None;
+    }
+    tab_spans()
+        .into_iter()
+        .find(|(_, label, at)| {
+            col >= *at && col < at + u16::try_from(label.chars().count()).unwrap_or(0)
+        })
+        .map(|(s, _, _)| s)
+}
+
+fn draw_tabs(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let mut spans = vec![Span::raw(" ")];
+    for (s, label, _) in tab_spans() {
+        spans.push(Span::styled(
+            label,
+            if s == app.screen {
+                t.tab_selected()
+            } else {
+                t.tab()
+            },
+        ));
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_hints(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let mut spans = vec![Span::raw(" ")];
+    let mut width = 1usize;
+    for (k, what) in keymap::hints(&app.contexts()) {
+        let w = k.chars().count() + what.chars().count() + 3;
+        if width + w > area.width as usize {
+            break;
+        }
+        width += w;
+        spans.push(Span::styled(k, t.key()));
+        spans.push(Span::raw(format!(" {what}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A bordered pane; the focused one has a thick border and an underlined title.
+pub fn pane<'a>(title: impl Into<String>, focused: bool, app: &App) -> Block<'a> {
+    let t = &app.theme;
+    let title = format!(" {} ", title.into());
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(if focused {
+            t.focused_border()
+        } else {
+            t.border()
+        })
+        .title(Span::styled(
+            title,
+            if focused {
+                t.focused_title()
+            } else {
+                t.title()
+            },
+        ))
+}
+
+/// A rectangle of at most `w`×`h`, centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn draw_help(frame: &mut Frame, body: Rect, app: &App) {
+    let t = &app.theme;
+    let mut ctxs = match app.screen {
+        Screen::Home => vec![keymap::Ctx::Home],
+        Screen::Reflect => vec![keymap::Ctx::Questions, keymap::Ctx::Editor],
+        Screen::Discuss => vec![
+            keymap::Ctx::Questions,
+            keymap::Ctx::Discuss,
+            keymap::Ctx::Editor,
+        ],
+        Screen::Budget => vec![keymap::Ctx::Budget, keymap::Ctx::BudgetActivities],
+        Screen::Report => vec![keymap::Ctx::Report, keymap::Ctx::Popup],
+        Screen::Simulate | Screen::Registry => vec![],
+    };
+    ctxs.push(keymap::Ctx::Global);
+    let mut lines = vec![];
+    for (title, rows) in keymap::help(&ctxs) {
+        lines.push(Line::styled(title, t.section()));
+        for (k, what) in rows {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {k:<10} "), t.key()),
+                Span::raw(what),
+            ]));
+        }
+    }
+    lines.push(Line::styled(
+        "Ctrl-C also quits. Everything is saved as you type.",
+        t.dim(),
+    ));
+    let h = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let r = centered(body, 70, h);
+    frame.render_widget(Clear, r);
+    let block = pane(
+        format!("{} — {}", S::HELP_TITLE, app.screen.title()),
+        true,
+        app,
+    );
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        r,
+    );
+}
+
+fn draw_popup(frame: &mut Frame, body: Rect, app: &App, p: &Popup) {
+    let (title, prompt, field) = match p {
+        Popup::Participant(f) => (S::PARTICIPANT_TITLE, S::PARTICIPANT_PROMPT, f),
+        Popup::Group { field, .. } => ("Group", S::GROUP_PROMPT, field),
+        Popup::ExportDir(f) => ("Export", S::EXPORT_DIR_PROMPT, f),
+    };
+    let r = centered(body, 60, 6);
+    frame.render_widget(Clear, r);
+    let block = pane(title, true, app);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let [a, b, _, c] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(prompt), a);
+    frame.render_widget(field, b);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("Enter", app.theme.key()),
+            Span::raw(" accept  "),
+            Span::styled("Esc", app.theme.key()),
+            Span::raw(" cancel"),
+        ])),
+        c,
+    );
+}

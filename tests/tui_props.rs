@@ -1,0 +1,88 @@
+//! Random key sequences on every screen never panic (update and draw) and keep the session
+//! valid: answers only for the pack's question ids, and the saved file loads back equal.
+
+mod tui_support;
+
+use ndc_workbench::tui::app::{Action, Effect, Screen, update};
+use ndc_workbench::tui::run::{Env, perform};
+use ndc_workbench::workshop::session::Session;
+use proptest::prelude::*;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_support::*;
+
+fn key() -> impl Strategy<Value = KeyEvent> {
+    let codes = prop_oneof![
+        Just(KeyCode::Enter),
+        Just(KeyCode::Esc),
+        Just(KeyCode::Tab),
+        Just(KeyCode::BackTab),
+        Just(KeyCode::Backspace),
+        Just(KeyCode::Delete),
+        Just(KeyCode::Up),
+        Just(KeyCode::Down),
+        Just(KeyCode::Left),
+        Just(KeyCode::Right),
+        Just(KeyCode::PageUp),
+        Just(KeyCode::PageDown),
+        Just(KeyCode::Home),
+        Just(KeyCode::End),
+        prop::sample::select(vec![
+            '0', '1', '2', '3', '4', '5', '6', 'j', 'k', 'h', 'l', 'g', 'e', 'd', 'c', '?', 'x',
+            ' ', 'é', '界'
+        ])
+        .prop_map(KeyCode::Char),
+    ];
+    let mods = prop::sample::select(vec![
+        KeyModifiers::NONE,
+        KeyModifiers::NONE,
+        KeyModifiers::NONE,
+        KeyModifiers::SHIFT,
+        KeyModifiers::CONTROL,
+        KeyModifiers::ALT,
+    ]);
+    (codes, mods).prop_map(|(c, m)| KeyEvent::new(c, m))
+}
+
+fn event() -> impl Strategy<Value = Result<KeyEvent, String>> {
+    prop_oneof![9 => key().prop_map(Ok), 1 => "[a-z\n\r\t ]{0,30}".prop_map(Err)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    #[test]
+    fn random_keys_never_panic_and_keep_the_session_valid(start in 0usize..7, events in prop::collection::vec(event(), 1..60)) {
+        let d = tempfile::tempdir().expect("tmp");
+        let mut app = app_open(d.path());
+        let env = Env { data_dir: d.path().to_path_buf() };
+        let first = update(&mut app, Action::GoTo(Screen::from_index(start)));
+        let mut steps: Vec<Result<KeyEvent, String>> = vec![];
+        steps.extend(events);
+        let mut pending = first;
+        for ev in steps {
+            let mut fx = std::mem::take(&mut pending);
+            fx.extend(match ev {
+                Ok(k) => press(&mut app, k),
+                Err(text) => update(&mut app, Action::Paste(text)),
+            });
+            for e in fx {
+                // Only saving touches the disk here (export and open are covered elsewhere).
+                if e == Effect::SaveSession
+                    && let Some(a) = perform(&app, &env, e)
+                {
+                    update(&mut app, a);
+                }
+            }
+            let _ = render(&app, 80, 24);
+        }
+        let _ = render(&app, 120, 40);
+        let w = app.work.as_ref().expect("still open");
+        for qid in w.session.answers.keys() {
+            prop_assert!(w.pack.question(qid).is_some(), "unknown question id {qid}");
+        }
+        if w.session_path.exists() {
+            let back = Session::load(&w.session_path).expect("saved session loads");
+            prop_assert_eq!(&back, &w.session);
+        }
+    }
+}

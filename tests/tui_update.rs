@@ -1,0 +1,380 @@
+//! `update()` driven by actions and key presses, screen by screen, without a terminal.
+
+mod tui_support;
+
+use ndc_workbench::tui::app::{Action, Effect, HomeItem, Move, Popup, ScenarioRef, Screen, update};
+use ndc_workbench::workshop::pack::Part;
+use ratatui::crossterm::event::KeyCode;
+use tui_support::*;
+
+#[test]
+fn number_keys_tab_and_shift_tab_switch_screens_in_order() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    for (c, s) in [
+        ('1', Screen::Reflect),
+        ('2', Screen::Discuss),
+        ('3', Screen::Budget),
+        ('4', Screen::Simulate),
+        ('5', Screen::Registry),
+        ('6', Screen::Report),
+        ('0', Screen::Home),
+    ] {
+        press(&mut app, ch(c));
+        assert_eq!(app.screen, s, "key {c}");
+    }
+    press(&mut app, k(KeyCode::Tab));
+    assert_eq!(app.screen, Screen::Reflect);
+    press(&mut app, k(KeyCode::BackTab));
+    press(&mut app, k(KeyCode::BackTab));
+    assert_eq!(app.screen, Screen::Report);
+}
+
+#[test]
+fn q_quits_outside_editors_but_is_typed_inside() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press(&mut app, k(KeyCode::Enter));
+    assert!(app.editing());
+    assert!(press(&mut app, ch('q')).contains(&Effect::SaveSession));
+    assert_eq!(app.reflect.editor.lines(), ["q"]);
+    press(&mut app, k(KeyCode::Esc));
+    assert!(!app.editing());
+    assert_eq!(press(&mut app, ch('q')), vec![Effect::Quit]);
+}
+
+#[test]
+fn home_enter_opens_the_selected_scenario_for_the_participant() {
+    let mut app = app_on_home();
+    let fx = press(&mut app, k(KeyCode::Enter));
+    assert_eq!(
+        fx,
+        vec![Effect::Open {
+            scenario: ScenarioRef::Builtin("testland-2030".into()),
+            participant: "tester".into()
+        }]
+    );
+}
+
+#[test]
+fn without_a_participant_the_name_is_asked_once_then_the_scenario_opens() {
+    let mut app = ndc_workbench::tui::app::App::new(
+        home(),
+        None,
+        "osuser".into(),
+        Default::default(),
+        ndc_workbench::tui::app::fixed_clock,
+    );
+    assert!(press(&mut app, k(KeyCode::Enter)).is_empty());
+    assert!(matches!(app.popup, Some(Popup::Participant(_))));
+    // the default is prefilled; q is typed, not quit
+    press(&mut app, ch('q'));
+    let fx = press(&mut app, k(KeyCode::Enter));
+    assert_eq!(
+        fx,
+        vec![Effect::Open {
+            scenario: ScenarioRef::Builtin("testland-2030".into()),
+            participant: "osuserq".into()
+        }]
+    );
+    assert!(app.popup.is_none());
+    assert_eq!(app.participant.as_deref(), Some("osuserq"));
+}
+
+#[test]
+fn an_empty_participant_name_is_refused() {
+    let mut app = ndc_workbench::tui::app::App::new(
+        home(),
+        None,
+        String::new(),
+        Default::default(),
+        ndc_workbench::tui::app::fixed_clock,
+    );
+    app.ask_participant();
+    assert!(press(&mut app, k(KeyCode::Enter)).is_empty());
+    assert!(app.popup.is_some());
+    assert!(app.notice.as_ref().is_some_and(|n| n.error));
+}
+
+#[test]
+fn home_lists_continue_first_when_sessions_exist() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    type_text(&mut app, d.path(), "");
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter), ch('x')]);
+    app.home.sessions = ndc_workbench::workshop::session::list(d.path());
+    let items = app.home.items();
+    assert_eq!(items.first(), Some(&HomeItem::Continue(0)));
+    app.screen = Screen::Home;
+    let fx = press(&mut app, ch('c'));
+    assert!(
+        matches!(&fx[..], [Effect::Open { participant, .. }] if participant == "tester"),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn reflect_answer_is_saved_on_every_keystroke_with_undo_and_redo() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    assert_eq!(app.screen, Screen::Reflect);
+    press_all(&mut app, d.path(), &[ch('j'), k(KeyCode::Enter)]);
+    let qid = app
+        .selected_question(Part::Reflect)
+        .map(|(_, q)| q.id.clone())
+        .expect("question");
+    for (i, c) in "abc".chars().enumerate() {
+        press_all(&mut app, d.path(), &[ch(c)]);
+        assert_eq!(
+            saved(d.path()).answer_text(&qid).len(),
+            i + 1,
+            "saved after each key"
+        );
+    }
+    press_all(&mut app, d.path(), &[ctrl('z'), ctrl('z')]);
+    assert_eq!(saved(d.path()).answer_text(&qid), "a");
+    press_all(&mut app, d.path(), &[ctrl('y'), ctrl('r')]);
+    assert_eq!(saved(d.path()).answer_text(&qid), "abc");
+    let w = app.work.as_ref().expect("open");
+    assert_eq!(w.session.progress(&w.pack, Part::Reflect).answered, 1);
+}
+
+#[test]
+fn paste_arrives_as_one_block_with_newlines() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    let fx = update(&mut app, Action::Paste("line one\r\nline two".into()));
+    assert!(app.editing(), "paste on a question starts editing");
+    assert_eq!(fx, vec![Effect::SaveSession]);
+    assert_eq!(app.reflect.editor.lines(), ["line one", "line two"]);
+    update(&mut app, Action::Undo);
+    assert_eq!(
+        app.reflect.editor.lines(),
+        [""],
+        "one undo removes the whole paste"
+    );
+}
+
+#[test]
+fn discuss_answers_take_a_group_tag() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('2'), ch('j'), ch('g')]);
+    assert!(matches!(app.popup, Some(Popup::Group { .. })));
+    type_text(&mut app, d.path(), "Team Blue");
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    let qid = app
+        .selected_question(Part::Discuss)
+        .map(|(_, q)| q.id.clone())
+        .expect("q");
+    assert_eq!(saved(d.path()).group(&qid), Some("Team Blue"));
+    // g on Reflect does nothing
+    press_all(&mut app, d.path(), &[ch('1'), ch('g')]);
+    assert!(app.popup.is_none());
+}
+
+#[test]
+fn selection_moves_clamp_and_are_remembered() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[k(KeyCode::End)]);
+    assert_eq!(app.reflect.selected, 5);
+    press_all(&mut app, d.path(), &[ch('j'), k(KeyCode::Down)]);
+    assert_eq!(app.reflect.selected, 5);
+    press_all(&mut app, d.path(), &[k(KeyCode::Home), ch('k')]);
+    assert_eq!(app.reflect.selected, 0);
+    press_all(&mut app, d.path(), &[ch('2'), ch('j'), ch('j'), ch('j')]);
+    let s = saved(d.path());
+    assert_eq!(s.view.screen, "discuss");
+    assert_eq!(s.view.selection.get("discuss"), Some(&3));
+}
+
+#[test]
+fn reopening_restores_screen_selection_and_answers() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('2'), ch('j'), k(KeyCode::Enter)]);
+    type_text(&mut app, d.path(), "kept");
+    press_all(&mut app, d.path(), &[k(KeyCode::Esc), ch('3'), ch('j')]);
+    let again = app_open(d.path());
+    assert_eq!(again.screen, Screen::Budget);
+    assert_eq!(again.discuss.selected, 1);
+    assert_eq!(again.budget.sector, 1);
+    let (_, q) = again.selected_question(Part::Discuss).expect("q");
+    assert_eq!(
+        again
+            .work
+            .as_ref()
+            .map(|w| w.session.answer_text(&q.id).to_string())
+            .as_deref(),
+        Some("kept")
+    );
+}
+
+#[test]
+fn budget_enter_drills_into_activities_and_esc_comes_back() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('3'), ch('j')]);
+    assert_eq!(app.budget.sector, 1);
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    assert_eq!(app.budget.drilled, Some(0));
+    press_all(&mut app, d.path(), &[ch('j'), ch('j')]);
+    assert_eq!(app.budget.drilled, Some(0), "afolu has one activity");
+    press_all(&mut app, d.path(), &[k(KeyCode::Esc)]);
+    assert_eq!(app.budget.drilled, None);
+    press_all(&mut app, d.path(), &[ch('l')]);
+    assert_eq!(app.budget.drilled, Some(0));
+    press_all(&mut app, d.path(), &[ch('h')]);
+    assert_eq!(app.budget.drilled, None);
+}
+
+#[test]
+fn simulate_and_registry_ignore_their_keys_but_keep_global_ones() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    for s in ['4', '5'] {
+        press(&mut app, ch(s));
+        assert!(press(&mut app, k(KeyCode::Enter)).is_empty());
+        assert!(press(&mut app, ch('j')).is_empty());
+        press(&mut app, ch('?'));
+        assert!(app.help);
+        press(&mut app, k(KeyCode::Esc));
+        assert!(!app.help);
+    }
+}
+
+#[test]
+fn report_exports_into_the_chosen_folder() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    type_text(&mut app, d.path(), "=cmd");
+    press_all(&mut app, d.path(), &[k(KeyCode::Esc), ch('6'), ch('d')]);
+    assert!(matches!(app.popup, Some(Popup::ExportDir(_))));
+    // clear the field and type the new folder
+    for _ in 0..40 {
+        press(&mut app, k(KeyCode::Backspace));
+    }
+    let out = d.path().join("out");
+    type_text(&mut app, d.path(), &out.display().to_string());
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    assert_eq!(app.report.dir, out.display().to_string());
+    let fx = press(&mut app, ch('e'));
+    assert_eq!(fx, vec![Effect::Export { dir: out.clone() }]);
+    run_effects(&mut app, d.path(), fx);
+    assert!(matches!(&app.report.last, Some(Ok(files)) if files.len() == 3));
+    let csv = std::fs::read_to_string(out.join("testland-2030--tester-answers.csv")).expect("csv");
+    assert!(csv.contains("'=cmd"), "{csv}");
+}
+
+#[test]
+fn help_toggles_and_swallows_other_keys() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press(&mut app, ch('?'));
+    assert!(app.help);
+    press(&mut app, ch('3'));
+    assert_eq!(app.screen, Screen::Reflect);
+    press(&mut app, ch('?'));
+    assert!(!app.help);
+}
+
+#[test]
+fn scenario_screens_without_a_scenario_do_nothing() {
+    let mut app = app_on_home();
+    for s in ['1', '2', '3', '6'] {
+        press(&mut app, ch(s));
+        assert!(press(&mut app, k(KeyCode::Enter)).is_empty());
+    }
+    update(&mut app, Action::Move(Move::Down));
+    assert!(update(&mut app, Action::Export).is_empty());
+}
+
+#[test]
+fn a_failed_save_is_shown_and_cleared_when_saving_works_again() {
+    let mut app = app_on_home();
+    update(&mut app, Action::SaveFailed("disk full".into()));
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.error && n.text.contains("NOT SAVED"))
+    );
+    update(&mut app, Action::Saved);
+    assert!(app.notice.as_ref().is_some_and(|n| !n.error));
+}
+
+#[test]
+fn ctrl_c_quits_even_in_the_editor() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press(&mut app, k(KeyCode::Enter));
+    assert_eq!(press(&mut app, ctrl('c')), vec![Effect::Quit]);
+}
+
+#[test]
+fn a_corrupt_session_is_set_aside_and_the_participant_is_told() {
+    let d = tempfile::tempdir().expect("tmp");
+    let file = d.path().join("testland.toml");
+    std::fs::write(&file, SCENARIO).expect("write scenario");
+    let path = ndc_workbench::workshop::session::session_path(d.path(), "testland-2030", "tester");
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&path, "{ not json").expect("write");
+    let mut app = app_on_home();
+    let fx = vec![Effect::Open {
+        scenario: ScenarioRef::File(file),
+        participant: "tester".into(),
+    }];
+    run_effects(&mut app, d.path(), fx);
+    assert_eq!(app.screen, Screen::Reflect);
+    let n = app.notice.clone().expect("a notice");
+    assert!(n.error && n.text.contains("could not be read"), "{n:?}");
+    let kept: Vec<_> = std::fs::read_dir(path.parent().expect("dir"))
+        .expect("ls")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(kept[0].path()).expect("read"),
+        "{ not json"
+    );
+}
+
+#[test]
+fn opening_a_missing_scenario_file_reports_it() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_on_home();
+    let fx = vec![Effect::Open {
+        scenario: ScenarioRef::File(d.path().join("gone.toml")),
+        participant: "tester".into(),
+    }];
+    run_effects(&mut app, d.path(), fx);
+    assert_eq!(app.screen, Screen::Home);
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.error && n.text.contains("gone.toml"))
+    );
+}
+
+#[test]
+fn clicking_a_tab_opens_it() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    let row = render(&app, 80, 24)
+        .lines()
+        .nth(1)
+        .map(str::to_string)
+        .expect("tab row");
+    let col = row.find("3 Budget").expect("budget tab");
+    let col = u16::try_from(row[..col].chars().count()).expect("fits");
+    update(&mut app, Action::Click(col, 1));
+    assert_eq!(app.screen, Screen::Budget);
+    update(&mut app, Action::Click(col, 5));
+    assert_eq!(
+        app.screen,
+        Screen::Budget,
+        "clicks outside the tab row do not switch"
+    );
+}
