@@ -1431,6 +1431,14 @@ impl State {
                         &self.accounts[ti as usize],
                     );
                     let was_ft = b.first_transfer.is_some();
+                    // The first-transferring Party is the Party whose registry issued the unit
+                    // (it applies the CA), also when the trigger — a use or cancellation under
+                    // an OIMP definition — happens in the acquirer's account.
+                    let ft_party = self
+                        .issuances
+                        .get(b.issuance as usize)
+                        .map(|i| i.party.clone())
+                        .unwrap_or_else(|| from_party.clone());
                     let class = b.class;
                     let (bf, bl) = (b.first, b.last);
                     let purpose = self.block_auth(b).map(|a| a.purpose);
@@ -1454,7 +1462,7 @@ impl State {
                                 date: ts_date,
                                 trigger,
                                 bucket,
-                                party: from_party.clone(),
+                                party: ft_party,
                                 acquiring_party: acquiring.clone(),
                             },
                         )?;

@@ -1,53 +1,433 @@
-//! Executing the plan on a registry ledger and reading the Article 6 flows back.
-//! (Interim: flows derived from the plan until the registry module lands.)
+//! Executing the transfer plan on a registry ledger, with the same commands a registry user
+//! would give, and reading the Article 6 flows back. The simulation keeps no unit tallies of
+//! its own: first transfers, their vintages and the levies come from the ledger's fold.
+//!
+//! What is written (in memory, deterministic clock):
+//! 1. the host Party and every partner Party (`InitParty`), one cooperative approach
+//!    `CA0001` (Submitted → Active);
+//! 2. per eligible activity: a project `P0001`… (ids in activity-id order; serial strings allow
+//!    no dashes) with `covered_by_ndc` from its sector, a developer organization and holding
+//!    account, and an authorization of its purpose, acquiring party, first-transfer definition
+//!    and the planned quantity;
+//! 3. per vintage, in year order (the clock stands at 1 December of the vintage year):
+//!    issuance with the 6.4 or voluntary 6.2 levies — as ITMOs for an authorized 6.4 activity
+//!    under the `after-sop` CA basis, so the OMGE leg is first-transferred at issuance —,
+//!    authorization of the planned quantity (MO → ITMO) otherwise, and the international
+//!    transfer to the partner; for OIMP units whose first transfer is their use or
+//!    cancellation, the partner's authorized entity uses them on receipt.
 
 use super::outcome::Flows;
 use super::params::Params;
 use super::plan::{Plan, SimError};
 use super::supply::ActivitySupply;
+use crate::registry::{
+    self, AccountKind, ApproachStatus, Beneficiary, Class, Command, Filter, Ledger, Levies,
+    ManualClock, Role,
+};
 use crate::scenario::Scenario;
+use crate::scenario::schema::{FirstTransferDef, Mechanism, Purpose};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use std::collections::BTreeMap;
 
-/// The ledger a simulation wrote.
-#[derive(Debug, Clone, Default)]
+/// The ledger a simulation wrote, with the project id of each activity.
 pub struct SimLedger {
-    flows: Flows,
+    pub ledger: Ledger,
+    pub party: String,
+    /// activity id → project id
+    pub projects: BTreeMap<String, String>,
+    /// project ids of activities outside the NDC scope
+    outside: Vec<String>,
 }
 
+impl std::fmt::Debug for SimLedger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimLedger")
+            .field("party", &self.party)
+            .field("events", &self.ledger.events().len())
+            .finish()
+    }
+}
+
+fn bp(share: Decimal) -> u32 {
+    (share * Decimal::from(10_000))
+        .round()
+        .to_u32()
+        .unwrap_or(0)
+}
+
+fn fail(what: &str, e: registry::RegistryError) -> SimError {
+    SimError {
+        key: "registry".into(),
+        message: format!("the ledger refused {what}: {e}"),
+        fix: "report this: the simulation plan and the registry rules disagree".into(),
+    }
+}
+
+/// Execute the plan; every command goes through the registry's validation.
 pub fn execute(
-    _s: &Scenario,
-    _p: &Params,
+    s: &Scenario,
+    p: &Params,
     supply: &[ActivitySupply],
     plan: &Plan,
 ) -> Result<SimLedger, SimError> {
-    let mut f = Flows::default();
-    for a in supply.iter().filter(|a| a.ineligible.is_none()) {
-        for v in &a.vintages {
-            f.issued += v.issued;
-            f.sop += v.sop;
-            f.omge += v.omge;
-            if v.omge_first_transferred > 0 {
-                let m = if a.in_scope() {
-                    &mut f.ftv_ndc_scope
-                } else {
-                    &mut f.ftv_outside
-                };
-                *m.entry(v.vintage).or_insert(0) += v.omge_first_transferred;
+    let date = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+    let (p0, p1) = s.period();
+    let clock = ManualClock::at_date(date(p0, 1, 1)).stepping(1);
+    let mut l = Ledger::in_memory(clock.clone());
+    let party = s.file.party.code.clone();
+    let run = |l: &mut Ledger, what: &str, c: Command| {
+        l.execute(c).map(|_| ()).map_err(|e| fail(what, e))
+    };
+
+    run(
+        &mut l,
+        "the host Party",
+        Command::InitParty {
+            party: party.clone(),
+            registry_id: s.file.party.registry_id.clone(),
+            name: s.file.party.name.clone(),
+            ndc_first_year: u16::try_from(p0).ok(),
+            ndc_last_year: u16::try_from(p1).ok(),
+        },
+    )?;
+    let mut partners: Vec<String> = s.file.partners.iter().map(|x| x.code.clone()).collect();
+    for a in supply {
+        if let Some(c) = &a.acquiring
+            && !partners.contains(c)
+        {
+            partners.push(c.clone());
+        }
+    }
+    partners.retain(|c| *c != party);
+    for c in &partners {
+        let name = s.partner(c).map(|x| x.name.clone()).unwrap_or_default();
+        run(
+            &mut l,
+            "a partner Party",
+            Command::InitParty {
+                party: c.clone(),
+                registry_id: format!("{c}01"),
+                name,
+                ndc_first_year: None,
+                ndc_last_year: None,
+            },
+        )?;
+    }
+    run(
+        &mut l,
+        "the cooperative approach",
+        Command::RecordApproach {
+            id: "CA0001".into(),
+            title: format!("{} cooperative approach (simulation)", s.file.party.name),
+            host: party.clone(),
+            parties: partners.clone(),
+        },
+    )?;
+    run(
+        &mut l,
+        "the approach status",
+        Command::SetApproachStatus {
+            id: "CA0001".into(),
+            status: ApproachStatus::Submitted,
+        },
+    )?;
+    run(
+        &mut l,
+        "the approach status",
+        Command::SetApproachStatus {
+            id: "CA0001".into(),
+            status: ApproachStatus::Active,
+        },
+    )?;
+
+    let planned = |act: &str, v: i32| {
+        plan.transfers
+            .iter()
+            .filter(|t| t.activity == act && t.vintage == v)
+            .map(|t| t.units)
+            .sum::<u64>()
+    };
+    let mut projects = BTreeMap::new();
+    let mut outside = vec![];
+    let eligible: Vec<&ActivitySupply> = supply
+        .iter()
+        .filter(|a| a.ineligible.is_none() && !a.vintages.is_empty())
+        .collect();
+    for (i, a) in eligible.iter().enumerate() {
+        let Some(act) = s.activity(&a.activity) else {
+            continue;
+        };
+        let pid = format!("P{:04}", i + 1);
+        let dev = format!("DEV{:04}", i + 1);
+        let holding = format!("{party}:{dev}:Holding");
+        let mech = match a.mechanism {
+            Mechanism::A62 => registry::Mechanism::A62,
+            Mechanism::A64 => registry::Mechanism::A64,
+            Mechanism::Domestic => registry::Mechanism::Domestic,
+        };
+        run(
+            &mut l,
+            "a developer",
+            Command::RegisterOrganization {
+                id: dev.clone(),
+                name: format!("{} developer", act.name),
+                country: party.clone(),
+                roles: vec![Role::ProjectDeveloper],
+            },
+        )?;
+        run(
+            &mut l,
+            "an account",
+            Command::OpenAccount {
+                id: holding.clone(),
+                owner: dev.clone(),
+                party: party.clone(),
+                kind: AccountKind::Holding,
+            },
+        )?;
+        run(
+            &mut l,
+            "a project",
+            Command::RegisterProject {
+                id: pid.clone(),
+                name: act.name.clone(),
+                sector: act.sector.clone(),
+                mechanism: mech,
+                host: Some(party.clone()),
+                developer: Some(dev.clone()),
+                methodology: String::new(),
+                unit_type: Default::default(),
+                covered_by_ndc: Some(
+                    if a.in_scope() {
+                        "Inside NDC"
+                    } else {
+                        "Outside NDC"
+                    }
+                    .into(),
+                ),
+                link: String::new(),
+                registered: true,
+            },
+        )?;
+        if !a.in_scope() {
+            outside.push(pid.clone());
+        }
+        projects.insert(a.activity.clone(), pid.clone());
+        let Some(auth) = &act.authorization else {
+            continue;
+        };
+        let purpose = match auth.purpose {
+            Purpose::Ndc => "NDC",
+            Purpose::Oimp => "OIMP",
+            Purpose::NdcAndOimp => "NDC and OIMP",
+            Purpose::MitigationContribution => continue,
+        };
+        let def = auth
+            .first_transfer
+            .filter(|_| auth.purpose.includes_oimp())
+            .map(|d| match d {
+                FirstTransferDef::Authorization => "Authorisation",
+                FirstTransferDef::Issuance => "Issuance",
+                FirstTransferDef::UseOrCancellation => "Use or Cancellation",
+                FirstTransferDef::FirstInternationalTransfer => "First international transfer",
+            });
+        let issue_as_itmo = super::supply::issued_as_itmo(act, p.ca_basis_6_4);
+        let total_planned: u64 = a
+            .vintages
+            .iter()
+            .map(|v| planned(&a.activity, v.vintage))
+            .sum();
+        let auth_qty = if issue_as_itmo {
+            a.vintages.iter().map(|v| v.issued).sum()
+        } else {
+            total_planned
+        };
+        run(
+            &mut l,
+            "an authorization",
+            Command::RecordAuthorization {
+                id: format!("{pid}-AUTH"),
+                version: 1,
+                date: date(p0, 1, 1),
+                approach: "CA0001".into(),
+                purpose: purpose.into(),
+                acquiring_parties: auth.acquiring.clone().into_iter().collect(),
+                entities: vec![],
+                authorized_quantity: Some(auth_qty),
+                period_start: u16::try_from(p0).unwrap_or(2021),
+                period_end: u16::try_from(p1).unwrap_or(2030),
+                first_transfer_definition: def.map(String::from),
+            },
+        )?;
+    }
+
+    // per vintage, in time order
+    let mut vintages: Vec<i32> = eligible
+        .iter()
+        .flat_map(|a| a.vintages.iter().map(|v| v.vintage))
+        .collect();
+    vintages.sort_unstable();
+    vintages.dedup();
+    for v in vintages {
+        clock.set_date(date(v, 12, 1));
+        for a in &eligible {
+            let Some(vs) = a.vintages.iter().find(|x| x.vintage == v) else {
+                continue;
+            };
+            let Some(act) = s.activity(&a.activity) else {
+                continue;
+            };
+            let Some(pid) = projects.get(&a.activity) else {
+                continue;
+            };
+            let dev = pid.replacen('P', "DEV", 1);
+            let holding = format!("{party}:{dev}:Holding");
+            let authorized = act
+                .authorization
+                .as_ref()
+                .filter(|x| x.purpose != Purpose::MitigationContribution);
+            let issue_as_itmo = super::supply::issued_as_itmo(act, p.ca_basis_6_4);
+            let (sop, omge) = match a.mechanism {
+                Mechanism::A64 => (p.sop_6_4, p.omge_6_4),
+                _ => (p.sop_6_2, p.omge_6_2),
+            };
+            run(
+                &mut l,
+                "an issuance",
+                Command::Issue {
+                    project: pid.clone(),
+                    vintage: u16::try_from(v).unwrap_or(0),
+                    quantity: vs.issued,
+                    to: Some(holding.clone()),
+                    verification: None,
+                    levies: Some(Levies {
+                        sop_bp: bp(sop),
+                        omge_bp: bp(omge),
+                        buffer_bp: 0,
+                        retention_bp: 0,
+                    }),
+                    authorization: issue_as_itmo.then(|| format!("{pid}-AUTH")),
+                    date: None,
+                },
+            )?;
+            let units = planned(&a.activity, v);
+            if units == 0 {
+                continue;
+            }
+            let filter = Filter {
+                project: Some(pid.clone()),
+                vintage: u16::try_from(v).ok(),
+                class: None,
+                authorization: None,
+            };
+            if !issue_as_itmo {
+                run(
+                    &mut l,
+                    "an authorization of units",
+                    Command::Authorize {
+                        account: holding.clone(),
+                        authorization: format!("{pid}-AUTH"),
+                        quantity: units,
+                        filter: filter.clone(),
+                        date: None,
+                    },
+                )?;
+            }
+            let Some(acq) = authorized.and_then(|x| x.acquiring.clone()) else {
+                continue;
+            };
+            let to = format!("{acq}:REG:Holding");
+            run(
+                &mut l,
+                "a first transfer",
+                Command::Transfer {
+                    from: holding.clone(),
+                    to: to.clone(),
+                    quantity: units,
+                    filter: Filter {
+                        class: Some(Class::Itmo),
+                        ..filter.clone()
+                    },
+                    acquiring_party: Some(acq.clone()),
+                },
+            )?;
+            if authorized.is_some_and(|x| {
+                x.purpose == Purpose::Oimp
+                    && x.first_transfer == Some(FirstTransferDef::UseOrCancellation)
+            }) {
+                let name = s
+                    .partner(&acq)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_else(|| acq.clone());
+                run(
+                    &mut l,
+                    "a use for OIMP",
+                    Command::Retire {
+                        from: to,
+                        quantity: units,
+                        filter: Filter {
+                            class: Some(Class::Itmo),
+                            ..filter
+                        },
+                        beneficiary: Beneficiary {
+                            name: format!("{name} (authorized entity)"),
+                            id: acq.clone(),
+                            country: acq.clone(),
+                            purpose: "OIMP use on receipt (simulation)".into(),
+                        },
+                        authorized_entity: None,
+                    },
+                )?;
             }
         }
     }
-    for t in &plan.transfers {
-        let m = if t.in_scope {
-            &mut f.ftv_ndc_scope
-        } else {
-            &mut f.ftv_outside
-        };
-        *m.entry(t.vintage).or_insert(0) += t.units;
-    }
-    Ok(SimLedger { flows: f })
+    Ok(SimLedger {
+        ledger: l,
+        party,
+        projects,
+        outside,
+    })
 }
 
 impl SimLedger {
-    pub fn flows(&self, _s: &Scenario, _supply: &[ActivitySupply]) -> Flows {
-        self.flows.clone()
+    /// The Article 6 flows of the host, split by NDC scope, read from the ledger's fold.
+    pub fn flows(&self) -> Flows {
+        let st = self.ledger.state();
+        let a6 = self.ledger.article6_flows(&self.party);
+        let mut f = Flows::default();
+        for b in st.blocks.iter().filter(|b| b.live) {
+            if let Some(ft) = &b.first_transfer
+                && ft.party == self.party
+            {
+                let m = if self.outside.iter().any(|p| **p == *b.project) {
+                    &mut f.ftv_outside
+                } else {
+                    &mut f.ftv_ndc_scope
+                };
+                *m.entry(i32::from(b.vintage)).or_insert(0) += b.count();
+            }
+        }
+        f.fte_ndc = a6
+            .fte_ndc
+            .iter()
+            .map(|(y, v)| (i32::from(*y), *v))
+            .collect();
+        f.fte_oimp = a6
+            .fte_oimp
+            .iter()
+            .map(|(y, v)| (i32::from(*y), *v))
+            .collect();
+        f.used = a6.used.iter().map(|(y, v)| (i32::from(*y), *v)).collect();
+        for bal in self.ledger.balances() {
+            if bal.kind == AccountKind::AdaptationFund.as_str() {
+                f.sop += bal.units;
+            } else if bal.kind == AccountKind::OmgeCancellation.as_str() {
+                f.omge += bal.units;
+            }
+        }
+        f.issued = st.issuances.iter().map(|i| i.last - i.first + 1).sum();
+        f
     }
 }

@@ -45,7 +45,7 @@ pub(crate) fn plan_err(message: String) -> SimError {
 }
 
 /// Everything a simulation produced.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Simulation {
     pub params: Params,
     pub budget: Budget,
@@ -62,7 +62,7 @@ pub fn run(s: &Scenario, p: &Params) -> Result<Simulation, SimError> {
     let supply = supply::supply(s, p, &budget);
     let plan = plan::plan(s, p, &budget, &supply)?;
     let ledger = ledger_run::execute(s, p, &supply, &plan)?;
-    let flows = ledger.flows(s, &supply);
+    let flows = ledger.flows();
     let outcome = outcome::evaluate(s, p, &budget, &supply, &plan, flows)?;
     Ok(Simulation {
         params: p.clone(),

@@ -11,7 +11,7 @@
 //! - authorized A = ⌊H · (1 − r_host) · transfer_ratio⌋; the rest of H stays with the host
 //!   without a CA (retention);
 //! - under the 6.4 CA basis `after-sop`, an authorized 6.4 issuance's OMGE units count as first
-//!   transferred at issuance (vintage t); under `holder-only` they do not.
+//!   transferred at issuance (vintage t); under `holder-only` they do not (see `issued_as_itmo`).
 
 use super::params::{Params, units_floor};
 use crate::accounting::{LevyRounding, LevyShares, VINTAGE_MIN, issuance_waterfall};
@@ -86,6 +86,27 @@ impl ActivitySupply {
     }
 }
 
+/// Is an activity's issuance born ITMO (authorized at issuance)? Only for an authorized 6.4
+/// activity under the `after-sop` CA basis whose first transfer is the international transfer
+/// (or the use): then the OMGE leg counts as first transferred at issuance, and the holder
+/// units wait, authorized, for their transfer. Where the authorization or the issuance itself
+/// is the first transfer (OIMP definitions), units are authorized only as they are sold.
+pub fn issued_as_itmo(a: &Activity, ca_basis: CaBasis64) -> bool {
+    use crate::scenario::schema::FirstTransferDef as D;
+    let Some(auth) = &a.authorization else {
+        return false;
+    };
+    let ft_on_transfer = match auth.purpose {
+        Purpose::MitigationContribution => return false,
+        Purpose::Ndc => true,
+        Purpose::Oimp | Purpose::NdcAndOimp => matches!(
+            auth.first_transfer,
+            Some(D::FirstInternationalTransfer) | Some(D::UseOrCancellation)
+        ),
+    };
+    a.mechanism == Mechanism::A64 && ca_basis == CaBasis64::AfterSop && ft_on_transfer
+}
+
 fn ineligible(s: &Scenario, a: &Activity, p: &Params, budget: &Budget) -> Option<Ineligible> {
     let pol = &s.file.policy;
     if a.mechanism == Mechanism::Domestic {
@@ -134,12 +155,11 @@ pub fn supply(s: &Scenario, p: &Params, budget: &Budget) -> Vec<ActivitySupply> 
                         continue;
                     };
                     let authorized = units_floor(Decimal::from(w.holder) * keep).min(w.holder);
-                    let omge_ft =
-                        if a.mechanism == Mechanism::A64 && p.ca_basis_6_4 == CaBasis64::AfterSop {
-                            w.omge_cancelled
-                        } else {
-                            0
-                        };
+                    let omge_ft = if issued_as_itmo(a, p.ca_basis_6_4) {
+                        w.omge_cancelled
+                    } else {
+                        0
+                    };
                     vintages.push(VintageSupply {
                         vintage: t,
                         issued,
