@@ -1,6 +1,7 @@
 //! The workshop: question packs (built-in and trainer-written), the scenario facts shown beside
 //! each question, and answers.
 
+pub mod edits;
 pub mod facts;
 pub mod pack;
 pub mod session;

@@ -1,0 +1,172 @@
+//! Budget edits a participant makes in a session: changes to a scenario's numbers that live in
+//! the session, never in the prepared scenario file.
+//!
+//! An edit names a value by a readable path — `activity.<id>.<field>`, `sector.<id>.<field>`,
+//! `policy.<field>`, `ndc.<field>` — and holds the new value as the participant typed it (a
+//! string). Applying edits rewrites the scenario through its TOML form and validates it with
+//! the same rules as the loader, so an edit is accepted exactly when the same value written in
+//! the file would be, and its refusal carries the loader's reason.
+
+use crate::scenario::{self, Scenario, ScenarioError};
+use serde_json::{Map, Value};
+
+/// Why an edit cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("`{0}` is not an editable value (write e.g. activity.<id>.cost_per_t)")]
+    BadPath(String),
+    #[error("no {kind} with id `{id}`")]
+    UnknownId { kind: String, id: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Parse what a participant typed into a TOML value: a number, true/false, a `[a, b]` array,
+/// a `{ 2021 = 1, 2030 = 2 }` table, or else a plain string.
+pub fn parse_value(typed: &str) -> toml::Value {
+    let t = typed.trim();
+    let wrapped = format!("v = {t}");
+    match toml::from_str::<toml::Table>(&wrapped) {
+        Ok(mut tbl) => tbl
+            .remove("v")
+            .unwrap_or(toml::Value::String(t.to_string())),
+        Err(_) => toml::Value::String(t.to_string()),
+    }
+}
+
+fn set(root: &mut toml::Value, path: &str, v: toml::Value) -> Result<(), EditError> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let bad = || EditError::BadPath(path.to_string());
+    match parts.as_slice() {
+        [table @ ("policy" | "ndc" | "scenario" | "party"), field] => {
+            let t = root
+                .get_mut(*table)
+                .and_then(|x| x.as_table_mut())
+                .ok_or_else(bad)?;
+            t.insert((*field).to_string(), v);
+            Ok(())
+        }
+        [kind @ ("activity" | "sector" | "partner"), id, field] => {
+            let key = if *kind == "partner" { "code" } else { "id" };
+            let list = root
+                .get_mut(*kind)
+                .and_then(|x| x.as_array_mut())
+                .ok_or_else(bad)?;
+            let item = list
+                .iter_mut()
+                .find(|x| x.get(key).and_then(|i| i.as_str()) == Some(*id))
+                .and_then(|x| x.as_table_mut())
+                .ok_or_else(|| EditError::UnknownId {
+                    kind: (*kind).to_string(),
+                    id: (*id).to_string(),
+                })?;
+            item.insert((*field).to_string(), v);
+            Ok(())
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// The scenario with the edits applied, validated like a file. The result keeps the original
+/// origin; its `source_hash` is that of the edited text.
+pub fn apply(base: &Scenario, edits: &Map<String, Value>) -> Result<Scenario, EditError> {
+    if edits.is_empty() {
+        return Ok(base.clone());
+    }
+    let mut root =
+        toml::Value::try_from(&base.file).map_err(|e| EditError::Invalid(e.to_string()))?;
+    for (path, v) in edits {
+        let typed = match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        set(&mut root, path, parse_value(&typed))?;
+    }
+    let text = toml::to_string(&root).map_err(|e| EditError::Invalid(e.to_string()))?;
+    match scenario::load_str("session edits", &text) {
+        Ok(mut s) => {
+            s.origin = base.origin.clone();
+            Ok(s)
+        }
+        Err(ScenarioError { diagnostics, .. }) => Err(EditError::Invalid(
+            diagnostics
+                .iter()
+                .map(|d| {
+                    if d.hint.is_empty() {
+                        format!("{}: {}", d.path, d.message)
+                    } else {
+                        format!("{}: {} ({})", d.path, d.message, d.hint)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        )),
+    }
+}
+
+/// Check one edit on its own (as typed), giving the loader's reason when it is refused.
+pub fn check(base: &Scenario, path: &str, typed: &str) -> Result<Scenario, EditError> {
+    let mut m = Map::new();
+    m.insert(path.to_string(), Value::String(typed.to_string()));
+    apply(base, &m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn base() -> Scenario {
+        scenario::load_str(
+            "x.toml",
+            include_str!("../../tests/fixtures/valid/examplestan.toml"),
+        )
+        .expect("valid")
+    }
+
+    #[test]
+    fn an_accepted_edit_changes_the_number_and_nothing_else() {
+        let s = check(&base(), "activity.cookstoves.cost_per_t", "12.5").expect("valid edit");
+        assert_eq!(
+            s.activity("cookstoves").map(|a| a.cost_per_t),
+            Some(dec!(12.5))
+        );
+        assert_eq!(s.activity("small-hydro"), base().activity("small-hydro"));
+        let s = check(
+            &base(),
+            "activity.cookstoves.mitigation",
+            "{ 2022 = 50, 2030 = 120 }",
+        )
+        .expect("valid");
+        assert_eq!(
+            s.mitigation(s.activity("cookstoves").expect("a"), 2030),
+            dec!(120000)
+        );
+        let s = check(&base(), "policy.buffer", "0.2").expect("valid");
+        assert_eq!(s.file.policy.buffer, dec!(0.2));
+    }
+
+    #[test]
+    fn a_refused_edit_gives_the_loaders_reason_and_never_becomes_zero() {
+        let e = check(&base(), "policy.buffer", "1.5").expect_err("share out of range");
+        assert!(e.to_string().contains("outside 0–1"), "{e}");
+        let e =
+            check(&base(), "activity.cookstoves.uncertainty", "lots").expect_err("not a number");
+        assert!(matches!(e, EditError::Invalid(_)), "{e}");
+        let e =
+            check(&base(), "activity.cookstoves.crediting", "[2027, 2024]").expect_err("unordered");
+        assert!(e.to_string().contains("ends before it starts"), "{e}");
+        let e = check(&base(), "activity.nope.cost_per_t", "1").expect_err("unknown id");
+        assert_eq!(
+            e,
+            EditError::UnknownId {
+                kind: "activity".into(),
+                id: "nope".into()
+            }
+        );
+        assert!(matches!(
+            check(&base(), "weird", "1"),
+            Err(EditError::BadPath(_))
+        ));
+    }
+}
