@@ -79,6 +79,23 @@ impl FilterArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum RegistryCmd {
+    /// BTR Table 4 rows 7–14 for a Party (by code or name), from this ledger.
+    Table4 {
+        /// Party alpha-3 code or name as recorded (e.g. BTN, Tanzania).
+        #[arg(long)]
+        party: String,
+        /// CA method: averaging (single-year), trajectory, budget.
+        #[arg(long, value_parser = ["averaging", "trajectory", "budget"], default_value = "averaging")]
+        method: String,
+        /// NDC period FIRST-LAST (default: the Party's recorded period, else 2021-2030).
+        #[arg(long)]
+        period: Option<String>,
+        /// Take emissions (rows 5 and 14) from this scenario's projected covered emissions.
+        #[arg(long)]
+        scenario: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Register the Party, its registry organization and system accounts.
     Init {
         #[arg(long)]
@@ -1043,6 +1060,23 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
             println!("{}", serde_json::to_string_pretty(&f).unwrap_or_default());
             Ok(())
         }
+        RegistryCmd::Table4 {
+            party,
+            method,
+            period,
+            scenario,
+            json,
+        } => {
+            let l = open_ro(&path)?;
+            table4_cmd(
+                &l,
+                &party,
+                &method,
+                period.as_deref(),
+                scenario.as_deref(),
+                json,
+            )
+        }
         RegistryCmd::Check => {
             if !path.exists() {
                 return Err(CliError::usage(
@@ -1243,4 +1277,77 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
             Ok(())
         }
     }
+}
+
+fn table4_cmd(
+    l: &Ledger,
+    party: &str,
+    method: &str,
+    period: Option<&str>,
+    scenario: Option<&str>,
+    json: bool,
+) -> Result<(), CliError> {
+    use crate::accounting::{CaMethod, NdcPeriod};
+    let (code, _) = crate::report::table4::find_party(l, party)
+        .map_err(|e| CliError::usage(e.what, "--party", e.fix))?;
+    let recorded = l
+        .state()
+        .parties
+        .get(&code)
+        .and_then(|p| Some((i32::from(p.ndc_first_year?), i32::from(p.ndc_last_year?))));
+    let (first, last) = match period {
+        Some(p) => {
+            let bad = || {
+                CliError::usage(
+                    format!("--period {p}: not FIRST-LAST"),
+                    "--period",
+                    "write e.g. --period 2021-2030",
+                )
+            };
+            let (a, b) = p.split_once('-').ok_or_else(bad)?;
+            (
+                a.trim().parse::<i32>().map_err(|_| bad())?,
+                b.trim().parse::<i32>().map_err(|_| bad())?,
+            )
+        }
+        None => recorded.unwrap_or((2021, 2030)),
+    };
+    let np = NdcPeriod::new(first, last).map_err(|e| {
+        CliError::usage(
+            e.to_string(),
+            "--period",
+            "write FIRST-LAST with FIRST ≤ LAST",
+        )
+    })?;
+    let m = match (method, first == last) {
+        ("averaging", _) => CaMethod::SingleYearAveraging,
+        ("budget", _) => CaMethod::MultiYearBudget,
+        _ => CaMethod::MultiYearTrajectory,
+    };
+    let emissions = match scenario {
+        None => None,
+        Some(sc) => {
+            let s = crate::scenario::resolve(sc).map_err(|e| {
+                CliError::usage(
+                    e.to_string(),
+                    "--scenario",
+                    "pass a built-in id or a valid .toml file",
+                )
+            })?;
+            let b = crate::budget::build(&s);
+            Some(
+                np.years()
+                    .map(|y| (y, b.at(y).map(|t| t.covered_projected).unwrap_or_default()))
+                    .collect::<crate::accounting::YearSeries>(),
+            )
+        }
+    };
+    let t = crate::report::table4::table4(l, &code, m, np, emissions.as_ref())
+        .map_err(|e| CliError::usage(e.what, "--party/--method", e.fix))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&t).unwrap_or_default());
+    } else {
+        print!("{}", crate::report::table4::text(&t));
+    }
+    Ok(())
 }

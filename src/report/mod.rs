@@ -2,6 +2,7 @@
 
 pub mod answers;
 pub mod simulation;
+pub mod table4;
 
 use crate::scenario::Scenario;
 use crate::scenario::units::format_quantity;
