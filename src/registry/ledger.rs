@@ -174,7 +174,7 @@ impl Ledger {
         let payload_hash = payload_hash(&sub.command)
             .map_err(|e| RegistryError::Internal(format!("payload encoding: {e}")))?;
         if let Some(rec) = self.state.commands.get(&sub.command_id) {
-            if rec.payload_hash != payload_hash {
+            if rec.payload_hash != decode_hash(&payload_hash) {
                 return Err(RegistryError::ExistsWithDifferentPayload {
                     command_id: sub.command_id,
                 });

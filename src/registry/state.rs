@@ -239,7 +239,8 @@ impl Block {
 /// Record of a committed (or rejected) command, for idempotent retries.
 #[derive(Debug, Clone)]
 pub struct CommandRecord {
-    pub payload_hash: String,
+    /// SHA-256 of the canonical command payload (raw bytes; hex in the journal).
+    pub payload_hash: [u8; 32],
     pub batch_id: u64,
     pub first_seq: u64,
     pub last_seq: u64,
@@ -488,7 +489,7 @@ impl State {
             self.commands.insert(
                 env.command_id.clone(),
                 CommandRecord {
-                    payload_hash: env.payload_hash.clone(),
+                    payload_hash: decode_hash(&env.payload_hash),
                     batch_id: env.batch_id,
                     first_seq,
                     last_seq: seq,
@@ -536,7 +537,7 @@ impl State {
         }
     }
 
-    fn set_ft(&mut self, id: BlockId, ft: FirstTransfer) -> Result<(), InvariantViolation> {
+    fn set_ft(&mut self, id: BlockId, ft: Arc<FirstTransfer>) -> Result<(), InvariantViolation> {
         let seq = ft.seq;
         let b = &self.blocks[(id - 1) as usize];
         if b.first_transfer.is_some() {
@@ -581,7 +582,7 @@ impl State {
                 use_year: None,
             });
         }
-        self.blocks[(id - 1) as usize].first_transfer = Some(Arc::new(ft));
+        self.blocks[(id - 1) as usize].first_transfer = Some(ft);
         Ok(())
     }
 
@@ -1133,14 +1134,14 @@ impl State {
                         if let Some((trigger, bucket)) = ft {
                             self.set_ft(
                                 l.block,
-                                FirstTransfer {
+                                Arc::new(FirstTransfer {
                                     seq,
                                     date: eff_date,
                                     trigger,
                                     bucket,
                                     party,
                                     acquiring_party: None,
-                                },
+                                }),
                             )?;
                         }
                         let acc_party = self.accounts[acc as usize].party.clone();
@@ -1393,6 +1394,15 @@ impl State {
                         .or_else(|| international.then(|| to_party.clone())),
                     _ => None,
                 };
+                // Shared per event: one allocation, not one per block.
+                let term = to_kind.is_terminal().then(|| {
+                    Arc::new(Terminal {
+                        seq,
+                        date: ts_date,
+                        kind: kind.clone(),
+                    })
+                });
+                let mut ft_cache: Option<((FtTrigger, FtBucket), Arc<FirstTransfer>)> = None;
                 for &id in blocks {
                     let b = self.live_block(seq, id)?;
                     if b.account != fi {
@@ -1439,25 +1449,27 @@ impl State {
                     self.accounts[ti as usize].blocks.insert(key);
                     let blk = &mut self.blocks[(id - 1) as usize];
                     blk.account = ti;
-                    if to_kind.is_terminal() {
-                        blk.terminal = Some(Arc::new(Terminal {
-                            seq,
-                            date: ts_date,
-                            kind: kind.clone(),
-                        }));
+                    if term.is_some() {
+                        blk.terminal.clone_from(&term);
                     }
                     if let Some((trigger, bucket)) = ft {
-                        self.set_ft(
-                            id,
-                            FirstTransfer {
-                                seq,
-                                date: ts_date,
-                                trigger,
-                                bucket,
-                                party: from_party.clone(),
-                                acquiring_party: acquiring.clone(),
-                            },
-                        )?;
+                        // One shared record per (trigger, bucket) in this event.
+                        let shared = match &ft_cache {
+                            Some((k, a)) if *k == (trigger, bucket) => a.clone(),
+                            _ => {
+                                let a = Arc::new(FirstTransfer {
+                                    seq,
+                                    date: ts_date,
+                                    trigger,
+                                    bucket,
+                                    party: from_party.clone(),
+                                    acquiring_party: acquiring.clone(),
+                                });
+                                ft_cache = Some(((trigger, bucket), a.clone()));
+                                a
+                            }
+                        };
+                        self.set_ft(id, shared)?;
                     }
                     if class == Class::Itmo && self.record_actions {
                         let base = ActionRecord {
@@ -1591,6 +1603,7 @@ impl State {
                 let ft = Self::ft_on_authorize(auth);
                 let purpose = auth.purpose;
                 self.authorizations[ai as usize].authorized_total += total;
+                let mut ft_cache: Option<Arc<FirstTransfer>> = None;
                 for &id in blocks {
                     let party = self
                         .block_party(&self.blocks[(id - 1) as usize])
@@ -1615,17 +1628,22 @@ impl State {
                         use_year: None,
                     });
                     if let Some((trigger, bucket)) = ft {
-                        self.set_ft(
-                            id,
-                            FirstTransfer {
-                                seq,
-                                date: eff_date,
-                                trigger,
-                                bucket,
-                                party,
-                                acquiring_party: None,
-                            },
-                        )?;
+                        let shared = match &ft_cache {
+                            Some(a) if a.party == party => a.clone(),
+                            _ => {
+                                let a = Arc::new(FirstTransfer {
+                                    seq,
+                                    date: eff_date,
+                                    trigger,
+                                    bucket,
+                                    party,
+                                    acquiring_party: None,
+                                });
+                                ft_cache = Some(a.clone());
+                                a
+                            }
+                        };
+                        self.set_ft(id, shared)?;
                     }
                 }
             }
@@ -1698,6 +1716,15 @@ impl State {
         }
         Ok(())
     }
+}
+
+/// Hex → bytes (all zeros when malformed; then it never matches a real payload hash).
+pub fn decode_hash(h: &str) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    if hex::decode_to_slice(h, &mut out).is_err() {
+        return [0u8; 32];
+    }
+    out
 }
 
 /// A move is international when it crosses Parties or leaves the registry.
