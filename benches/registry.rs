@@ -108,9 +108,6 @@ fn benches(c: &mut Criterion) {
     g.bench_function(format!("replay_and_check_{events}_events"), |b| {
         b.iter(|| black_box(check_journal(&path).unwrap()))
     });
-    g.bench_function(format!("open_ledger_retaining_{events}_events"), |b| {
-        b.iter(|| black_box(Ledger::load(&path, clock()).unwrap().last_seq()))
-    });
 
     let fpath = dir.path().join("fsync.jsonl");
     let mut fl = Ledger::open(&fpath, clock()).unwrap();
