@@ -67,14 +67,10 @@ fn setup_ledger(l: &mut Ledger) {
 }
 
 fn transfer(i: u64) -> Command {
-    let (from, to) = if i.is_multiple_of(2) {
-        ("BTN:REG:Holding", "BTN:DEV:Holding")
-    } else {
-        ("BTN:DEV:Holding", "BTN:REG:Holding")
-    };
+    // Always from the large REG block: each transfer splits it (lowest serials first).
     Command::Transfer {
-        from: from.into(),
-        to: to.into(),
+        from: "BTN:REG:Holding".into(),
+        to: "BTN:DEV:Holding".into(),
         quantity: 1 + i % 7,
         filter: Filter::default(),
         acquiring_party: None,
