@@ -1,6 +1,13 @@
 //! Registry benchmarks: replay + full check of a synth journal (default 1,000,000 events,
 //! `REGISTRY_BENCH_EVENTS` to change), command append with fsync, and in-memory commands.
 //! Run: `cargo bench --bench registry`.
+//!
+//! Measured 2026-11-25 on the 2-core CI-class machine (`nproc` = 2, other jobs running):
+//! synth 1,000,000 events (593.7 MB) in 29.8 s; replay + full check 8.81 s
+//! [8.16, 9.55] (goal 1.5 s: not met); command append with fsync 201 µs (≈ 5,000 commands/s);
+//! in-memory transfer 20.3 µs, in-memory 6.4 issuance (3 legs) 23.2 µs. `registry check` on the
+//! same journal: 424 MB peak RSS (goal 300 MB: not met); `ledger balance` on its export:
+//! 12.9 s user, 2.0 GB.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -67,14 +74,10 @@ fn setup_ledger(l: &mut Ledger) {
 }
 
 fn transfer(i: u64) -> Command {
-    let (from, to) = if i.is_multiple_of(2) {
-        ("BTN:REG:Holding", "BTN:DEV:Holding")
-    } else {
-        ("BTN:DEV:Holding", "BTN:REG:Holding")
-    };
+    // Always from the large REG block: each transfer splits it (lowest serials first).
     Command::Transfer {
-        from: from.into(),
-        to: to.into(),
+        from: "BTN:REG:Holding".into(),
+        to: "BTN:DEV:Holding".into(),
         quantity: 1 + i % 7,
         filter: Filter::default(),
         acquiring_party: None,
@@ -107,9 +110,6 @@ fn benches(c: &mut Criterion) {
         .warm_up_time(Duration::from_secs(1));
     g.bench_function(format!("replay_and_check_{events}_events"), |b| {
         b.iter(|| black_box(check_journal(&path).unwrap()))
-    });
-    g.bench_function(format!("open_ledger_retaining_{events}_events"), |b| {
-        b.iter(|| black_box(Ledger::load(&path, clock()).unwrap().last_seq()))
     });
 
     let fpath = dir.path().join("fsync.jsonl");

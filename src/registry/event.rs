@@ -287,10 +287,7 @@ impl Envelope {
         self.ts.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
     }
     pub fn date(&self) -> NaiveDate {
-        self.ts
-            .get(..10)
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            .unwrap_or_default()
+        parse_ymd(&self.ts).unwrap_or_default()
     }
 
     /// Encode as one journal line (with trailing `\n`), computing `hash`. Returns the line; the
@@ -370,6 +367,20 @@ struct Wire<'a> {
     ty: &'a RawValue,
     #[serde(borrow)]
     body: &'a RawValue,
+}
+
+/// Fast `YYYY-MM-DD…` prefix parser (replay hot path).
+pub fn parse_ymd(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32)
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
 /// Recompute the hash of a stored line (without its newline): SHA-256 of the canonical bytes

@@ -277,6 +277,11 @@ fn check_event(st: &State, seq: u64, ev: &Event) -> Result<(), InvariantViolatio
 /// then the whole-state invariants. Streams; does not keep events in memory.
 pub fn check_journal(path: &Path) -> Result<CheckReport, JournalError> {
     let mut st = State::new();
+    // Reserve the block table up front (≈ one block per 300 journal bytes): untouched
+    // capacity costs no resident memory, and it avoids the copy peak of repeated doubling.
+    if let Ok(m) = std::fs::metadata(path) {
+        st.blocks.reserve((m.len() / 300) as usize);
+    }
     let summary = read_journal(path, |env| {
         let inv = |violation| JournalError::Invariant {
             path: path.to_path_buf(),

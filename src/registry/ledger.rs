@@ -70,6 +70,8 @@ const R_AUTH: &str = "invariant 11 authorization gating";
 const R_SEL: &str = "§4 block selection";
 const R_PERM: &str = "invariant 16 permissions";
 const R_VER: &str = "invariant 13 verified quantity";
+/// Upper bound for one issuance or acquisition (keeps serial arithmetic far from overflow).
+pub const MAX_QUANTITY: u64 = 1_000_000_000_000;
 
 impl Ledger {
     /// A ledger kept only in memory (no file, no fsync); events are retained.
@@ -174,7 +176,7 @@ impl Ledger {
         let payload_hash = payload_hash(&sub.command)
             .map_err(|e| RegistryError::Internal(format!("payload encoding: {e}")))?;
         if let Some(rec) = self.state.commands.get(&sub.command_id) {
-            if rec.payload_hash != payload_hash {
+            if rec.payload_hash != decode_hash(&payload_hash) {
                 return Err(RegistryError::ExistsWithDifferentPayload {
                     command_id: sub.command_id,
                 });
@@ -1015,8 +1017,11 @@ impl<'a> Planner<'a> {
                         format!("project {project} is {:?}, not Registered", p.status()),
                     ));
                 }
-                if *quantity == 0 {
-                    return Err(rej(R_PRE, "quantity must be at least 1"));
+                if *quantity == 0 || *quantity > MAX_QUANTITY {
+                    return Err(rej(
+                        R_PRE,
+                        format!("quantity must be between 1 and {MAX_QUANTITY}"),
+                    ));
                 }
                 if !(1990..=2100).contains(vintage) {
                     return Err(rej(
@@ -1476,7 +1481,7 @@ impl<'a> Planner<'a> {
                 if from_party == &ta.party {
                     return Err(rej(R_PRE, "an acquisition comes from another party"));
                 }
-                if first == &0 || last < first {
+                if first == &0 || last < first || last - first >= MAX_QUANTITY {
                     return Err(rej("invariant 19 serial", "need 1 <= first <= last"));
                 }
                 let serial = super::serial::Serial {

@@ -16,7 +16,8 @@
 //! - 13 issuance per verification ≤ verified quantity (estimations never create units).
 //! - 21 monotonic log: `seq` gap-free (journal), `ts` non-decreasing.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -25,6 +26,32 @@ use super::error::InvariantViolation;
 use super::event::*;
 use super::serial::Serial;
 use super::types::*;
+
+/// FxHash-style hasher for the in-memory indexes (ids are not attacker-chosen at replay
+/// speed-critical lookups; SipHash showed up at ~5 % of replay time).
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Hash map with [`FastHasher`].
+pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
 /// Selection key of a block inside an account: LOWEST_SERIAL_FIRST order.
 pub type SelKey = (u16, Arc<str>, u64, BlockId);
@@ -239,7 +266,8 @@ impl Block {
 /// Record of a committed (or rejected) command, for idempotent retries.
 #[derive(Debug, Clone)]
 pub struct CommandRecord {
-    pub payload_hash: String,
+    /// SHA-256 of the canonical command payload (raw bytes; hex in the journal).
+    pub payload_hash: [u8; 32],
     pub batch_id: u64,
     pub first_seq: u64,
     pub last_seq: u64,
@@ -488,7 +516,7 @@ impl State {
             self.commands.insert(
                 env.command_id.clone(),
                 CommandRecord {
-                    payload_hash: env.payload_hash.clone(),
+                    payload_hash: decode_hash(&env.payload_hash),
                     batch_id: env.batch_id,
                     first_seq,
                     last_seq: seq,
@@ -536,7 +564,7 @@ impl State {
         }
     }
 
-    fn set_ft(&mut self, id: BlockId, ft: FirstTransfer) -> Result<(), InvariantViolation> {
+    fn set_ft(&mut self, id: BlockId, ft: Arc<FirstTransfer>) -> Result<(), InvariantViolation> {
         let seq = ft.seq;
         let b = &self.blocks[(id - 1) as usize];
         if b.first_transfer.is_some() {
@@ -581,7 +609,7 @@ impl State {
                 use_year: None,
             });
         }
-        self.blocks[(id - 1) as usize].first_transfer = Some(Arc::new(ft));
+        self.blocks[(id - 1) as usize].first_transfer = Some(ft);
         Ok(())
     }
 
@@ -1133,14 +1161,14 @@ impl State {
                         if let Some((trigger, bucket)) = ft {
                             self.set_ft(
                                 l.block,
-                                FirstTransfer {
+                                Arc::new(FirstTransfer {
                                     seq,
                                     date: eff_date,
                                     trigger,
                                     bucket,
                                     party,
                                     acquiring_party: None,
-                                },
+                                }),
                             )?;
                         }
                         let acc_party = self.accounts[acc as usize].party.clone();
@@ -1393,6 +1421,15 @@ impl State {
                         .or_else(|| international.then(|| to_party.clone())),
                     _ => None,
                 };
+                // Shared per event: one allocation, not one per block.
+                let term = to_kind.is_terminal().then(|| {
+                    Arc::new(Terminal {
+                        seq,
+                        date: ts_date,
+                        kind: kind.clone(),
+                    })
+                });
+                let mut ft_cache: Option<((FtTrigger, FtBucket), Arc<FirstTransfer>)> = None;
                 for &id in blocks {
                     let b = self.live_block(seq, id)?;
                     if b.account != fi {
@@ -1447,25 +1484,29 @@ impl State {
                     self.accounts[ti as usize].blocks.insert(key);
                     let blk = &mut self.blocks[(id - 1) as usize];
                     blk.account = ti;
-                    if to_kind.is_terminal() {
-                        blk.terminal = Some(Arc::new(Terminal {
-                            seq,
-                            date: ts_date,
-                            kind: kind.clone(),
-                        }));
+                    if term.is_some() {
+                        blk.terminal.clone_from(&term);
                     }
                     if let Some((trigger, bucket)) = ft {
-                        self.set_ft(
-                            id,
-                            FirstTransfer {
-                                seq,
-                                date: ts_date,
-                                trigger,
-                                bucket,
-                                party: ft_party,
-                                acquiring_party: acquiring.clone(),
-                            },
-                        )?;
+                        // One shared record per (trigger, bucket, party) in this event.
+                        let shared = match &ft_cache {
+                            Some((k, a)) if *k == (trigger, bucket) && a.party == ft_party => {
+                                a.clone()
+                            }
+                            _ => {
+                                let a = Arc::new(FirstTransfer {
+                                    seq,
+                                    date: ts_date,
+                                    trigger,
+                                    bucket,
+                                    party: ft_party,
+                                    acquiring_party: acquiring.clone(),
+                                });
+                                ft_cache = Some(((trigger, bucket), a.clone()));
+                                a
+                            }
+                        };
+                        self.set_ft(id, shared)?;
                     }
                     if class == Class::Itmo && self.record_actions {
                         let base = ActionRecord {
@@ -1599,6 +1640,7 @@ impl State {
                 let ft = Self::ft_on_authorize(auth);
                 let purpose = auth.purpose;
                 self.authorizations[ai as usize].authorized_total += total;
+                let mut ft_cache: Option<Arc<FirstTransfer>> = None;
                 for &id in blocks {
                     let party = self
                         .block_party(&self.blocks[(id - 1) as usize])
@@ -1623,17 +1665,22 @@ impl State {
                         use_year: None,
                     });
                     if let Some((trigger, bucket)) = ft {
-                        self.set_ft(
-                            id,
-                            FirstTransfer {
-                                seq,
-                                date: eff_date,
-                                trigger,
-                                bucket,
-                                party,
-                                acquiring_party: None,
-                            },
-                        )?;
+                        let shared = match &ft_cache {
+                            Some(a) if a.party == party => a.clone(),
+                            _ => {
+                                let a = Arc::new(FirstTransfer {
+                                    seq,
+                                    date: eff_date,
+                                    trigger,
+                                    bucket,
+                                    party,
+                                    acquiring_party: None,
+                                });
+                                ft_cache = Some(a.clone());
+                                a
+                            }
+                        };
+                        self.set_ft(id, shared)?;
                     }
                 }
             }
@@ -1706,6 +1753,15 @@ impl State {
         }
         Ok(())
     }
+}
+
+/// Hex → bytes (all zeros when malformed; then it never matches a real payload hash).
+pub fn decode_hash(h: &str) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    if hex::decode_to_slice(h, &mut out).is_err() {
+        return [0u8; 32];
+    }
+    out
 }
 
 /// A move is international when it crosses Parties or leaves the registry.
