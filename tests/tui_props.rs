@@ -54,7 +54,7 @@ proptest! {
     fn random_keys_never_panic_and_keep_the_session_valid(start in 0usize..7, events in prop::collection::vec(event(), 1..60)) {
         let d = tempfile::tempdir().expect("tmp");
         let mut app = app_open(d.path());
-        let env = Env { data_dir: d.path().to_path_buf() };
+        let env = Env { data_dir: d.path().to_path_buf(), events: None };
         let first = update(&mut app, Action::GoTo(Screen::from_index(start)));
         let mut steps: Vec<Result<KeyEvent, String>> = vec![];
         steps.extend(events);

@@ -41,6 +41,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Simulate => screens::simulate::draw(frame, body, app),
         Screen::Registry => screens::registry::draw(frame, body, app),
         Screen::Report => screens::report::draw(frame, body, app),
+        Screen::Readiness => screens::readiness::draw(frame, body, app),
     }
     if let Some(n) = &app.notice {
         let style = if n.error {
@@ -224,9 +225,15 @@ fn draw_help(frame: &mut Frame, body: Rect, app: &App) {
             keymap::Ctx::Discuss,
             keymap::Ctx::Editor,
         ],
-        Screen::Budget => vec![keymap::Ctx::Budget, keymap::Ctx::BudgetActivities],
+        Screen::Budget => vec![
+            keymap::Ctx::Budget,
+            keymap::Ctx::BudgetActivities,
+            keymap::Ctx::BudgetAll,
+        ],
         Screen::Report => vec![keymap::Ctx::Report, keymap::Ctx::Popup],
-        Screen::Simulate | Screen::Registry => vec![],
+        Screen::Simulate => vec![keymap::Ctx::Simulate],
+        Screen::Registry => vec![keymap::Ctx::Registry, keymap::Ctx::Sandbox],
+        Screen::Readiness => vec![keymap::Ctx::Readiness],
     };
     ctxs.push(keymap::Ctx::Global);
     let mut lines = vec![];
@@ -262,25 +269,87 @@ fn draw_help(frame: &mut Frame, body: Rect, app: &App) {
 }
 
 fn draw_popup(frame: &mut Frame, body: Rect, app: &App, p: &Popup) {
-    let (title, prompt, field) = match p {
-        Popup::Participant(f) => (S::PARTICIPANT_TITLE, S::PARTICIPANT_PROMPT, f),
-        Popup::Group { field, .. } => ("Group", S::GROUP_PROMPT, field),
-        Popup::ExportDir(f) => ("Export", S::EXPORT_DIR_PROMPT, f),
+    let (title, prompt, field, error): (
+        String,
+        String,
+        &ratatui_textarea::TextArea,
+        Option<&String>,
+    ) = match p {
+        Popup::Participant(f) => (
+            S::PARTICIPANT_TITLE.into(),
+            S::PARTICIPANT_PROMPT.into(),
+            f,
+            None,
+        ),
+        Popup::Group { field, .. } => ("Group".into(), S::GROUP_PROMPT.into(), field, None),
+        Popup::ExportDir(f) => ("Export".into(), S::EXPORT_DIR_PROMPT.into(), f, None),
+        Popup::BudgetEdit {
+            label,
+            field,
+            error,
+            path,
+        } => (
+            format!("Edit {label}"),
+            format!("New value for {path}"),
+            field,
+            error.as_ref(),
+        ),
+        Popup::SaveScenario(f) => (
+            "Save as scenario".into(),
+            "File name in the data folder's scenarios/ (without .toml)".into(),
+            f,
+            None,
+        ),
+        Popup::Param {
+            param,
+            field,
+            error,
+        } => (
+            param.label().into(),
+            param.prompt().into(),
+            field,
+            error.as_ref(),
+        ),
+        Popup::Filter(f) => (
+            "Explorer filter".into(),
+            "A serial (block, PROJECT:UNIT or unit number) or any text; empty shows all".into(),
+            f,
+            None,
+        ),
+        Popup::Form(form) => {
+            draw_form(frame, body, app, form);
+            return;
+        }
     };
-    let r = centered(body, 60, 6);
+    let inner_w = body.width.min(70).saturating_sub(2) as usize;
+    let err_lines = error
+        .map(|e| screens::wrap(&format!("refused: {e}"), inner_w, 6))
+        .unwrap_or_default();
+    let err_h = u16::try_from(err_lines.len()).unwrap_or(0);
+    let r = centered(body, 70, 6 + err_h + u16::from(err_h > 0));
     frame.render_widget(Clear, r);
     let block = pane(title, true, app);
     let inner = block.inner(r);
     frame.render_widget(block, r);
-    let [a, b, _, c] = Layout::vertical([
+    let [a, b, e, _, c] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
+        Constraint::Length(err_h + u16::from(err_h > 0)),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(inner);
     frame.render_widget(Paragraph::new(prompt), a);
     frame.render_widget(field, b);
+    if err_h > 0 {
+        let mut ls = vec![Line::raw("")];
+        ls.extend(
+            err_lines
+                .into_iter()
+                .map(|l| Line::styled(l, app.theme.error())),
+        );
+        frame.render_widget(Paragraph::new(ls), e);
+    }
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled("Enter", app.theme.key()),
@@ -289,5 +358,88 @@ fn draw_popup(frame: &mut Frame, body: Rect, app: &App, p: &Popup) {
             Span::raw(" cancel"),
         ])),
         c,
+    );
+}
+
+fn draw_form(frame: &mut Frame, body: Rect, app: &App, form: &super::forms::Form) {
+    let t = &app.theme;
+    let w = body.width.min(72);
+    let inner_w = w.saturating_sub(2) as usize;
+    let err_lines = form
+        .error
+        .as_ref()
+        .map(|e| screens::wrap(&format!("refused: {e}"), inner_w, 5))
+        .unwrap_or_default();
+    let n = u16::try_from(form.fields.len()).unwrap_or(0);
+    let err_h = u16::try_from(err_lines.len()).unwrap_or(0);
+    let r = centered(body, w, n + err_h + 4);
+    frame.render_widget(Clear, r);
+    let block = pane(form.kind.title(), true, app);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let label_w = 26u16.min(inner.width / 2);
+    for (i, (label, field)) in form.fields.iter().enumerate() {
+        let y = inner.y + u16::try_from(i).unwrap_or(0);
+        if y >= inner.y + inner.height {
+            break;
+        }
+        let focused = i == form.focus;
+        let lr = Rect {
+            x: inner.x,
+            y,
+            width: label_w,
+            height: 1,
+        };
+        let fr = Rect {
+            x: inner.x + label_w,
+            y,
+            width: inner.width.saturating_sub(label_w),
+            height: 1,
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                format!("{}{label}", if focused { "› " } else { "  " }),
+                if focused { t.selected() } else { t.base() },
+            )),
+            lr,
+        );
+        if focused {
+            frame.render_widget(field, fr);
+        } else {
+            frame.render_widget(Paragraph::new(field.lines().join(" ")), fr);
+        }
+    }
+    let mut y = inner.y + n;
+    for l in err_lines {
+        if y >= inner.y + inner.height {
+            break;
+        }
+        frame.render_widget(
+            Paragraph::new(Line::styled(l, t.error())),
+            Rect {
+                x: inner.x,
+                y,
+                width: inner.width,
+                height: 1,
+            },
+        );
+        y += 1;
+    }
+    let hy = inner.y + inner.height.saturating_sub(1);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("Tab ↓↑", t.key()),
+            Span::raw(" field  "),
+            Span::styled("Enter", t.key()),
+            Span::raw(" execute  "),
+            Span::styled("Esc", t.key()),
+            Span::raw(" cancel"),
+        ])),
+        Rect {
+            x: inner.x,
+            y: hy,
+            width: inner.width,
+            height: 1,
+        },
     );
 }
