@@ -961,7 +961,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::PrevTab => app.go_to(Screen::from_index(
             (app.screen.index() + Screen::ALL.len() - 1) % Screen::ALL.len(),
         )),
-        Action::Click(col, row) => match super::ui::tab_at(col, row) {
+        Action::Click(col, row) => match super::ui::tab_at(col, row, app.size.0) {
             Some(s) => app.go_to(s),
             None => vec![],
         },

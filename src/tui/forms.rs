@@ -171,9 +171,10 @@ pub fn new_form(kind: FormKind, s: &Scenario, theme: &Theme) -> Form {
             f("acquiring party", &partner),
         ],
         FormKind::Retire => vec![
-            f("from", &to),
+            f("from", &dev),
             f("quantity", "1000"),
             f("vintage", vintage),
+            f("class (ITMO/MO)", "MO"),
             f("beneficiary name", ""),
             f("beneficiary id", ""),
             f("country", ""),
@@ -217,6 +218,15 @@ impl Form {
             .parse()
             .map_err(|_| format!("{label}: `{v}` is not a whole number"))
     }
+    fn class(&self) -> Result<Option<Class>, String> {
+        match self.get("class (ITMO/MO)").to_lowercase().as_str() {
+            "" => Ok(None),
+            "itmo" => Ok(Some(Class::Itmo)),
+            "mo" => Ok(Some(Class::Mo)),
+            other => Err(format!("class: `{other}` is neither ITMO nor MO")),
+        }
+    }
+
     fn vintage_filter(&self) -> Result<Filter, String> {
         let v = self.get("vintage");
         Ok(Filter {
@@ -274,12 +284,7 @@ impl Form {
                 ]
             }
             FormKind::Transfer => {
-                let class = match self.get("class (ITMO/MO)").to_lowercase().as_str() {
-                    "" => None,
-                    "itmo" => Some(Class::Itmo),
-                    "mo" => Some(Class::Mo),
-                    other => return Err(format!("class: `{other}` is neither ITMO nor MO")),
-                };
+                let class = self.class()?;
                 let acq = self.get("acquiring party");
                 vec![Command::Transfer {
                     from: self.required("from")?,
@@ -295,7 +300,10 @@ impl Form {
             FormKind::Retire => vec![Command::Retire {
                 from: self.required("from")?,
                 quantity: self.number("quantity")?,
-                filter: self.vintage_filter()?,
+                filter: Filter {
+                    class: self.class()?,
+                    ..self.vintage_filter()?
+                },
                 beneficiary: Beneficiary {
                     name: self.required("beneficiary name")?,
                     id: self.required("beneficiary id")?,

@@ -49,18 +49,18 @@ impl Param {
     pub fn label(self) -> &'static str {
         match self {
             Param::Method => "CA method",
-            Param::Denominator => "Averaging denominator",
-            Param::Protect => "Protect target",
-            Param::Retention => "Host retention",
+            Param::Denominator => "Denominator",
+            Param::Protect => "Protect",
+            Param::Retention => "Retention",
             Param::TransferRatio => "Transfer ratio",
             Param::Buffer => "Buffer",
             Param::Cap => "National cap",
-            Param::Sop62 => "6.2 voluntary SOP",
-            Param::Omge62 => "6.2 voluntary OMGE",
+            Param::Sop62 => "6.2 SOP",
+            Param::Omge62 => "6.2 OMGE",
             Param::Basis64 => "6.4 CA basis",
-            Param::OutsideScope => "Outside-scope CA",
-            Param::Demand => "Limit to demand",
-            Param::MaccRule => "MACC rule (p*)",
+            Param::OutsideScope => "Outside CA",
+            Param::Demand => "Use demand",
+            Param::MaccRule => "MACC rule",
             Param::Volume => "Volume",
         }
     }

@@ -139,7 +139,10 @@ pub fn perform(app: &App, env: &Env, effect: Effect) -> Option<Action> {
                 match l.execute(c) {
                     Ok(o) => done.push(format!(
                         "{what}: {} units, events #{}–#{}",
-                        o.quantity(),
+                        crate::scenario::units::group_thousands(
+                            rust_decimal::Decimal::from(o.quantity()),
+                            0
+                        ),
                         o.first_seq,
                         o.last_seq
                     )),
@@ -292,7 +295,7 @@ fn command_name(c: &crate::registry::Command) -> &'static str {
     use crate::registry::Command::*;
     match c {
         Issue { .. } => "issued",
-        RecordAuthorization { .. } => "authorization recorded",
+        RecordAuthorization { .. } => "authorization recorded (no units move)",
         Authorize { .. } => "authorized",
         Transfer { .. } => "transferred",
         Retire { .. } => "retired",

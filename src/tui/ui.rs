@@ -117,13 +117,20 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(right_line).right_aligned(), r);
 }
 
-/// The tab labels and their x ranges (same for drawing and mouse hit-tests).
-fn tab_spans() -> Vec<(Screen, String, u16)> {
+/// The tab labels and their x ranges (same for drawing and mouse hit-tests). Narrow
+/// terminals get the labels without padding, so all eight tabs fit in 80 columns.
+fn tab_spans(width: u16) -> Vec<(Screen, String, u16)> {
+    let padded: usize = Screen::ALL
+        .iter()
+        .map(|s| s.title().chars().count() + 5)
+        .sum::<usize>()
+        + 1;
+    let pad = if padded <= width as usize { " " } else { "" };
     let mut x = 1u16;
     Screen::ALL
         .iter()
         .map(|s| {
-            let label = format!(" {} {} ", s.index(), s.title());
+            let label = format!("{pad}{} {}{pad}", s.index(), s.title());
             let at = x;
             x += u16::try_from(label.chars().count()).unwrap_or(0) + 1;
             (*s, label, at)
@@ -131,12 +138,12 @@ fn tab_spans() -> Vec<(Screen, String, u16)> {
         .collect()
 }
 
-/// Which tab is at a click position (the tab row is row 1).
-pub fn tab_at(col: u16, row: u16) -> Option<Screen> {
+/// Which tab is at a click position (the tab row is row 1) in a terminal `width` wide.
+pub fn tab_at(col: u16, row: u16, width: u16) -> Option<Screen> {
     if row != 1 {
         return None;
     }
-    tab_spans()
+    tab_spans(width)
         .into_iter()
         .find(|(_, label, at)| {
             col >= *at && col < at + u16::try_from(label.chars().count()).unwrap_or(0)
@@ -147,7 +154,7 @@ pub fn tab_at(col: u16, row: u16) -> Option<Screen> {
 fn draw_tabs(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = vec![Span::raw(" ")];
-    for (s, label, _) in tab_spans() {
+    for (s, label, _) in tab_spans(area.width) {
         spans.push(Span::styled(
             label,
             if s == app.screen {
@@ -409,8 +416,7 @@ fn draw_form(frame: &mut Frame, body: Rect, app: &App, form: &super::forms::Form
             frame.render_widget(Paragraph::new(field.lines().join(" ")), fr);
         }
     }
-    let mut y = inner.y + n;
-    for l in err_lines {
+    for (y, l) in (inner.y + n..).zip(err_lines) {
         if y >= inner.y + inner.height {
             break;
         }
@@ -423,7 +429,6 @@ fn draw_form(frame: &mut Frame, body: Rect, app: &App, form: &super::forms::Form
                 height: 1,
             },
         );
-        y += 1;
     }
     let hy = inner.y + inner.height.saturating_sub(1);
     frame.render_widget(

@@ -127,7 +127,7 @@ pub fn sector_rows(s: &Scenario, b: &Budget) -> Vec<SectorRow> {
         .iter()
         .map(|sec| {
             let y = sec.at(ty);
-            let m = y.map(|y| y.mitigation.clone()).unwrap_or_default();
+            let m = y.map(|y| y.mitigation).unwrap_or_default();
             SectorRow {
                 name: sec.name.clone(),
                 bau: y.map(|y| num(s, y.bau)).unwrap_or_else(|| "n/a".into()),
@@ -360,17 +360,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 right("Expected".into()),
             ])
             .style(t.title());
-            let num_w = 9;
+            let num_w = if rest.width >= 100 { 10 } else { 8 };
             let table = Table::new(
                 rows,
                 [
                     Constraint::Length(name_w(
                         s.file.sectors.iter().map(|x| x.name.as_str()),
                         rest.width,
-                        10 + 3 + num_w * 5 + 7,
+                        num_w + 3 + num_w * 5 + 7,
                         8,
                     )),
-                    Constraint::Length(10),
+                    Constraint::Length(num_w),
                     Constraint::Length(3),
                     Constraint::Length(num_w),
                     Constraint::Length(num_w),

@@ -133,10 +133,14 @@ pub fn explorer_rows(
         .map(|r| {
             (
                 r.seq,
-                r.kind,
+                r.kind.clone(),
                 r.hash.chars().take(10).collect(),
                 r.ts.chars().take(10).collect(),
-                r.summary,
+                if r.summary == r.kind {
+                    r.accounts.join(", ")
+                } else {
+                    r.summary
+                },
                 r.serials.first().cloned(),
             )
         })
@@ -313,14 +317,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
 
     let mut sandbox_info: Option<Line> = None;
-    if v.sandbox {
-        if let Some((text, refused)) = &v.last {
-            sandbox_info = Some(if *refused {
-                Line::styled(format!("! refused: {text}"), t.error())
-            } else {
-                Line::styled(text.clone(), t.info())
-            });
-        }
+    if v.sandbox
+        && let Some((text, refused)) = &v.last
+    {
+        sandbox_info = Some(if *refused {
+            Line::styled(format!("! refused: {text}"), t.error())
+        } else {
+            Line::styled(text.clone(), t.info())
+        });
     }
     let body = match &sandbox_info {
         Some(_) => {
@@ -353,7 +357,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     }
                 })
                 .collect();
-            return (format!("Life story (Esc: back)"), lines, None);
+            return ("Life story (Esc: back)".to_string(), lines, None);
         }
         match v.tab {
             RegTab::Accounts => {
@@ -378,8 +382,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                         "{:<idw$} {:>11}  {}  |  {}",
                         r[0].chars().take(idw).collect::<String>(),
                         r[2],
-                        r[3],
-                        r[4]
+                        r[4],
+                        r[3]
                     ));
                     out.push(if off + i == v.sel {
                         Line::styled(s, t.selected())

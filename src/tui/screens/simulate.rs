@@ -170,7 +170,7 @@ fn draw_chart(frame: &mut Frame, area: Rect, app: &App, s: &Scenario, sim: &Simu
     }
     let datasets = vec![
         ds("BAU", &bau, Marker::Dot, style(Color::Gray)),
-        ds("target", &target, Marker::Block, style(Color::Yellow)),
+        ds("target", &target, Marker::Bar, style(Color::Yellow)),
         ds("projected", &proj, Marker::Braille, style(Color::Cyan)),
         ds(
             "balance (after CA)",
@@ -201,25 +201,46 @@ fn draw_chart(frame: &mut Frame, area: Rect, app: &App, s: &Scenario, sim: &Simu
             ylab((lo + hi) / 2.0),
             ylab(hi + pad),
         ]))
-        .legend_position(Some(ratatui::widgets::LegendPosition::BottomLeft));
+        .legend_position(Some(ratatui::widgets::LegendPosition::BottomLeft))
+        .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)));
     frame.render_widget(chart, area);
 }
 
 fn year_table(s: &Scenario, sim: &Simulation) -> Vec<String> {
+    let cells: Vec<[String; 5]> = sim
+        .outcome
+        .years
+        .iter()
+        .map(|y| {
+            [
+                n(s, y.projected_emissions),
+                y.target.map(|t| n(s, t)).unwrap_or_else(|| "–".into()),
+                n(s, Decimal::from(y.first_transferred)),
+                n(s, y.corresponding_adjustment),
+                n(s, y.emissions_balance),
+            ]
+        })
+        .collect();
+    let w = cells
+        .iter()
+        .flat_map(|c| c.iter().map(|x| x.chars().count()))
+        .max()
+        .unwrap_or(0)
+        .max(7);
     let mut v = vec![format!(
-        "{:>4} {:>9} {:>9} {:>9} {:>9} {:>9}  ",
-        "year", "projected", "target", "1st trans", "CA", "balance"
+        "year   {:>w$} {:>w$} {:>w$} {:>w$} {:>w$}",
+        "project", "target", "1st tr", "CA", "balance"
     )];
-    for y in &sim.outcome.years {
+    for (y, c) in sim.outcome.years.iter().zip(cells) {
         v.push(format!(
-            "{:>4} {:>9} {:>9} {:>9} {:>9} {:>9}  {}",
+            "{:>4} {} {:>w$} {:>w$} {:>w$} {:>w$} {:>w$}",
             y.year,
-            n(s, y.projected_emissions),
-            y.target.map(|t| n(s, t)).unwrap_or_else(|| "–".into()),
-            n(s, Decimal::from(y.first_transferred)),
-            n(s, y.corresponding_adjustment),
-            n(s, y.emissions_balance),
-            mark(y)
+            mark(y),
+            c[0],
+            c[1],
+            c[2],
+            c[3],
+            c[4]
         ));
     }
     v
@@ -227,31 +248,52 @@ fn year_table(s: &Scenario, sim: &Simulation) -> Vec<String> {
 
 fn compare_table(s: &Scenario, a: &Simulation, b: &Simulation) -> Vec<String> {
     let (ma, mb) = (ca_method_name(a.plan.method), ca_method_name(b.plan.method));
+    type Row<'a> = (i32, &'a str, [String; 2], &'a str, [String; 2]);
+    let rows: Vec<Row> = a
+        .outcome
+        .years
+        .iter()
+        .zip(&b.outcome.years)
+        .map(|(x, y)| {
+            (
+                x.year,
+                mark(x),
+                [n(s, x.corresponding_adjustment), n(s, x.emissions_balance)],
+                mark(y),
+                [n(s, y.corresponding_adjustment), n(s, y.emissions_balance)],
+            )
+        })
+        .collect();
+    let w = rows
+        .iter()
+        .flat_map(|r| r.2.iter().chain(r.4.iter()).map(|x| x.chars().count()))
+        .max()
+        .unwrap_or(0)
+        .max(7);
+    let half = w * 2 + 3;
     let mut v = vec![
-        format!("Same {} ITMOs: {ma} | {mb}", units(a.outcome.transferred)),
         format!(
-            "{:>4} {:>9} {:>9}   | {:>9} {:>9}  ",
-            "year", "CA", "balance", "CA", "balance"
+            "Same {} ITMOs under two methods",
+            units(a.outcome.transferred)
+        ),
+        format!("year {:<half$} | {mb}", ma),
+        format!(
+            "       {:>w$} {:>w$} |   {:>w$} {:>w$}",
+            "CA", "balance", "CA", "balance"
         ),
     ];
-    for (x, y) in a.outcome.years.iter().zip(&b.outcome.years) {
+    for r in rows {
         v.push(format!(
-            "{:>4} {:>9} {:>9} {} | {:>9} {:>9} {}",
-            x.year,
-            n(s, x.corresponding_adjustment),
-            n(s, x.emissions_balance),
-            mark(x),
-            n(s, y.corresponding_adjustment),
-            n(s, y.emissions_balance),
-            mark(y)
+            "{:>4} {} {:>w$} {:>w$} | {} {:>w$} {:>w$}",
+            r.0, r.1, r.2[0], r.2[1], r.3, r.4[0], r.4[1]
         ));
     }
     let verdict = |o: &crate::simulate::Outcome| {
         if o.meets_target {
-            format!("meets; max {}", units(o.max_transferable))
+            format!("✓ meets the target; maximum {}", units(o.max_transferable))
         } else {
             format!(
-                "misses {:?}; max {}",
+                "✗ misses it in {:?}; maximum {}",
                 o.failing_years,
                 units(o.max_transferable)
             )
@@ -316,7 +358,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         top,
     );
     // Parameters (left) and results (right).
-    let pw = if area.width >= 110 { 40 } else { 28 };
+    let pw = if area.width >= 110 { 36 } else { 28 };
     let [left, right] =
         Layout::horizontal([Constraint::Length(pw), Constraint::Min(10)]).areas(rest);
     let lw = (pw as usize).saturating_sub(4);
@@ -380,9 +422,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .into_iter()
         .enumerate()
         .map(|(i, l)| {
-            if i == 0 || (d.compare.is_some() && i == 1) {
+            if i == 0 || (d.compare.is_some() && i <= 2) {
                 Line::styled(l, t.title())
-            } else if l.ends_with('✗') {
+            } else if l.get(5..).is_some_and(|r| r.starts_with('✗')) || l.contains(" ✗ ") {
                 Line::styled(l, t.error())
             } else {
                 Line::raw(l)
