@@ -216,6 +216,7 @@ pub const BINDINGS: &[Binding] = &[
     b(Global, &[ch('5')], "", Cmd::Tab(5), "", ""),
     b(Global, &[ch('6')], "", Cmd::Tab(6), "", ""),
     b(Global, &[ch('7')], "", Cmd::Tab(7), "", ""),
+    b(Global, &[code(KeyCode::Esc)], "Esc", Cmd::Back, "back / close / cancel a running study", ""),
     b(Global, &[ch('?')], "?", Cmd::Help, "help for this screen", "help"),
     b(Global, &[ch('q')], "q", Cmd::Quit, "quit (everything is already saved)", "quit"),
 ];

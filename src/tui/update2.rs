@@ -69,7 +69,7 @@ fn check_edit(app: &App, path: &str, typed: &str) -> Result<(), String> {
     let field = path.rsplit('.').next().unwrap_or("");
     edits::check(&base, path, &quoted(field, typed))
         .map(|_| ())
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string().trim_start_matches(": ").to_string())
 }
 
 /// The path and label of the selected budget value: the activity field when drilled in, the
