@@ -384,7 +384,15 @@ fn draw_form(frame: &mut Frame, body: Rect, app: &App, form: &super::forms::Form
     let block = pane(form.kind.title(), true, app);
     let inner = block.inner(r);
     frame.render_widget(block, r);
-    let label_w = 26u16.min(inner.width / 2);
+    let longest = form
+        .fields
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(8);
+    let label_w = u16::try_from(longest + 3)
+        .unwrap_or(28)
+        .min(inner.width / 2);
     for (i, (label, field)) in form.fields.iter().enumerate() {
         let y = inner.y + u16::try_from(i).unwrap_or(0);
         if y >= inner.y + inner.height {

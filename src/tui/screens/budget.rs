@@ -159,17 +159,24 @@ pub fn sector_rows(s: &Scenario, b: &Budget) -> Vec<SectorRow> {
 pub fn totals_lines(s: &Scenario, b: &Budget) -> Vec<String> {
     let t = b.target();
     let q = |x: Decimal| format_quantity(x, s.unit(), 1);
+    let beyond = |b: Decimal| {
+        if b < Decimal::ZERO {
+            format!("none: the activities fall {} short", q(-b))
+        } else {
+            q(b)
+        }
+    };
     let mut v = vec![format!(
         "At {}: MOs needed for the unconditional target {}; MOs beyond it {}",
         t.year,
         q(t.needed_unconditional),
-        q(t.beyond_unconditional)
+        beyond(t.beyond_unconditional)
     )];
     if let (Some(n), Some(bc)) = (t.needed_conditional, t.beyond_conditional) {
         v.push(format!(
             "With the conditional target: needed {}; beyond {}",
             q(n),
-            q(bc)
+            beyond(bc)
         ));
     }
     v
@@ -291,12 +298,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             .saturating_sub(2 + 18 + 7 + 10 + 11 + 6 + 5)
             .max(4);
         let (lines, needed, p) = macc_lines(s, b, bar_w);
+        let cur_t = format!("{}/t", s.file.scenario.currency);
+        let mos_ty = format!("MOs {ty}");
         let mut out = vec![Line::styled(
             format!(
-                "{:<18} {:>7} {:>10} {:>11} {:6} cumulative ({unit}, │ = needed {})",
+                "{:<18} {:>7} {:>10} {:>11} {:6} │ = {} needed",
                 "Activity (by cost)",
-                format!("{}/t", s.file.scenario.currency),
-                format!("MOs {ty}"),
+                cur_t,
+                mos_ty,
                 "cumulative",
                 "",
                 num(s, b.macc.needed)
@@ -446,7 +455,7 @@ fn draw_activities(frame: &mut Frame, rest: Rect, app: &App, s: &Scenario, sel: 
         })
         .collect();
     let header = Row::new(vec![
-        Cell::from("Activity (* edited)"),
+        Cell::from("Activity"),
         Cell::from("Mech."),
         Cell::from("NDC part"),
         Cell::from(Line::from(format!("MOs {ty}")).right_aligned()),
@@ -454,7 +463,7 @@ fn draw_activities(frame: &mut Frame, rest: Rect, app: &App, s: &Scenario, sel: 
     ])
     .style(t.title());
     let title = format!(
-        "{} › {name} — {} {} ({})",
+        "{} › {name} — {} {} ({}; * edited)",
         S::BUDGET_TITLE,
         ids.len(),
         if ids.len() == 1 {
@@ -469,7 +478,9 @@ fn draw_activities(frame: &mut Frame, rest: Rect, app: &App, s: &Scenario, sel: 
         [
             Constraint::Length(
                 name_w(
-                    ids.iter().map(String::as_str),
+                    ids.iter()
+                        .filter_map(|id| s.activity(id))
+                        .map(|a| a.name.as_str()),
                     rest.width,
                     8 + 14 + 10 + 8 + 4,
                     12,

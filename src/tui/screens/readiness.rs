@@ -2,7 +2,7 @@
 //! milestones, agreements and NMAs (`readiness::report::scenario_text`), and the 6.2 / 6.4 / 6.8
 //! comparison as a page of its own (`a`).
 
-use crate::readiness::{self, ARTICLE6_COMPARISON, STAGE_RULE};
+use crate::readiness::{self, ARTICLE6_COMPARISON, ARTICLE6_TABLE, STAGE_RULE};
 use crate::tui::app::{Action, App};
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::strings as S;
@@ -31,21 +31,54 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let s = &d.scenario;
     let v = app.readiness;
     if v.comparison {
-        let lines: Vec<Line> = ARTICLE6_COMPARISON.lines().map(Line::raw).collect();
+        let w = area.width.saturating_sub(2) as usize;
+        let lines: Vec<Line> = if w >= 110 {
+            ARTICLE6_COMPARISON.lines().map(Line::raw).collect()
+        } else {
+            // Narrow: one block per kind of cooperation.
+            let [head, rows @ ..] = &ARTICLE6_TABLE;
+            let mut out = vec![];
+            for col in 1..4 {
+                if col > 1 {
+                    out.push(Line::raw(""));
+                }
+                out.push(Line::styled(head[col].to_string(), t.section()));
+                for r in rows {
+                    let text = format!("{}: {}", r[0], r[col]);
+                    for (i, l) in super::wrap(&text, w.saturating_sub(4), 6)
+                        .into_iter()
+                        .enumerate()
+                    {
+                        out.push(Line::raw(format!(
+                            "{}{l}",
+                            if i == 0 { "  " } else { "    " }
+                        )));
+                    }
+                }
+            }
+            out
+        };
         frame.render_widget(
-            Paragraph::new(lines)
-                .scroll((v.scroll, 0))
-                .block(pane(
-                    "Article 6.2 / 6.4 / 6.8 compared (a or Esc: back; ↓↑ scroll; wide terminal recommended)",
-                    true,
-                    app,
-                )),
+            Paragraph::new(lines).scroll((v.scroll, 0)).block(pane(
+                "Article 6.2 / 6.4 / 6.8 compared (a or Esc: back; ↓↑ scroll)",
+                true,
+                app,
+            )),
             area,
         );
         return;
     }
     let a = readiness::assess_scenario(s);
     let [top, rest] = Layout::vertical([Constraint::Length(4), Constraint::Min(1)]).areas(area);
+    let next = match a.stage.next() {
+        Some(n) => format!(
+            "Next: {} — {} gap{} to close (below)",
+            n.label(),
+            a.gaps.len(),
+            if a.gaps.len() == 1 { "" } else { "s" }
+        ),
+        None => "The last stage: transfers are happening.".to_string(),
+    };
     frame.render_widget(
         Paragraph::new(vec![
             Line::styled(
@@ -57,11 +90,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 ),
                 t.title(),
             ),
-            Line::raw(a.reason.clone()),
+            Line::raw(next),
         ])
         .wrap(Wrap { trim: true })
         .block(pane(
-            format!("{} — {}", S::READINESS_TITLE, s.file.party.name),
+            format!(
+                "{} — {} (a: 6.2/6.4/6.8 compared)",
+                S::READINESS_TITLE,
+                s.file.party.name
+            ),
             false,
             app,
         )),

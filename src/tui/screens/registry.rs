@@ -370,7 +370,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     .min(w / 3);
                 let head = Line::styled(
                     fit(format!(
-                        "{:<idw$} {:>11}  by vintage  |  by class",
+                        "{:<idw$} {:>11}  by class  |  by vintage",
                         "Account", "units"
                     )),
                     t.title(),
@@ -450,7 +450,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     });
                 }
                 (
-                    format!("Explorer: {n} events (/ filter, Enter: life story)"),
+                    format!(
+                        "Explorer: {n} event{} (/ filter, Enter: life story)",
+                        if n == 1 { "" } else { "s" }
+                    ),
                     out,
                     None::<()>,
                 )
@@ -496,14 +499,20 @@ fn draw_drills(frame: &mut Frame, area: Rect, app: &App) {
     }
     if let Some(d) = w.pack.drills.get(app.registry.drill) {
         lines.push(Line::raw(""));
+        let width = (area.width as usize).saturating_sub(2);
         if let Some(intro) = &d.intro {
-            lines.push(Line::styled(intro.clone(), t.dim()));
+            for l in super::wrap(intro, width, 4) {
+                lines.push(Line::styled(l, t.dim()));
+            }
         }
         if !app.registry.sandbox {
-            lines.push(Line::styled(
-                "Drills are checked against your sandbox ledger: press s to switch to it, then use the action keys.",
-                t.section(),
-            ));
+            for l in super::wrap(
+                "Drills are checked against your sandbox ledger: press s to switch to it, then use the action keys (i a t r c).",
+                width,
+                3,
+            ) {
+                lines.push(Line::styled(l, t.section()));
+            }
         }
         let mut first_open = true;
         for (k, st) in d.steps.iter().enumerate() {
@@ -513,33 +522,36 @@ fn draw_drills(frame: &mut Frame, area: Rect, app: &App) {
                 0
             };
             let done = app.registry.sandbox && got >= st.expect.quantity;
-            lines.push(Line::from(vec![
-                Span::styled(
-                    format!(" {} {}. ", if done { "✓" } else { "·" }, k + 1),
-                    if done { t.answered() } else { t.dim() },
-                ),
-                Span::raw(st.instruction.clone()),
-            ]));
+            let lead = format!(" {} {}. ", if done { "✓" } else { "·" }, k + 1);
+            let ind = " ".repeat(lead.chars().count());
+            for (j, l) in super::wrap(&st.instruction, width.saturating_sub(ind.len()), 4)
+                .into_iter()
+                .enumerate()
+            {
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        if j == 0 { lead.clone() } else { ind.clone() },
+                        if done { t.answered() } else { t.dim() },
+                    ),
+                    Span::raw(l),
+                ]));
+            }
             if !done && first_open && app.registry.sandbox {
                 first_open = false;
-                lines.push(Line::styled(
-                    format!(
-                        "      now {} of {} — hint: {}",
-                        u(got),
-                        u(st.expect.quantity),
-                        st.hint
-                    ),
-                    t.info(),
-                ));
+                let hint = format!(
+                    "now {} of {} — hint: {}",
+                    u(got),
+                    u(st.expect.quantity),
+                    st.hint
+                );
+                for l in super::wrap(&hint, width.saturating_sub(ind.len()), 6) {
+                    lines.push(Line::styled(format!("{ind}{l}"), t.info()));
+                }
             }
         }
     }
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(pane(
-            "Drills (↑↓ choose)",
-            true,
-            app,
-        )),
+        Paragraph::new(lines).block(pane("Drills (↑↓ choose)", true, app)),
         area,
     );
 }

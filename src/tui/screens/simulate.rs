@@ -229,7 +229,7 @@ fn year_table(s: &Scenario, sim: &Simulation) -> Vec<String> {
         .max(7);
     let mut v = vec![format!(
         "year   {:>w$} {:>w$} {:>w$} {:>w$} {:>w$}",
-        "project", "target", "1st tr", "CA", "balance"
+        "proj.", "target", "1st tr", "CA", "balance"
     )];
     for (y, c) in sim.outcome.years.iter().zip(cells) {
         v.push(format!(
@@ -388,9 +388,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     );
     let Ok(sim) = &d.sim else {
         frame.render_widget(
-            Paragraph::new("Change the parameter named in the message (← →), or press Esc.")
-                .wrap(Wrap { trim: true })
-                .block(pane("Results", false, app)),
+            Paragraph::new(
+                "Change the parameter the message names (↑↓ choose, ←→ change on the left).",
+            )
+            .wrap(Wrap { trim: true })
+            .block(pane("Results", false, app)),
             right,
         );
         return;
