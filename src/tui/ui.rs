@@ -243,35 +243,63 @@ fn draw_help(frame: &mut Frame, body: Rect, app: &App) {
         Screen::Readiness => vec![keymap::Ctx::Readiness],
     };
     ctxs.push(keymap::Ctx::Global);
-    let mut lines = vec![];
-    for (title, rows) in keymap::help(&ctxs) {
-        lines.push(Line::styled(title, t.section()));
-        for (k, what) in rows {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {k:<10} "), t.key()),
-                Span::raw(what),
-            ]));
+    // Rows as (key column, text), wrapped to a column `w` wide.
+    let lines_for = |cs: &[keymap::Ctx], w: usize, footer: bool| -> Vec<Line> {
+        let mut lines = vec![];
+        for (title, rows) in keymap::help(cs) {
+            lines.push(Line::styled(title, t.section()));
+            for (k, what) in rows {
+                for (i, l) in screens::wrap(what, w.saturating_sub(13).max(8), 3)
+                    .into_iter()
+                    .enumerate()
+                {
+                    let key = if i == 0 {
+                        format!("  {k:<10} ")
+                    } else {
+                        " ".repeat(13)
+                    };
+                    lines.push(Line::from(vec![Span::styled(key, t.key()), Span::raw(l)]));
+                }
+            }
         }
-    }
-    lines.push(Line::styled(
-        "Ctrl-C also quits. Everything is saved as you type.",
-        t.dim(),
-    ));
-    let h = u16::try_from(lines.len())
+        if footer {
+            for l in screens::wrap("Ctrl-C also quits. Everything is saved as you type.", w, 2) {
+                lines.push(Line::styled(l, t.dim()));
+            }
+        }
+        lines
+    };
+    let title = format!("{} — {}", S::HELP_TITLE, app.screen.title());
+    let one = lines_for(&ctxs, 68, true);
+    let fits = u16::try_from(one.len())
         .unwrap_or(u16::MAX)
-        .saturating_add(2);
-    let r = centered(body, 70, h);
+        .saturating_add(2)
+        <= body.height;
+    if fits || body.width < 80 {
+        let h = u16::try_from(one.len())
+            .unwrap_or(u16::MAX)
+            .saturating_add(2);
+        let r = centered(body, 70, h);
+        frame.render_widget(Clear, r);
+        frame.render_widget(Paragraph::new(one).block(pane(title, true, app)), r);
+        return;
+    }
+    // Too tall: this screen's keys left, the keys that work everywhere right.
+    let r = body;
     frame.render_widget(Clear, r);
-    let block = pane(
-        format!("{} — {}", S::HELP_TITLE, app.screen.title()),
-        true,
-        app,
+    let block = pane(title, true, app);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
+    let n = ctxs.len() - 1;
+    frame.render_widget(
+        Paragraph::new(lines_for(&ctxs[..n], left.width as usize, false)),
+        left,
     );
     frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        r,
+        Paragraph::new(lines_for(&ctxs[n..], right.width as usize, true)),
+        right,
     );
 }
 
