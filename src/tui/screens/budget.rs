@@ -497,7 +497,13 @@ fn draw_activities(frame: &mut Frame, rest: Rect, app: &App, s: &Scenario, sel: 
     .highlight_symbol("› ")
     .flex(Flex::Start)
     .block(pane(title, true, app));
-    let [top, bottom] = Layout::vertical([Constraint::Min(4), Constraint::Length(10)]).areas(rest);
+    // The table as tall as its rows (at least 4), the fields below it.
+    let table_h = u16::try_from(ids.len() + 3)
+        .unwrap_or(u16::MAX)
+        .max(4)
+        .min(rest.height.saturating_sub(10).max(4));
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(table_h), Constraint::Min(10)]).areas(rest);
     let mut st = TableState::default().with_selected(Some(sel));
     frame.render_stateful_widget(table, top, &mut st);
     let Some(a) = ids.get(sel).and_then(|id| s.activity(id)) else {
