@@ -334,3 +334,33 @@ fn too_small_terminal_says_so_and_resizing_redraws() {
     t.send("q");
     t.wait_exit();
 }
+
+#[test]
+fn simulate_shows_the_maximum_transferable_and_the_study_reports_in_the_loop() {
+    let d = tempfile::tempdir().expect("tmp");
+    let args = data_args(d.path());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut t = Term::start(d.path(), &args);
+    open_default(&mut t);
+    t.send("4");
+    t.wait_for("Maximum transferable: ");
+    let screen = t.screen();
+    let line = screen
+        .lines()
+        .find(|l| l.contains("Maximum transferable: "))
+        .expect("the line");
+    let after = line
+        .split("Maximum transferable: ")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        after.chars().next().is_some_and(|c| c.is_ascii_digit()),
+        "a number follows: {line}"
+    );
+    // The uncertainty study runs on a thread; the loop wakes to show its result.
+    t.send("u");
+    t.wait_for("P(meets target");
+    t.send("q");
+    let status = t.wait_exit();
+    assert!(status.success(), "{status:?}");
+}

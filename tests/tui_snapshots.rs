@@ -107,13 +107,83 @@ fn budget() {
 }
 
 #[test]
-fn simulate_and_registry() {
+fn budget_edit_refused_and_macc() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(
+        &mut app,
+        d.path(),
+        &[ch('3'), k(KeyCode::Enter), ch('l'), ch('e')],
+    );
+    let keys: Vec<_> = (0..30).map(|_| k(KeyCode::Backspace)).collect();
+    press_all(&mut app, d.path(), &keys);
+    type_text(&mut app, d.path(), "{ 2021 = 60, 2030 = -5 }");
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    snap("budget_edit_refused", &app);
+    press_all(&mut app, d.path(), &[k(KeyCode::Esc), ch('h'), ch('e')]);
+    press_all(&mut app, d.path(), &keys);
+    type_text(&mut app, d.path(), "5\n");
+    press_all(&mut app, d.path(), &[k(KeyCode::Esc), k(KeyCode::Esc)]);
+    snap("budget_edited", &app);
+    press_all(&mut app, d.path(), &[ch('m')]);
+    snap("budget_macc", &app);
+}
+
+#[test]
+fn simulate() {
     let d = tempfile::tempdir().expect("tmp");
     let mut app = app_open(d.path());
     press_all(&mut app, d.path(), &[ch('4')]);
     snap("simulate", &app);
+    press_all(&mut app, d.path(), &[ch('c')]);
+    snap("simulate_compare", &app);
+    press_all(&mut app, d.path(), &[ch('c'), ch('c'), ch('+'), ch('+')]);
+    snap("simulate_method_refused", &app);
+}
+
+#[test]
+fn registry() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
     press_all(&mut app, d.path(), &[ch('5')]);
-    snap("registry", &app);
+    snap("registry_accounts", &app);
+    press_all(&mut app, d.path(), &[ch('v'), ch('j'), k(KeyCode::Enter)]);
+    snap("registry_life", &app);
+    let serial = app.registry.life.clone().expect("serial");
+    press_all(&mut app, d.path(), &[k(KeyCode::Esc), ch('/')]);
+    type_text(&mut app, d.path(), &serial);
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    snap("registry_explorer_filtered", &app);
+}
+
+#[test]
+fn registry_sandbox() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(
+        &mut app,
+        d.path(),
+        &[ch('5'), ch('s'), ch('v'), ch('v'), ch('v')],
+    );
+    press_all(&mut app, d.path(), &[ch('i'), k(KeyCode::Enter)]);
+    snap("registry_drill", &app);
+    // Retire ITMOs before any exist in the account: refused with the rule.
+    press_all(&mut app, d.path(), &[ch('c')]);
+    press_all(&mut app, d.path(), &[k(KeyCode::Down)]);
+    let keys: Vec<_> = (0..10).map(|_| k(KeyCode::Backspace)).collect();
+    press_all(&mut app, d.path(), &keys);
+    type_text(&mut app, d.path(), "99999\n");
+    snap("registry_form_rejected", &app);
+}
+
+#[test]
+fn readiness() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('7')]);
+    snap("readiness", &app);
+    press_all(&mut app, d.path(), &[ch('a')]);
+    snap("readiness_comparison", &app);
 }
 
 #[test]

@@ -18,6 +18,7 @@ fn number_keys_tab_and_shift_tab_switch_screens_in_order() {
         ('4', Screen::Simulate),
         ('5', Screen::Registry),
         ('6', Screen::Report),
+        ('7', Screen::Readiness),
         ('0', Screen::Home),
     ] {
         press(&mut app, ch(c));
@@ -27,7 +28,7 @@ fn number_keys_tab_and_shift_tab_switch_screens_in_order() {
     assert_eq!(app.screen, Screen::Reflect);
     press(&mut app, k(KeyCode::BackTab));
     press(&mut app, k(KeyCode::BackTab));
-    assert_eq!(app.screen, Screen::Report);
+    assert_eq!(app.screen, Screen::Readiness, "Readiness is the last tab");
 }
 
 #[test]
@@ -230,13 +231,14 @@ fn budget_enter_drills_into_activities_and_esc_comes_back() {
 }
 
 #[test]
-fn simulate_and_registry_ignore_their_keys_but_keep_global_ones() {
+fn simulate_registry_and_readiness_keep_help_and_moving() {
     let d = tempfile::tempdir().expect("tmp");
     let mut app = app_open(d.path());
-    for s in ['4', '5'] {
+    press(&mut app, ch('4'));
+    assert!(press(&mut app, ch('j')).is_empty(), "moving saves nothing");
+    assert_eq!(app.simulate.sel, 1);
+    for s in ['4', '5', '7'] {
         press(&mut app, ch(s));
-        assert!(press(&mut app, k(KeyCode::Enter)).is_empty());
-        assert!(press(&mut app, ch('j')).is_empty());
         press(&mut app, ch('?'));
         assert!(app.help);
         press(&mut app, k(KeyCode::Esc));

@@ -4,15 +4,23 @@
 //! and returns the [`Effect`]s (save, open, export, scan, quit) for the loop in `run.rs` to
 //! perform. `update` does no IO: time comes from the injected `clock`, so tests are exact.
 
+use super::derived::Derived;
 use super::keymap::Ctx;
+use super::params::Param;
 use super::strings as S;
 use super::theme::Theme;
+use crate::registry::{Command, Ledger};
 use crate::scenario::Scenario;
+use crate::scenario::schema::CaMethodChoice;
+use crate::simulate::montecarlo::{McParams, McResult, Progress};
 use crate::workshop::pack::{Pack, Part, Question, Section};
 use crate::workshop::session::{Session, SessionSummary};
 use chrono::{DateTime, Utc};
 use ratatui_textarea::{CursorMove, Input, TextArea, WrapMode};
+use std::cell::RefCell;
 use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Arc;
 
 /// The screens, in tab order (`0` Home, `1`–`6` the rest).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,10 +32,11 @@ pub enum Screen {
     Simulate,
     Registry,
     Report,
+    Readiness,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 7] = [
+    pub const ALL: [Screen; 8] = [
         Screen::Home,
         Screen::Reflect,
         Screen::Discuss,
@@ -35,6 +44,7 @@ impl Screen {
         Screen::Simulate,
         Screen::Registry,
         Screen::Report,
+        Screen::Readiness,
     ];
     pub fn index(self) -> usize {
         Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
@@ -52,6 +62,7 @@ impl Screen {
             Screen::Simulate => "simulate",
             Screen::Registry => "registry",
             Screen::Report => "report",
+            Screen::Readiness => "readiness",
         }
     }
     pub fn from_name(n: &str) -> Option<Screen> {
@@ -185,6 +196,110 @@ pub struct BudgetView {
     pub sector: usize,
     /// `Some(selected activity row)` while a sector's activities are shown.
     pub drilled: Option<usize>,
+    /// The selected field of the activity (see `screens::budget::FIELDS`).
+    pub field: usize,
+    /// The MACC view instead of the sectors table.
+    pub macc: bool,
+}
+
+/// A Monte Carlo study running on a background thread (see `run.rs`).
+#[derive(Debug, Clone)]
+pub struct StudyJob {
+    pub id: u64,
+    pub study: Arc<crate::simulate::montecarlo::Study>,
+    pub volume: u64,
+    pub params: McParams,
+    pub progress: Arc<Progress>,
+}
+
+/// What the last uncertainty study gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StudyResult {
+    Done {
+        result: McResult,
+        volume: u64,
+        confidence: f64,
+        seed: u64,
+    },
+    Cancelled {
+        done: usize,
+        runs: usize,
+    },
+}
+
+/// Simulate view state.
+#[derive(Debug, Clone, Default)]
+pub struct SimView {
+    /// The selected parameter (index into `params::Param::ALL`).
+    pub sel: usize,
+    /// The method compared with, when comparing.
+    pub compare: Option<CaMethodChoice>,
+    pub study: Option<StudyJob>,
+    pub result: Option<StudyResult>,
+    pub(crate) next_job: u64,
+}
+
+/// The Registry's views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RegTab {
+    #[default]
+    Accounts,
+    Blocks,
+    Explorer,
+    Drills,
+}
+
+impl RegTab {
+    pub const ALL: [RegTab; 4] = [
+        RegTab::Accounts,
+        RegTab::Blocks,
+        RegTab::Explorer,
+        RegTab::Drills,
+    ];
+    pub fn title(self) -> &'static str {
+        match self {
+            RegTab::Accounts => "Accounts",
+            RegTab::Blocks => "Blocks",
+            RegTab::Explorer => "Explorer",
+            RegTab::Drills => "Drills",
+        }
+    }
+}
+
+/// Registry view state.
+#[derive(Debug, Clone, Default)]
+pub struct RegistryView {
+    pub tab: RegTab,
+    pub sel: usize,
+    /// Explorer filter: a serial (range, `PROJECT:UNIT` or unit number) or any text.
+    pub filter: String,
+    /// The serial whose life story is shown.
+    pub life: Option<String>,
+    /// Operate the session's own ledger instead of the simulation's.
+    pub sandbox: bool,
+    /// The selected drill.
+    pub drill: usize,
+    /// The last action's outcome in the sandbox (text, refused?).
+    pub last: Option<(String, bool)>,
+}
+
+/// Readiness view state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadinessView {
+    pub scroll: u16,
+    /// Show the 6.2 / 6.4 / 6.8 comparison page.
+    pub comparison: bool,
+}
+
+/// The sandbox ledger (the session's own registry journal), shared with the loop that executes
+/// commands on it.
+#[derive(Clone)]
+pub struct Sandbox(pub Rc<RefCell<Ledger>>);
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sandbox")
+    }
 }
 
 /// Report view state.
@@ -213,6 +328,26 @@ pub enum Popup {
         field: TextArea<'static>,
     },
     ExportDir(TextArea<'static>),
+    /// Budget: a new value for one field, checked as typed.
+    BudgetEdit {
+        path: String,
+        label: String,
+        field: TextArea<'static>,
+        /// The loader's reason when the typed value is refused.
+        error: Option<String>,
+    },
+    /// Budget: file name for "save as scenario".
+    SaveScenario(TextArea<'static>),
+    /// Simulate: a typed parameter value.
+    Param {
+        param: Param,
+        field: TextArea<'static>,
+        error: Option<String>,
+    },
+    /// Registry explorer filter.
+    Filter(TextArea<'static>),
+    /// Registry sandbox action form.
+    Form(super::forms::Form),
 }
 
 /// A message line under the screen.
@@ -274,6 +409,35 @@ pub enum Action {
     Exported(Vec<String>),
     ExportFailed(String),
     HomeScanned(HomeData),
+    /// Edit the selected value (Budget field, Simulate parameter).
+    Edit,
+    /// Budget: revert the selected field's edit.
+    Revert,
+    /// Budget: sectors table ↔ MACC.
+    ToggleMacc,
+    /// Budget: save the edited scenario as a new file.
+    SaveAsScenario,
+    /// Simulate: step the selected parameter (+1 / −1).
+    Adjust(i32),
+    /// Simulate: run the uncertainty study.
+    RunStudy,
+    /// Simulate: compare with another method (cycles, then off).
+    Compare,
+    /// Registry: next view; Readiness: the comparison page.
+    NextView,
+    /// Registry: filter the explorer.
+    Filter,
+    /// Registry: simulation ledger ↔ sandbox.
+    ToggleSandbox,
+    /// Registry sandbox: open an action form.
+    OpenForm(super::forms::FormKind),
+    /// The loop's tick while a study runs (redraw progress).
+    StudyTick,
+    StudyDone(u64, Option<McResult>),
+    ScenarioSaved(Result<String, String>),
+    SandboxOpened(Result<Sandbox, String>),
+    /// A sandbox command's outcome: Ok(summary) or Err(the rule that refused it).
+    SandboxDone(Result<String, String>),
 }
 
 /// Work for the loop.
@@ -292,6 +456,17 @@ pub enum Effect {
     },
     /// Re-read Home's lists.
     ScanHome,
+    /// Write a scenario file (the text is validated already).
+    WriteScenario {
+        name: String,
+        text: String,
+    },
+    /// Start the study `app.simulate.study` on a background thread.
+    RunStudy(u64),
+    /// Open (or create) the session's registry journal.
+    OpenSandbox,
+    /// Execute commands on the sandbox ledger (stops at the first refusal).
+    Sandbox(Vec<Command>),
     Quit,
 }
 
@@ -312,6 +487,12 @@ pub struct App {
     pub discuss: QuestionsView,
     pub budget: BudgetView,
     pub report: ReportView,
+    pub simulate: SimView,
+    pub registry: RegistryView,
+    pub readiness: ReadinessView,
+    /// Edited scenario, budget and simulation of the open workspace.
+    pub derived: Option<Derived>,
+    pub sandbox: Option<Sandbox>,
     pub theme: Theme,
     pub mouse: bool,
     pub size: (u16, u16),
@@ -326,7 +507,7 @@ pub fn fixed_clock() -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp(1_767_225_600, 0).unwrap_or_default()
 }
 
-fn one_line_field(text: &str, theme: &Theme) -> TextArea<'static> {
+pub(crate) fn one_line_field(text: &str, theme: &Theme) -> TextArea<'static> {
     let mut t = TextArea::new(vec![text.to_string()]);
     t.move_cursor(CursorMove::End);
     t.set_cursor_line_style(ratatui::style::Style::new());
@@ -334,7 +515,7 @@ fn one_line_field(text: &str, theme: &Theme) -> TextArea<'static> {
     t
 }
 
-fn field_text(t: &TextArea<'_>) -> String {
+pub(crate) fn field_text(t: &TextArea<'_>) -> String {
     t.lines().join(" ").trim().to_string()
 }
 
@@ -363,6 +544,11 @@ impl App {
             discuss: QuestionsView::default(),
             budget: BudgetView::default(),
             report: ReportView::default(),
+            simulate: SimView::default(),
+            registry: RegistryView::default(),
+            readiness: ReadinessView::default(),
+            derived: None,
+            sandbox: None,
             theme,
             mouse: false,
             size: (80, 24),
@@ -437,13 +623,23 @@ impl App {
             Screen::Home => v.push(Ctx::Home),
             Screen::Reflect => v.push(Ctx::Questions),
             Screen::Discuss => v.extend([Ctx::Questions, Ctx::Discuss]),
-            Screen::Budget => v.push(if self.budget.drilled.is_some() {
-                Ctx::BudgetActivities
-            } else {
-                Ctx::Budget
-            }),
+            Screen::Budget => v.extend([
+                if self.budget.drilled.is_some() {
+                    Ctx::BudgetActivities
+                } else {
+                    Ctx::Budget
+                },
+                Ctx::BudgetAll,
+            ]),
             Screen::Report => v.push(Ctx::Report),
-            Screen::Simulate | Screen::Registry => {}
+            Screen::Simulate => v.push(Ctx::Simulate),
+            Screen::Registry => {
+                if self.registry.sandbox {
+                    v.push(Ctx::Sandbox);
+                }
+                v.push(Ctx::Registry)
+            }
+            Screen::Readiness => v.push(Ctx::Readiness),
         }
         v.push(Ctx::Global);
         v
@@ -457,17 +653,17 @@ impl App {
             .copied()
     }
 
-    fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         (self.clock)()
     }
 
-    fn info(&mut self, text: impl Into<String>) {
+    pub(crate) fn info(&mut self, text: impl Into<String>) {
         self.notice = Some(Notice {
             text: text.into(),
             error: false,
         });
     }
-    fn error(&mut self, text: impl Into<String>) {
+    pub(crate) fn error(&mut self, text: impl Into<String>) {
         self.notice = Some(Notice {
             text: text.into(),
             error: true,
@@ -475,7 +671,7 @@ impl App {
     }
 
     /// Record the screen and selections in the session (restored on reopening).
-    fn remember_view(&mut self) -> Vec<Effect> {
+    pub(crate) fn remember_view(&mut self) -> Vec<Effect> {
         let screen = self.screen;
         let (r, d, b) = (
             self.reflect.selected,
@@ -601,8 +797,13 @@ impl App {
         };
         self.budget = BudgetView {
             sector: sel("budget", ns),
-            drilled: None,
+            ..BudgetView::default()
         };
+        self.simulate = SimView::default();
+        self.registry = RegistryView::default();
+        self.readiness = ReadinessView::default();
+        self.sandbox = None;
+        self.recompute();
         self.report.last = None;
         self.screen = Screen::from_name(&view.screen)
             .filter(|s| *s != Screen::Home)
@@ -610,7 +811,7 @@ impl App {
     }
 }
 
-fn step(i: usize, n: usize, m: Move, page: usize) -> usize {
+pub(crate) fn step(i: usize, n: usize, m: Move, page: usize) -> usize {
     if n == 0 {
         return 0;
     }
@@ -675,6 +876,40 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             return vec![];
         }
         Action::Quit => return vec![Effect::Quit],
+        Action::StudyTick => return vec![],
+        Action::StudyDone(id, r) => {
+            super::update2::study_done(app, id, r);
+            return vec![];
+        }
+        Action::ScenarioSaved(r) => {
+            match r {
+                Ok(p) => app.info(format!("saved the edited scenario as {p}")),
+                Err(e) => app.error(format!("scenario not saved: {e}")),
+            }
+            return vec![];
+        }
+        Action::SandboxOpened(r) => {
+            match r {
+                Ok(sb) => app.sandbox = Some(sb),
+                Err(e) => {
+                    app.registry.sandbox = false;
+                    app.error(format!("sandbox ledger not opened: {e}"));
+                }
+            }
+            return vec![];
+        }
+        Action::SandboxDone(r) => {
+            match (&r, app.popup.as_mut()) {
+                (Err(e), Some(Popup::Form(f))) => f.error = Some(e.clone()),
+                (Ok(_), Some(Popup::Form(_))) => app.popup = None,
+                _ => {}
+            }
+            app.registry.last = Some(match r {
+                Ok(t) => (t, false),
+                Err(e) => (e, true),
+            });
+            return vec![];
+        }
         _ => {}
     }
 
@@ -726,13 +961,27 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::PrevTab => app.go_to(Screen::from_index(
             (app.screen.index() + Screen::ALL.len() - 1) % Screen::ALL.len(),
         )),
-        Action::Click(col, row) => match super::ui::tab_at(col, row) {
+        Action::Click(col, row) => match super::ui::tab_at(col, row, app.size.0) {
             Some(s) => app.go_to(s),
             None => vec![],
         },
         Action::Escape => {
+            if app.screen == Screen::Simulate
+                && let Some(job) = &app.simulate.study
+            {
+                job.progress
+                    .cancel
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                return vec![];
+            }
             if app.screen == Screen::Budget && app.budget.drilled.is_some() {
                 app.budget.drilled = None;
+            } else if app.screen == Screen::Budget && app.budget.macc {
+                app.budget.macc = false;
+            } else if app.screen == Screen::Registry && app.registry.life.is_some() {
+                app.registry.life = None;
+            } else if app.screen == Screen::Readiness && app.readiness.comparison {
+                app.readiness.comparison = false;
             }
             app.notice = None;
             vec![]
@@ -742,7 +991,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Screen::Reflect | Screen::Discuss => update_questions(app, other),
             Screen::Budget => update_budget(app, other),
             Screen::Report => update_report(app, other),
-            Screen::Simulate | Screen::Registry => vec![],
+            Screen::Simulate => super::update2::simulate(app, other),
+            Screen::Registry => super::update2::registry(app, other),
+            Screen::Readiness => super::update2::readiness(app, other),
         },
     }
 }
@@ -755,20 +1006,35 @@ fn normalize_paste(s: &str) -> String {
 }
 
 fn update_popup(app: &mut App, action: Action) -> Vec<Effect> {
+    if matches!(app.popup, Some(Popup::Form(_))) {
+        return super::update2::form(app, action);
+    }
     let Some(popup) = app.popup.as_mut() else {
         return vec![];
     };
     let field = match popup {
-        Popup::Participant(f) | Popup::ExportDir(f) | Popup::Group { field: f, .. } => f,
+        Popup::Form(f) => match f.fields.get_mut(f.focus) {
+            Some((_, t)) => t,
+            None => return vec![],
+        },
+        Popup::Participant(f)
+        | Popup::ExportDir(f)
+        | Popup::Group { field: f, .. }
+        | Popup::BudgetEdit { field: f, .. }
+        | Popup::SaveScenario(f)
+        | Popup::Param { field: f, .. }
+        | Popup::Filter(f) => f,
     };
     match action {
         Action::EditKey(input) => {
             // One line only: Enter submits, it never reaches the field.
             field.input_without_shortcuts(input);
+            super::update2::popup_typed(app);
             vec![]
         }
         Action::Paste(text) => {
             field.insert_str(text.replace(['\r', '\n', '\t'], " "));
+            super::update2::popup_typed(app);
             vec![]
         }
         Action::Escape => {
@@ -813,6 +1079,11 @@ fn update_popup(app: &mut App, action: Action) -> Vec<Effect> {
                         vec![]
                     }
                 }
+                p @ (Popup::BudgetEdit { .. }
+                | Popup::SaveScenario(_)
+                | Popup::Param { .. }
+                | Popup::Filter(_)
+                | Popup::Form(_)) => super::update2::popup_submit(app, p),
                 Popup::ExportDir(f) => {
                     let d = field_text(&f);
                     app.report.dir = if d.is_empty() {
@@ -944,14 +1215,22 @@ fn update_budget(app: &mut App, action: Action) -> Vec<Effect> {
             app.remember_view()
         }
         (Some(_), Action::Move(Move::Left)) => {
-            app.budget.drilled = None;
+            if app.budget.field == 0 {
+                app.budget.drilled = None;
+            } else {
+                app.budget.field -= 1;
+            }
+            vec![]
+        }
+        (Some(_), Action::Move(Move::Right)) => {
+            app.budget.field = (app.budget.field + 1).min(super::screens::budget::FIELDS.len() - 1);
             vec![]
         }
         (Some(i), Action::Move(m)) => {
             app.budget.drilled = Some(step(i, app.sector_activity_count(), m, 5));
             vec![]
         }
-        _ => vec![],
+        (_, other) => super::update2::budget(app, other),
     }
 }
 

@@ -67,6 +67,7 @@ pub fn key_to_action(app: &App, key: &KeyEvent) -> Option<Action> {
         Screen::Simulate => screens::simulate::handle_key(app, key),
         Screen::Registry => screens::registry::handle_key(app, key),
         Screen::Report => screens::report::handle_key(app, key),
+        Screen::Readiness => screens::readiness::handle_key(app, key),
     };
     own.or_else(|| global(key))
 }

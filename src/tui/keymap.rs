@@ -3,6 +3,7 @@
 //! One job: map a key press in a context to a [`Cmd`]. The help overlay and the bottom key-hint
 //! bar are generated from [`BINDINGS`], so what they say is what the keys do.
 
+use super::forms::FormKind;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Where a binding applies.
@@ -19,6 +20,13 @@ pub enum Ctx {
     Budget,
     /// Budget's activities of one sector.
     BudgetActivities,
+    /// Budget, both views.
+    BudgetAll,
+    Simulate,
+    Registry,
+    /// Registry sandbox (the session's own ledger).
+    Sandbox,
+    Readiness,
     Report,
     /// The answer editor.
     Editor,
@@ -37,6 +45,11 @@ impl Ctx {
             Ctx::Discuss => "Discuss",
             Ctx::Budget => "Budget — sectors",
             Ctx::BudgetActivities => "Budget — a sector's activities",
+            Ctx::BudgetAll => "Budget",
+            Ctx::Simulate => "Simulate",
+            Ctx::Registry => "Registry",
+            Ctx::Sandbox => "Registry — sandbox",
+            Ctx::Readiness => "Readiness",
             Ctx::Report => "Report",
             Ctx::Editor => "Answer editor",
             Ctx::Popup => "Popup",
@@ -71,6 +84,18 @@ pub enum Cmd {
     Redo,
     Submit,
     Cancel,
+    Edit,
+    Revert,
+    Macc,
+    SaveAs,
+    Inc,
+    Dec,
+    Study,
+    Compare,
+    View,
+    Filter,
+    Sandbox,
+    Form(super::forms::FormKind),
 }
 
 /// One key (code + required modifiers; Shift is ignored for characters).
@@ -144,7 +169,30 @@ pub const BINDINGS: &[Binding] = &[
     b(Discuss, &[ch('g')], "g", Cmd::Group, "tag the answer with a group name", "group"),
     // Budget
     b(Budget, &[code(KeyCode::Enter)], "Enter", Cmd::Open, "show the sector's activities (also → l)", "activities"),
-    b(BudgetActivities, &[code(KeyCode::Esc), code(KeyCode::Backspace)], "Esc", Cmd::Back, "back to the sectors (also ← h)", "back"),
+    b(Budget, &[ch('e')], "e", Cmd::Edit, "edit the sector's BAU", "edit BAU"),
+    b(Budget, &[ch('m')], "m", Cmd::Macc, "MACC view: activities by cost, p*", "MACC"),
+    b(BudgetActivities, &[code(KeyCode::Esc), code(KeyCode::Backspace)], "Esc", Cmd::Back, "back to the sectors (also ← on the first field)", "back"),
+    b(BudgetActivities, &[ch('e'), code(KeyCode::Enter)], "e", Cmd::Edit, "edit the selected field (←→ choose the field; also Enter)", "edit"),
+    b(BudgetAll, &[ch('x')], "x", Cmd::Revert, "revert the selected value to the scenario's", "revert"),
+    b(BudgetAll, &[ch('S')], "S", Cmd::SaveAs, "save the edited scenario as a new file", "save as"),
+    // Simulate
+    b(Simulate, &[ch('+'), ch('='), code(KeyCode::Right), ch('l')], "←→ +-", Cmd::Inc, "change the selected parameter", "change"),
+    b(Simulate, &[ch('-'), code(KeyCode::Left), ch('h')], "", Cmd::Dec, "", ""),
+    b(Simulate, &[code(KeyCode::Enter)], "Enter", Cmd::Open, "type a value (shares, cap, volume)", "type"),
+    b(Simulate, &[ch('u')], "u", Cmd::Study, "uncertainty study (2,000 runs; Esc cancels)", "uncertainty"),
+    b(Simulate, &[ch('c')], "c", Cmd::Compare, "compare with another CA method (again: next, off)", "compare"),
+    // Registry
+    b(Registry, &[ch('v')], "v", Cmd::View, "next view: accounts, blocks, explorer, drills", "view"),
+    b(Registry, &[ch('/')], "/", Cmd::Filter, "filter the explorer by serial or text", "filter"),
+    b(Registry, &[code(KeyCode::Enter)], "Enter", Cmd::Open, "life story of the selected units", "life"),
+    b(Registry, &[ch('s')], "s", Cmd::Sandbox, "simulation ledger ↔ your sandbox ledger", "sandbox"),
+    b(Sandbox, &[ch('i')], "i", Cmd::Form(FormKind::Issue), "issue units (sandbox)", "issue"),
+    b(Sandbox, &[ch('a')], "a", Cmd::Form(FormKind::Authorize), "authorize MOs as ITMOs (sandbox)", "authorize"),
+    b(Sandbox, &[ch('t')], "t", Cmd::Form(FormKind::Transfer), "transfer, e.g. the first transfer to the partner", "transfer"),
+    b(Sandbox, &[ch('r')], "r", Cmd::Form(FormKind::Retire), "retire for a named beneficiary", "retire"),
+    b(Sandbox, &[ch('c')], "c", Cmd::Form(FormKind::Cancel), "cancel (voluntary or OMGE)", "cancel"),
+    // Readiness
+    b(Readiness, &[ch('a')], "a", Cmd::View, "Article 6.2 / 6.4 / 6.8 comparison", "6.2/6.4/6.8"),
     // Report
     b(Report, &[ch('e')], "e", Cmd::Export, "export the answers (Markdown, CSV, JSON)", "export"),
     b(Report, &[ch('d')], "d", Cmd::ExportDir, "choose the export folder", "folder"),
@@ -160,13 +208,15 @@ pub const BINDINGS: &[Binding] = &[
     b(Global, &[code(KeyCode::End)], "", Cmd::Last, "", ""),
     b(Global, &[code(KeyCode::Tab)], "Tab S-Tab", Cmd::NextTab, "next / previous screen", ""),
     b(Global, &[code(KeyCode::BackTab)], "", Cmd::PrevTab, "", ""),
-    b(Global, &[ch('0')], "0-6", Cmd::Tab(0), "open a screen: 0 Home, 1 Reflect … 6 Report", "screens"),
+    b(Global, &[ch('0')], "0-7", Cmd::Tab(0), "open a screen: 0 Home, 1 Reflect … 6 Report, 7 Readiness", "screens"),
     b(Global, &[ch('1')], "", Cmd::Tab(1), "", ""),
     b(Global, &[ch('2')], "", Cmd::Tab(2), "", ""),
     b(Global, &[ch('3')], "", Cmd::Tab(3), "", ""),
     b(Global, &[ch('4')], "", Cmd::Tab(4), "", ""),
     b(Global, &[ch('5')], "", Cmd::Tab(5), "", ""),
     b(Global, &[ch('6')], "", Cmd::Tab(6), "", ""),
+    b(Global, &[ch('7')], "", Cmd::Tab(7), "", ""),
+    b(Global, &[code(KeyCode::Esc)], "Esc", Cmd::Back, "back / close / cancel a running study", ""),
     b(Global, &[ch('?')], "?", Cmd::Help, "help for this screen", "help"),
     b(Global, &[ch('q')], "q", Cmd::Quit, "quit (everything is already saved)", "quit"),
 ];
@@ -259,6 +309,12 @@ mod tests {
             Ctx::Questions,
             Ctx::Discuss,
             Ctx::Budget,
+            Ctx::BudgetActivities,
+            Ctx::BudgetAll,
+            Ctx::Simulate,
+            Ctx::Registry,
+            Ctx::Sandbox,
+            Ctx::Readiness,
             Ctx::Report,
             Ctx::Editor,
             Ctx::Popup,

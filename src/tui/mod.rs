@@ -6,13 +6,17 @@
 //! `strings.rs`, styles in `theme.rs`.
 
 pub mod app;
+pub mod derived;
+pub mod forms;
 pub mod input;
 pub mod keymap;
+pub mod params;
 pub mod run;
 pub mod screens;
 pub mod strings;
 pub mod theme;
 pub mod ui;
+pub mod update2;
 
 use crate::cli::{EXIT_BAD_INPUT, EXIT_FAILED, GlobalArgs};
 use app::{App, Effect, ScenarioRef};
@@ -74,7 +78,10 @@ pub fn launch(scenario: Option<&str>, global: &GlobalArgs) -> ExitCode {
             vec![]
         }
     };
-    let env = run::Env { data_dir };
+    let env = run::Env {
+        data_dir,
+        events: None,
+    };
 
     let mut terminal = ratatui::init(); // raw mode, alternate screen, panic hook that restores
     let hook = std::panic::take_hook();

@@ -13,10 +13,15 @@ use ratatui::crossterm::event;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
+/// A finished study: its id and result (`None`: cancelled).
+pub type StudyReport = (u64, Option<crate::simulate::montecarlo::McResult>);
+
 /// What effects need from the environment.
 #[derive(Debug, Clone)]
 pub struct Env {
     pub data_dir: PathBuf,
+    /// Where background work (the uncertainty study) reports; `None` runs it at once (tests).
+    pub events: Option<std::sync::mpsc::Sender<StudyReport>>,
 }
 
 /// Run until quit. Effects in `initial` run first.
@@ -30,6 +35,11 @@ pub fn run(
     // Start the event reader (and its resize signal handler) before the first draw, so a
     // resize right after start-up is not missed; each draw re-reads the terminal size.
     let _ = event::poll(std::time::Duration::ZERO);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let env = &Env {
+        data_dir: env.data_dir.clone(),
+        events: Some(tx),
+    };
     loop {
         while let Some(e) = queue.pop_front() {
             if e == Effect::Quit {
@@ -40,10 +50,23 @@ pub fn run(
             }
         }
         terminal.draw(|f| ui::draw(f, app))?;
-        // Block until something happens; no busy loop.
-        let ev = event::read()?;
-        if let Some(a) = event_to_action(app, ev) {
-            queue.extend(update(app, a));
+        // Block until something happens; no busy loop. While a study runs, wake every 100 ms
+        // to redraw its progress and collect its result.
+        if app.simulate.study.is_some() {
+            if event::poll(std::time::Duration::from_millis(100))?
+                && let Some(a) = event_to_action(app, event::read()?)
+            {
+                queue.extend(update(app, a));
+            }
+            while let Ok((id, r)) = rx.try_recv() {
+                queue.extend(update(app, Action::StudyDone(id, r)));
+            }
+            queue.extend(update(app, Action::StudyTick));
+        } else {
+            let ev = event::read()?;
+            if let Some(a) = event_to_action(app, ev) {
+                queue.extend(update(app, a));
+            }
         }
     }
 }
@@ -79,6 +102,58 @@ pub fn perform(app: &App, env: &Env, effect: Effect) -> Option<Action> {
             )
         }
         Effect::ScanHome => Some(Action::HomeScanned(scan_home(&env.data_dir))),
+        Effect::WriteScenario { name, text } => Some(Action::ScenarioSaved(write_scenario(
+            &env.data_dir,
+            &name,
+            &text,
+        ))),
+        Effect::RunStudy(id) => {
+            let job = app.simulate.study.as_ref().filter(|j| j.id == id)?.clone();
+            let work = move || {
+                crate::simulate::montecarlo::run(&job.study, job.volume, &job.params, &job.progress)
+            };
+            match &env.events {
+                Some(tx) => {
+                    let tx = tx.clone();
+                    std::thread::spawn(move || {
+                        let r = work();
+                        let _ = tx.send((id, r));
+                    });
+                    None
+                }
+                None => Some(Action::StudyDone(id, work())),
+            }
+        }
+        Effect::OpenSandbox => {
+            let w = app.work.as_ref()?;
+            Some(Action::SandboxOpened(open_sandbox(w)))
+        }
+        Effect::Sandbox(cmds) => {
+            let sb = app.sandbox.as_ref()?;
+            let Ok(mut l) = sb.0.try_borrow_mut() else {
+                return Some(Action::SandboxDone(Err("the ledger is busy".into())));
+            };
+            let mut done = vec![];
+            for c in cmds {
+                let what = command_name(&c);
+                match l.execute(c) {
+                    Ok(o) => done.push(format!(
+                        "{what}: {} units, events #{}–#{}",
+                        crate::scenario::units::group_thousands(
+                            rust_decimal::Decimal::from(o.quantity()),
+                            0
+                        ),
+                        o.first_seq,
+                        o.last_seq
+                    )),
+                    Err(e) => return Some(Action::SandboxDone(Err(e.to_string()))),
+                }
+            }
+            Some(Action::SandboxDone(Ok(format!(
+                "done — {}",
+                done.join("; ")
+            ))))
+        }
         Effect::Quit => None,
     }
 }
@@ -214,4 +289,52 @@ pub fn scan_home(data_dir: &Path) -> HomeData {
         sessions: session::list(data_dir),
         problems,
     }
+}
+
+fn command_name(c: &crate::registry::Command) -> &'static str {
+    use crate::registry::Command::*;
+    match c {
+        Issue { .. } => "issued",
+        RecordAuthorization { .. } => "authorization recorded (no units move)",
+        Authorize { .. } => "authorized",
+        Transfer { .. } => "transferred",
+        Retire { .. } => "retired",
+        Cancel { .. } => "cancelled",
+        _ => "done",
+    }
+}
+
+/// Write an edited scenario into `<data dir>/scenarios/<name>.toml` (never over another file).
+pub fn write_scenario(data_dir: &Path, name: &str, text: &str) -> Result<String, String> {
+    let dir = data_dir.join("scenarios");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let file = format!("{name}.toml");
+    let path = dir.join(&file);
+    if path.exists() {
+        return Err(format!(
+            "scenarios/{file} already exists in the data folder: choose another name"
+        ));
+    }
+    crate::store::atomic_write(&path, text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(format!("scenarios/{file} in the data folder"))
+}
+
+/// Open the session's registry journal; a new one is set up with the scenario's parties,
+/// an approach and one developer account and project per activity.
+pub fn open_sandbox(w: &Workspace) -> Result<super::app::Sandbox, String> {
+    use crate::registry::{Ledger, SystemClock};
+    let path = w.session.journal_path(&w.session_path);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let mut l = Ledger::open(&path, SystemClock).map_err(|e| e.to_string())?;
+    if l.events().is_empty() {
+        for c in super::forms::setup(&w.scenario) {
+            l.execute(c)
+                .map_err(|e| format!("setting up the sandbox: {e}"))?;
+        }
+    }
+    Ok(super::app::Sandbox(std::rc::Rc::new(
+        std::cell::RefCell::new(l),
+    )))
 }

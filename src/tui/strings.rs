@@ -26,7 +26,7 @@ pub const ANSWER_EMPTY: &str = "Not answered yet. Press Enter to write an answer
 pub const GROUP_PROMPT: &str = "Group name for this answer (empty to clear)";
 
 pub const BUDGET_TITLE: &str = "Budget";
-pub const BUDGET_INTRO: &str = "Mitigation outcomes per sector at the target year. Enter lists a sector's activities. Editing and the MACC view come with the budget module.";
+pub const BUDGET_INTRO: &str = "Mitigation outcomes (MOs) per sector at the target year. Enter: a sector's activities; e edits; m: MACC.";
 pub const SIMULATE_TITLE: &str = "Simulate";
 pub const SIMULATE_INTRO: &str = "How many ITMOs can be transferred while keeping the NDC.";
 pub const SIMULATE_COMING: &str = "The transfer-capacity simulation (simulate module) will appear here: parameter panel (CA method, averaging denominator, conditional target, host retention, buffer, national cap, SOP/OMGE, transfer volume), a chart of BAU, target and emissions balance, the per-year table and the binding constraint.";
@@ -45,6 +45,14 @@ pub const PARTICIPANT_EMPTY: &str = "Type a name first.";
 pub const HELP_TITLE: &str = "Help — keys that work here";
 
 /// The screen tab titles, in tab order (Home is `0`).
-pub const TABS: [&str; 7] = [
-    "Home", "Reflect", "Discuss", "Budget", "Simulate", "Registry", "Report",
+pub const TABS: [&str; 8] = [
+    "Home",
+    "Reflect",
+    "Discuss",
+    "Budget",
+    "Simulate",
+    "Registry",
+    "Report",
+    "Readiness",
 ];
+pub const READINESS_TITLE: &str = "Readiness";

@@ -41,6 +41,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Simulate => screens::simulate::draw(frame, body, app),
         Screen::Registry => screens::registry::draw(frame, body, app),
         Screen::Report => screens::report::draw(frame, body, app),
+        Screen::Readiness => screens::readiness::draw(frame, body, app),
     }
     if let Some(n) = &app.notice {
         let style = if n.error {
@@ -116,13 +117,20 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(right_line).right_aligned(), r);
 }
 
-/// The tab labels and their x ranges (same for drawing and mouse hit-tests).
-fn tab_spans() -> Vec<(Screen, String, u16)> {
+/// The tab labels and their x ranges (same for drawing and mouse hit-tests). Narrow
+/// terminals get the labels without padding, so all eight tabs fit in 80 columns.
+fn tab_spans(width: u16) -> Vec<(Screen, String, u16)> {
+    let padded: usize = Screen::ALL
+        .iter()
+        .map(|s| s.title().chars().count() + 5)
+        .sum::<usize>()
+        + 1;
+    let pad = if padded <= width as usize { " " } else { "" };
     let mut x = 1u16;
     Screen::ALL
         .iter()
         .map(|s| {
-            let label = format!(" {} {} ", s.index(), s.title());
+            let label = format!("{pad}{} {}{pad}", s.index(), s.title());
             let at = x;
             x += u16::try_from(label.chars().count()).unwrap_or(0) + 1;
             (*s, label, at)
@@ -130,12 +138,12 @@ fn tab_spans() -> Vec<(Screen, String, u16)> {
         .collect()
 }
 
-/// Which tab is at a click position (the tab row is row 1).
-pub fn tab_at(col: u16, row: u16) -> Option<Screen> {
+/// Which tab is at a click position (the tab row is row 1) in a terminal `width` wide.
+pub fn tab_at(col: u16, row: u16, width: u16) -> Option<Screen> {
     if row != 1 {
         return None;
     }
-    tab_spans()
+    tab_spans(width)
         .into_iter()
         .find(|(_, label, at)| {
             col >= *at && col < at + u16::try_from(label.chars().count()).unwrap_or(0)
@@ -146,7 +154,7 @@ pub fn tab_at(col: u16, row: u16) -> Option<Screen> {
 fn draw_tabs(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = vec![Span::raw(" ")];
-    for (s, label, _) in tab_spans() {
+    for (s, label, _) in tab_spans(area.width) {
         spans.push(Span::styled(
             label,
             if s == app.screen {
@@ -224,63 +232,159 @@ fn draw_help(frame: &mut Frame, body: Rect, app: &App) {
             keymap::Ctx::Discuss,
             keymap::Ctx::Editor,
         ],
-        Screen::Budget => vec![keymap::Ctx::Budget, keymap::Ctx::BudgetActivities],
+        Screen::Budget => vec![
+            keymap::Ctx::Budget,
+            keymap::Ctx::BudgetActivities,
+            keymap::Ctx::BudgetAll,
+        ],
         Screen::Report => vec![keymap::Ctx::Report, keymap::Ctx::Popup],
-        Screen::Simulate | Screen::Registry => vec![],
+        Screen::Simulate => vec![keymap::Ctx::Simulate],
+        Screen::Registry => vec![keymap::Ctx::Registry, keymap::Ctx::Sandbox],
+        Screen::Readiness => vec![keymap::Ctx::Readiness],
     };
     ctxs.push(keymap::Ctx::Global);
-    let mut lines = vec![];
-    for (title, rows) in keymap::help(&ctxs) {
-        lines.push(Line::styled(title, t.section()));
-        for (k, what) in rows {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {k:<10} "), t.key()),
-                Span::raw(what),
-            ]));
+    // Rows as (key column, text), wrapped to a column `w` wide.
+    let lines_for = |cs: &[keymap::Ctx], w: usize, footer: bool| -> Vec<Line> {
+        let mut lines = vec![];
+        for (title, rows) in keymap::help(cs) {
+            lines.push(Line::styled(title, t.section()));
+            for (k, what) in rows {
+                for (i, l) in screens::wrap(what, w.saturating_sub(13).max(8), 3)
+                    .into_iter()
+                    .enumerate()
+                {
+                    let key = if i == 0 {
+                        format!("  {k:<10} ")
+                    } else {
+                        " ".repeat(13)
+                    };
+                    lines.push(Line::from(vec![Span::styled(key, t.key()), Span::raw(l)]));
+                }
+            }
         }
-    }
-    lines.push(Line::styled(
-        "Ctrl-C also quits. Everything is saved as you type.",
-        t.dim(),
-    ));
-    let h = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(2);
-    let r = centered(body, 70, h);
-    frame.render_widget(Clear, r);
-    let block = pane(
-        format!("{} — {}", S::HELP_TITLE, app.screen.title()),
-        true,
-        app,
-    );
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        r,
-    );
-}
-
-fn draw_popup(frame: &mut Frame, body: Rect, app: &App, p: &Popup) {
-    let (title, prompt, field) = match p {
-        Popup::Participant(f) => (S::PARTICIPANT_TITLE, S::PARTICIPANT_PROMPT, f),
-        Popup::Group { field, .. } => ("Group", S::GROUP_PROMPT, field),
-        Popup::ExportDir(f) => ("Export", S::EXPORT_DIR_PROMPT, f),
+        if footer {
+            for l in screens::wrap("Ctrl-C also quits. Everything is saved as you type.", w, 2) {
+                lines.push(Line::styled(l, t.dim()));
+            }
+        }
+        lines
     };
-    let r = centered(body, 60, 6);
+    let title = format!("{} — {}", S::HELP_TITLE, app.screen.title());
+    let one = lines_for(&ctxs, 68, true);
+    let fits = u16::try_from(one.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2)
+        <= body.height;
+    if fits || body.width < 80 {
+        let h = u16::try_from(one.len())
+            .unwrap_or(u16::MAX)
+            .saturating_add(2);
+        let r = centered(body, 70, h);
+        frame.render_widget(Clear, r);
+        frame.render_widget(Paragraph::new(one).block(pane(title, true, app)), r);
+        return;
+    }
+    // Too tall: this screen's keys left, the keys that work everywhere right.
+    let r = body;
     frame.render_widget(Clear, r);
     let block = pane(title, true, app);
     let inner = block.inner(r);
     frame.render_widget(block, r);
-    let [a, b, _, c] = Layout::vertical([
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
+    let n = ctxs.len() - 1;
+    frame.render_widget(
+        Paragraph::new(lines_for(&ctxs[..n], left.width as usize, false)),
+        left,
+    );
+    frame.render_widget(
+        Paragraph::new(lines_for(&ctxs[n..], right.width as usize, true)),
+        right,
+    );
+}
+
+fn draw_popup(frame: &mut Frame, body: Rect, app: &App, p: &Popup) {
+    let (title, prompt, field, error): (
+        String,
+        String,
+        &ratatui_textarea::TextArea,
+        Option<&String>,
+    ) = match p {
+        Popup::Participant(f) => (
+            S::PARTICIPANT_TITLE.into(),
+            S::PARTICIPANT_PROMPT.into(),
+            f,
+            None,
+        ),
+        Popup::Group { field, .. } => ("Group".into(), S::GROUP_PROMPT.into(), field, None),
+        Popup::ExportDir(f) => ("Export".into(), S::EXPORT_DIR_PROMPT.into(), f, None),
+        Popup::BudgetEdit {
+            label,
+            field,
+            error,
+            path,
+        } => (
+            format!("Edit {label}"),
+            format!("New value for {path}"),
+            field,
+            error.as_ref(),
+        ),
+        Popup::SaveScenario(f) => (
+            "Save as scenario".into(),
+            "File name in the data folder's scenarios/ (without .toml)".into(),
+            f,
+            None,
+        ),
+        Popup::Param {
+            param,
+            field,
+            error,
+        } => (
+            param.label().into(),
+            param.prompt().into(),
+            field,
+            error.as_ref(),
+        ),
+        Popup::Filter(f) => (
+            "Explorer filter".into(),
+            "A serial (block, PROJECT:UNIT or unit number) or any text; empty shows all".into(),
+            f,
+            None,
+        ),
+        Popup::Form(form) => {
+            draw_form(frame, body, app, form);
+            return;
+        }
+    };
+    let inner_w = body.width.min(70).saturating_sub(2) as usize;
+    let err_lines = error
+        .map(|e| screens::wrap(&format!("refused: {e}"), inner_w, 6))
+        .unwrap_or_default();
+    let err_h = u16::try_from(err_lines.len()).unwrap_or(0);
+    let r = centered(body, 70, 6 + err_h + u16::from(err_h > 0));
+    frame.render_widget(Clear, r);
+    let block = pane(title, true, app);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let [a, b, e, _, c] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
+        Constraint::Length(err_h + u16::from(err_h > 0)),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(inner);
     frame.render_widget(Paragraph::new(prompt), a);
     frame.render_widget(field, b);
+    if err_h > 0 {
+        let mut ls = vec![Line::raw("")];
+        ls.extend(
+            err_lines
+                .into_iter()
+                .map(|l| Line::styled(l, app.theme.error())),
+        );
+        frame.render_widget(Paragraph::new(ls), e);
+    }
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled("Enter", app.theme.key()),
@@ -289,5 +393,94 @@ fn draw_popup(frame: &mut Frame, body: Rect, app: &App, p: &Popup) {
             Span::raw(" cancel"),
         ])),
         c,
+    );
+}
+
+fn draw_form(frame: &mut Frame, body: Rect, app: &App, form: &super::forms::Form) {
+    let t = &app.theme;
+    let w = body.width.min(72);
+    let inner_w = w.saturating_sub(2) as usize;
+    let err_lines = form
+        .error
+        .as_ref()
+        .map(|e| screens::wrap(&format!("refused: {e}"), inner_w, 5))
+        .unwrap_or_default();
+    let n = u16::try_from(form.fields.len()).unwrap_or(0);
+    let err_h = u16::try_from(err_lines.len()).unwrap_or(0);
+    let r = centered(body, w, n + err_h + 4);
+    frame.render_widget(Clear, r);
+    let block = pane(form.kind.title(), true, app);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let longest = form
+        .fields
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(8);
+    let label_w = u16::try_from(longest + 3)
+        .unwrap_or(28)
+        .min(inner.width / 2);
+    for (i, (label, field)) in form.fields.iter().enumerate() {
+        let y = inner.y + u16::try_from(i).unwrap_or(0);
+        if y >= inner.y + inner.height {
+            break;
+        }
+        let focused = i == form.focus;
+        let lr = Rect {
+            x: inner.x,
+            y,
+            width: label_w,
+            height: 1,
+        };
+        let fr = Rect {
+            x: inner.x + label_w,
+            y,
+            width: inner.width.saturating_sub(label_w),
+            height: 1,
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                format!("{}{label}", if focused { "› " } else { "  " }),
+                if focused { t.selected() } else { t.base() },
+            )),
+            lr,
+        );
+        if focused {
+            frame.render_widget(field, fr);
+        } else {
+            frame.render_widget(Paragraph::new(field.lines().join(" ")), fr);
+        }
+    }
+    for (y, l) in (inner.y + n..).zip(err_lines) {
+        if y >= inner.y + inner.height {
+            break;
+        }
+        frame.render_widget(
+            Paragraph::new(Line::styled(l, t.error())),
+            Rect {
+                x: inner.x,
+                y,
+                width: inner.width,
+                height: 1,
+            },
+        );
+    }
+    let hy = inner.y + inner.height.saturating_sub(1);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("Tab ↓↑", t.key()),
+            Span::raw(" field  "),
+            Span::styled("Enter", t.key()),
+            Span::raw(" execute  "),
+            Span::styled("Esc", t.key()),
+            Span::raw(" cancel"),
+        ])),
+        Rect {
+            x: inner.x,
+            y: hy,
+            width: inner.width,
+            height: 1,
+        },
     );
 }

@@ -76,6 +76,7 @@ pub fn app_open(data_dir: &Path) -> App {
 pub fn run_effects(app: &mut App, data_dir: &Path, effects: Vec<Effect>) -> bool {
     let env = Env {
         data_dir: data_dir.to_path_buf(),
+        events: None,
     };
     let mut queue: std::collections::VecDeque<Effect> = effects.into();
     while let Some(e) = queue.pop_front() {

@@ -4,6 +4,7 @@
 
 pub mod budget;
 pub mod home;
+pub mod readiness;
 pub mod reflect;
 pub mod registry;
 pub mod report;

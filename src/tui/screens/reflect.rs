@@ -6,12 +6,13 @@
 
 use super::wrap;
 use crate::scenario::Scenario;
+use crate::simulate::Simulation;
 use crate::tui::app::{Action, App};
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::strings as S;
 use crate::tui::ui::pane;
 use crate::workshop::facts::{self, FactBlock};
-use crate::workshop::pack::{Part, Question};
+use crate::workshop::pack::{FactKey, Part, Question};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -33,13 +34,102 @@ pub fn handle_key(app: &App, key: &KeyEvent) -> Option<Action> {
     }
 }
 
-/// The facts shown beside a question: one block per fact key the question names.
+/// The facts shown beside a question: one block per fact key the question names. Readiness
+/// shows the readiness assessment; the crediting tail a live mini-simulation (see
+/// [`crediting_tail`]) when a simulation is at hand.
 pub fn facts_panel(scenario: &Scenario, question: &Question) -> Vec<FactBlock> {
+    facts_panel_with(scenario, question, None, None)
+}
+
+/// [`facts_panel`] with the current simulation and the activity selected on Budget.
+pub fn facts_panel_with(
+    scenario: &Scenario,
+    question: &Question,
+    sim: Option<&Simulation>,
+    activity: Option<&str>,
+) -> Vec<FactBlock> {
     question
         .facts
         .iter()
-        .map(|k| facts::facts(scenario, *k))
+        .map(|k| match k {
+            FactKey::Readiness => FactBlock {
+                title: "Readiness".into(),
+                lines: crate::readiness::fact_lines(scenario),
+            },
+            FactKey::CreditingTail => {
+                let mut b = facts::facts(scenario, *k);
+                if let Some(sim) = sim {
+                    b.lines.extend(crediting_tail(scenario, sim, activity));
+                }
+                b
+            }
+            _ => facts::facts(scenario, *k),
+        })
         .collect()
+}
+
+/// The crediting-period tail of one activity under the simulation: per year its mitigation,
+/// the corresponding adjustment for its first-transferred units (the scenario's method) and
+/// what stays with the host (`accounting::host_benefit`). `activity` is the one selected on
+/// Budget; else the first activity with first transfers; else the first authorized one.
+pub fn crediting_tail(s: &Scenario, sim: &Simulation, activity: Option<&str>) -> Vec<String> {
+    use crate::accounting::{UnitSeries, YearSeries};
+    let pick = activity
+        .and_then(|id| s.activity(id))
+        .or_else(|| {
+            sim.plan
+                .transfers
+                .first()
+                .and_then(|t| s.activity(&t.activity))
+        })
+        .or_else(|| s.file.activities.iter().find(|a| a.authorization.is_some()))
+        .or_else(|| s.file.activities.first());
+    let Some(a) = pick else {
+        return vec![];
+    };
+    let (p0, p1) = s.period();
+    let mitigation: YearSeries = (p0..=p1).map(|y| (y, s.mitigation(a, y))).collect();
+    let mut ft = UnitSeries::new();
+    for t in sim.plan.transfers.iter().filter(|t| t.activity == a.id) {
+        *ft.entry(t.vintage).or_default() += t.units;
+    }
+    let rows = match crate::accounting::host_benefit(
+        &sim.plan.period,
+        sim.plan.method,
+        &mitigation,
+        &ft,
+    ) {
+        Ok(r) => r,
+        Err(e) => return vec![format!("mini-simulation for {}: {e}", a.id)],
+    };
+    let q = |d: rust_decimal::Decimal| crate::scenario::units::format_quantity(d, s.unit(), 1);
+    let mut out = vec![
+        format!(
+            "Live mini-simulation: {} (crediting {}–{}), {} method",
+            a.name,
+            a.crediting[0],
+            a.crediting[1],
+            crate::report::simulation::method_name(sim.plan.method)
+        ),
+        "year: mitigation / CA / host benefit".into(),
+    ];
+    for r in rows {
+        let credited = r.year >= a.crediting[0] && r.year <= a.crediting[1];
+        out.push(format!(
+            "{}: {} / {} / {}{}",
+            r.year,
+            q(r.mitigation),
+            q(r.corresponding_adjustment),
+            q(r.host_benefit),
+            if credited {
+                ""
+            } else {
+                "  (not credited: tail)"
+            }
+        ));
+    }
+    out.push(crate::accounting::crediting_tail_answer(sim.plan.method));
+    out
 }
 
 /// Draw Reflect or Discuss.
@@ -149,7 +239,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     for p in &q.prompts {
         hanging(&mut f, "• ", "  ", p);
     }
-    for b in facts_panel(&w.scenario, q) {
+    let (scen, sim) = match &app.derived {
+        Some(d) => (&*d.scenario, d.sim.as_ref().ok().map(|s| &**s)),
+        None => (&w.scenario, None),
+    };
+    let selected_activity = app.budget.drilled.and_then(|i| {
+        super::budget::activity_ids(scen, app.budget.sector)
+            .get(i)
+            .cloned()
+    });
+    for b in facts_panel_with(scen, q, sim, selected_activity.as_deref()) {
         f.push(Line::raw(""));
         f.push(Line::styled(b.title, t.section()));
         for l in b.lines {

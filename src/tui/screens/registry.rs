@@ -1,70 +1,557 @@
-//! Registry: where the ledger, its explorer, the action forms and the drills will appear. Until
-//! the registry module is wired, the screen shows the party's registry id, the partners and the
-//! drills of the question pack.
+//! Registry: the ledger the simulation wrote (or the session's sandbox ledger): accounts with
+//! holdings by vintage and class, live serial blocks, the explorer log with a serial filter, a
+//! unit's life story, and the pack's drills checked against the sandbox.
 //!
-//! To wire it: read the ledger from `Session::journal_path`, add view state to `App` and
-//! `Action`s for the forms, and replace [`placeholder_lines`].
+//! Row builders are pure functions of a `&Ledger`; [`with_ledger`] picks the one shown.
 
-use crate::tui::app::{Action, App, Workspace};
+use crate::registry::explorer::ExplorerQuery;
+use crate::registry::{AccountKind, Ledger};
+use crate::scenario::units::group_thousands;
+use crate::tui::app::{Action, App, RegTab};
+use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::strings as S;
+use crate::tui::ui::pane;
+use crate::workshop::pack::{DrillExpect, DrillState};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use rust_decimal::Decimal;
 
-/// Registry has no keys of its own yet.
-pub fn handle_key(_app: &App, _key: &KeyEvent) -> Option<Action> {
-    None
+/// Registry's own keys.
+pub fn handle_key(app: &App, key: &KeyEvent) -> Option<Action> {
+    if app.registry.sandbox
+        && let Some(Cmd::Form(k)) = keymap::lookup(Ctx::Sandbox, key)
+    {
+        return Some(Action::OpenForm(k));
+    }
+    Some(match keymap::lookup(Ctx::Registry, key)? {
+        Cmd::View => Action::NextView,
+        Cmd::Filter => Action::Filter,
+        Cmd::Open => Action::Activate,
+        Cmd::Sandbox => Action::ToggleSandbox,
+        _ => return None,
+    })
 }
 
-/// What is known before the registry exists: registry id, partners, drills.
-pub fn placeholder_lines(w: &Workspace) -> Vec<(String, Vec<String>)> {
-    let f = &w.scenario.file;
-    let mut out = vec![(
-        "Registry".to_string(),
-        vec![
-            format!("{} registry id: {}", f.party.name, f.party.registry_id),
-            format!("journal: {}", w.session.registry_journal),
-        ],
-    )];
-    out.push((
-        "Partners".into(),
-        if f.partners.is_empty() {
-            vec!["none in this scenario".into()]
-        } else {
-            f.partners
-                .iter()
-                .map(|p| format!("{} ({})", p.name, p.code))
-                .collect()
-        },
-    ));
-    out.push((
-        "Drills in the question pack".into(),
-        if w.pack.drills.is_empty() {
-            vec!["none".into()]
-        } else {
-            w.pack
-                .drills
-                .iter()
-                .map(|d| format!("{} ({} steps)", d.title, d.steps.len()))
-                .collect()
-        },
-    ));
-    out
+/// Run `f` on the ledger shown: the sandbox when it is on (and open), else the simulation's.
+pub fn with_ledger<R>(app: &App, f: impl FnOnce(&Ledger) -> R) -> Option<R> {
+    if app.registry.sandbox {
+        let sb = app.sandbox.as_ref()?;
+        let g = sb.0.try_borrow().ok()?;
+        return Some(f(&g));
+    }
+    let sim = app.derived.as_ref()?.sim.as_ref().ok()?;
+    Some(f(&sim.ledger.ledger))
+}
+
+fn u(n: u64) -> String {
+    group_thousands(Decimal::from(n), 0)
+}
+
+/// Accounts holding units: (id, kind, units, by vintage, by class).
+pub fn account_rows(l: &Ledger) -> Vec<[String; 5]> {
+    l.balances()
+        .into_iter()
+        .filter(|b| b.units > 0)
+        .map(|b| {
+            [
+                b.id.clone(),
+                b.kind.to_string(),
+                u(b.units),
+                b.by_vintage
+                    .iter()
+                    .map(|(v, n)| format!("{v}: {}", u(*n)))
+                    .collect::<Vec<_>>()
+                    .join("  "),
+                b.by_class
+                    .iter()
+                    .map(|(c, n)| format!("{c} {}", u(*n)))
+                    .collect::<Vec<_>>()
+                    .join("  "),
+            ]
+        })
+        .collect()
+}
+
+/// Live blocks: (serial, account, class, units, first transferred?).
+pub fn block_rows(l: &Ledger) -> Vec<(String, String, String, u64, bool)> {
+    let st = l.state();
+    st.blocks
+        .iter()
+        .filter(|b| b.live)
+        .map(|b| {
+            let acc = st
+                .accounts
+                .get(b.account as usize)
+                .map(|a| a.id.clone())
+                .unwrap_or_default();
+            (
+                st.block_serial(b).to_string(),
+                acc,
+                b.class.as_str().to_string(),
+                b.count(),
+                b.first_transfer.is_some(),
+            )
+        })
+        .collect()
+}
+
+/// Explorer rows for the filter: (seq, type, short hash, date, summary, first serial).
+/// A filter that reads as a serial selects by serial; any other text matches type, summary,
+/// accounts and serials.
+pub fn explorer_rows(
+    l: &Ledger,
+    filter: &str,
+) -> Vec<(u64, String, String, String, String, Option<String>)> {
+    let f = filter.trim();
+    let rows = if f.is_empty() {
+        l.explore(&ExplorerQuery::default()).unwrap_or_default()
+    } else {
+        match l.explore(&ExplorerQuery {
+            serial: Some(f.to_string()),
+            ..ExplorerQuery::default()
+        }) {
+            Ok(r) => r,
+            Err(_) => {
+                let n = f.to_lowercase();
+                l.explore(&ExplorerQuery::default())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|r| {
+                        r.kind.to_lowercase().contains(&n)
+                            || r.summary.to_lowercase().contains(&n)
+                            || r.accounts.iter().any(|a| a.to_lowercase().contains(&n))
+                            || r.serials.iter().any(|s| s.to_lowercase().contains(&n))
+                    })
+                    .collect()
+            }
+        }
+    };
+    rows.into_iter()
+        .map(|r| {
+            (
+                r.seq,
+                r.kind.clone(),
+                r.hash.chars().take(10).collect(),
+                r.ts.chars().take(10).collect(),
+                if r.summary == r.kind {
+                    r.accounts.join(", ")
+                } else {
+                    r.summary
+                },
+                r.serials.first().cloned(),
+            )
+        })
+        .collect()
+}
+
+/// The life story of a serial, as lines.
+pub fn life_lines(l: &Ledger, serial: &str) -> Vec<String> {
+    match l.serial_life(serial) {
+        Err(e) => vec![format!("cannot read {serial}: {e}")],
+        Ok(life) => {
+            let mut v = vec![format!("Life of {serial}")];
+            for e in &life.events {
+                v.push(format!("#{:<5} {:<22} {}", e.seq, e.kind, e.summary));
+                if let Some(b) = &e.beneficiary {
+                    v.push(format!(
+                        "       beneficiary: {} ({}, {}) — {}",
+                        b.name, b.id, b.country, b.purpose
+                    ));
+                }
+            }
+            v.push(String::new());
+            v.push("Now:".into());
+            for c in &life.current {
+                v.push(format!(
+                    "  {} in {} — {} {}{}",
+                    c.serial,
+                    c.account,
+                    c.class,
+                    c.status,
+                    if c.first_transferred {
+                        ", first transferred"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            if let Some(h) = &life.anchor_hash {
+                v.push(format!("Anchoring hash (last event): {h}"));
+            }
+            v
+        }
+    }
+}
+
+/// How many units of the ledger are in a drill step's state (vintage and beneficiary filters).
+pub fn drill_quantity(l: &Ledger, e: &DrillExpect) -> u64 {
+    let st = l.state();
+    let vin = |v: u16| e.vintage.is_none_or(|x| i32::from(v) == x);
+    let kind =
+        |b: &crate::registry::state::Block| st.accounts.get(b.account as usize).map(|a| a.kind);
+    match e.state {
+        DrillState::Issued => st
+            .issuances
+            .iter()
+            .filter(|i| vin(i.vintage) && i.imported_from.is_none())
+            .map(|i| i.last - i.first + 1)
+            .sum(),
+        DrillState::Authorized => st
+            .blocks
+            .iter()
+            .filter(|b| b.live && vin(b.vintage) && b.class.as_str() == "ITMO")
+            .map(|b| b.count())
+            .sum(),
+        DrillState::FirstTransferred => st
+            .blocks
+            .iter()
+            .filter(|b| b.live && vin(b.vintage) && b.first_transfer.is_some())
+            .map(|b| b.count())
+            .sum(),
+        DrillState::Retired => st
+            .blocks
+            .iter()
+            .filter(|b| b.live && vin(b.vintage))
+            .filter(|b| match b.terminal.as_deref().map(|t| &t.kind) {
+                Some(crate::registry::event::MoveKind::Retire { beneficiary, .. })
+                | Some(crate::registry::event::MoveKind::Use { beneficiary, .. }) => {
+                    e.beneficiary.as_ref().is_none_or(|n| {
+                        let n = n.to_lowercase();
+                        beneficiary.name.to_lowercase().contains(&n)
+                            || beneficiary.id.to_lowercase() == n
+                    })
+                }
+                _ => false,
+            })
+            .map(|b| b.count())
+            .sum(),
+        DrillState::Cancelled => st
+            .blocks
+            .iter()
+            .filter(|b| b.live && vin(b.vintage))
+            .filter(|b| {
+                matches!(
+                    kind(b),
+                    Some(
+                        AccountKind::OmgeCancellation
+                            | AccountKind::VoluntaryCancellation
+                            | AccountKind::OtherCancellation
+                    )
+                ) && !matches!(
+                    b.terminal.as_deref().map(|t| &t.kind),
+                    Some(crate::registry::event::MoveKind::Retire { .. })
+                )
+            })
+            .map(|b| b.count())
+            .sum(),
+    }
+}
+
+/// Rows in the current view (for moving the selection).
+pub fn row_count(app: &App) -> usize {
+    let v = &app.registry;
+    if v.life.is_some() {
+        return 0;
+    }
+    with_ledger(app, |l| match v.tab {
+        RegTab::Accounts => account_rows(l).len(),
+        RegTab::Blocks => block_rows(l).len(),
+        RegTab::Explorer => explorer_rows(l, &v.filter).len(),
+        RegTab::Drills => 0,
+    })
+    .unwrap_or(0)
+}
+
+/// The serial of the selected block or event, for the life story.
+pub fn selected_serial(app: &App) -> Option<String> {
+    let v = &app.registry;
+    with_ledger(app, |l| match v.tab {
+        RegTab::Blocks => block_rows(l).get(v.sel).map(|r| r.0.clone()),
+        RegTab::Explorer => explorer_rows(l, &v.filter)
+            .get(v.sel)
+            .and_then(|r| r.5.clone()),
+        _ => None,
+    })
+    .flatten()
+}
+
+fn window<T>(rows: Vec<T>, sel: usize, h: usize) -> (usize, Vec<T>) {
+    let off = (sel + 1).saturating_sub(h.max(1));
+    (off, rows.into_iter().skip(off).take(h).collect())
 }
 
 /// Draw Registry.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(w) = &app.work else {
+    if app.work.is_none() {
         super::no_scenario(frame, area, app, S::REGISTRY_TITLE);
         return;
+    }
+    let t = &app.theme;
+    let v = &app.registry;
+    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let mut spans = vec![Span::styled(
+        if v.sandbox {
+            " SANDBOX (your ledger) "
+        } else {
+            " simulation ledger "
+        },
+        t.illustrative(),
+    )];
+    spans.push(Span::raw("  "));
+    for tab in RegTab::ALL {
+        spans.push(Span::styled(
+            format!(" {} ", tab.title()),
+            if tab == v.tab {
+                t.tab_selected()
+            } else {
+                t.tab()
+            },
+        ));
+    }
+    if !v.filter.is_empty() {
+        spans.push(Span::raw(format!("  filter: {}", v.filter)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+
+    let mut sandbox_info: Option<Line> = None;
+    if v.sandbox
+        && let Some((text, refused)) = &v.last
+    {
+        sandbox_info = Some(if *refused {
+            Line::styled(format!("! refused: {text}"), t.error())
+        } else {
+            Line::styled(text.clone(), t.info())
+        });
+    }
+    let body = match &sandbox_info {
+        Some(_) => {
+            let [b, info] =
+                Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(body);
+            if let Some(l) = sandbox_info.clone() {
+                frame.render_widget(Paragraph::new(l).wrap(Wrap { trim: true }), info);
+            }
+            b
+        }
+        None => body,
     };
-    super::simulate::draw_placeholder(
-        frame,
+    if v.tab == RegTab::Drills {
+        draw_drills(frame, body, app);
+        return;
+    }
+    let h = body.height.saturating_sub(3) as usize;
+    let w = body.width.saturating_sub(2) as usize;
+    let fit = |s: String| -> String { s.chars().take(w).collect() };
+    let drawn = with_ledger(app, |l| {
+        if let Some(serial) = &v.life {
+            let lines: Vec<Line> = life_lines(l, serial)
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    if i == 0 {
+                        Line::styled(s, t.title())
+                    } else {
+                        Line::raw(s)
+                    }
+                })
+                .collect();
+            return ("Life story (Esc: back)".to_string(), lines, None);
+        }
+        match v.tab {
+            RegTab::Accounts => {
+                let rows = account_rows(l);
+                let idw = rows
+                    .iter()
+                    .map(|r| r[0].chars().count())
+                    .max()
+                    .unwrap_or(8)
+                    .min(w / 3);
+                let head = Line::styled(
+                    fit(format!(
+                        "{:<idw$} {:>11}  by class  |  by vintage",
+                        "Account", "units"
+                    )),
+                    t.title(),
+                );
+                let (off, rows) = window(rows, v.sel, h);
+                let mut out = vec![head];
+                for (i, r) in rows.into_iter().enumerate() {
+                    let s = fit(format!(
+                        "{:<idw$} {:>11}  {}  |  {}",
+                        r[0].chars().take(idw).collect::<String>(),
+                        r[2],
+                        r[4],
+                        r[3]
+                    ));
+                    out.push(if off + i == v.sel {
+                        Line::styled(s, t.selected())
+                    } else {
+                        Line::raw(s)
+                    });
+                }
+                ("Accounts holding units".to_string(), out, None)
+            }
+            RegTab::Blocks => {
+                let rows = block_rows(l);
+                let n = rows.len();
+                let head = Line::styled(
+                    fit(format!(
+                        "{:<34} {:>9} {:<5} {:<2} account",
+                        "serial block", "units", "class", "FT"
+                    )),
+                    t.title(),
+                );
+                let (off, rows) = window(rows, v.sel, h);
+                let mut out = vec![head];
+                for (i, r) in rows.into_iter().enumerate() {
+                    let s = fit(format!(
+                        "{:<34} {:>9} {:<5} {:<2} {}",
+                        r.0,
+                        u(r.3),
+                        r.2,
+                        if r.4 { "ft" } else { "" },
+                        r.1
+                    ));
+                    out.push(if off + i == v.sel {
+                        Line::styled(s, t.selected())
+                    } else {
+                        Line::raw(s)
+                    });
+                }
+                (format!("Live blocks ({n}); Enter: life story"), out, None)
+            }
+            RegTab::Explorer | RegTab::Drills => {
+                let rows = explorer_rows(l, &v.filter);
+                let n = rows.len();
+                let head = Line::styled(
+                    fit(format!(
+                        "{:>5} {:<20} {:<10} {:<10} summary",
+                        "seq", "type", "hash", "date"
+                    )),
+                    t.title(),
+                );
+                let (off, rows) = window(rows, v.sel, h);
+                let mut out = vec![head];
+                for (i, r) in rows.into_iter().enumerate() {
+                    let s = fit(format!(
+                        "{:>5} {:<20} {:<10} {:<10} {}",
+                        r.0,
+                        r.1.chars().take(20).collect::<String>(),
+                        r.2,
+                        r.3,
+                        r.4
+                    ));
+                    out.push(if off + i == v.sel {
+                        Line::styled(s, t.selected())
+                    } else {
+                        Line::raw(s)
+                    });
+                }
+                (
+                    format!(
+                        "Explorer: {n} event{} (/ filter, Enter: life story)",
+                        if n == 1 { "" } else { "s" }
+                    ),
+                    out,
+                    None::<()>,
+                )
+            }
+        }
+    });
+    let (title, lines, _) = drawn.unwrap_or_else(|| {
+        (
+            S::REGISTRY_TITLE.to_string(),
+            vec![Line::styled(
+                if v.sandbox {
+                    "The sandbox ledger is not open yet."
+                } else {
+                    "No simulation ledger: the simulation cannot run with these parameters (see Simulate)."
+                },
+                t.dim(),
+            )],
+            None,
+        )
+    });
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(pane(title, true, app)),
+        body,
+    );
+}
+
+fn draw_drills(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let Some(w) = &app.work else { return };
+    let mut lines: Vec<Line> = vec![];
+    if w.pack.drills.is_empty() {
+        lines.push(Line::styled("This question pack has no drills.", t.dim()));
+    }
+    for (i, d) in w.pack.drills.iter().enumerate() {
+        let sel = i == app.registry.drill;
+        lines.push(if sel {
+            Line::styled(format!("› {}", d.title), t.selected())
+        } else {
+            Line::raw(format!("  {}", d.title))
+        });
+    }
+    if let Some(d) = w.pack.drills.get(app.registry.drill) {
+        lines.push(Line::raw(""));
+        let width = (area.width as usize).saturating_sub(2);
+        if let Some(intro) = &d.intro {
+            for l in super::wrap(intro, width, 4) {
+                lines.push(Line::styled(l, t.dim()));
+            }
+        }
+        if !app.registry.sandbox {
+            for l in super::wrap(
+                "Drills are checked against your sandbox ledger: press s to switch to it, then use the action keys (i a t r c).",
+                width,
+                3,
+            ) {
+                lines.push(Line::styled(l, t.section()));
+            }
+        }
+        let mut first_open = true;
+        for (k, st) in d.steps.iter().enumerate() {
+            let got = if app.registry.sandbox {
+                with_ledger(app, |l| drill_quantity(l, &st.expect)).unwrap_or(0)
+            } else {
+                0
+            };
+            let done = app.registry.sandbox && got >= st.expect.quantity;
+            let lead = format!(" {} {}. ", if done { "✓" } else { "·" }, k + 1);
+            let ind = " ".repeat(lead.chars().count());
+            for (j, l) in super::wrap(&st.instruction, width.saturating_sub(ind.len()), 4)
+                .into_iter()
+                .enumerate()
+            {
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        if j == 0 { lead.clone() } else { ind.clone() },
+                        if done { t.answered() } else { t.dim() },
+                    ),
+                    Span::raw(l),
+                ]));
+            }
+            if !done && first_open && app.registry.sandbox {
+                first_open = false;
+                let hint = format!(
+                    "now {} of {} — hint: {}",
+                    u(got),
+                    u(st.expect.quantity),
+                    st.hint
+                );
+                for l in super::wrap(&hint, width.saturating_sub(ind.len()), 6) {
+                    lines.push(Line::styled(format!("{ind}{l}"), t.info()));
+                }
+            }
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines).block(pane("Drills (↑↓ choose)", true, app)),
         area,
-        app,
-        S::REGISTRY_TITLE,
-        S::REGISTRY_INTRO,
-        S::REGISTRY_COMING,
-        placeholder_lines(w),
     );
 }

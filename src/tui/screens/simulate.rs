@@ -1,100 +1,440 @@
-//! Simulate: where the transfer-capacity simulation will appear. Until the simulate module is
-//! wired, the screen shows what the scenario already provides (method, targets, safeguards).
+//! Simulate: the parameter panel, the result in plain words (maximum transferable, binding
+//! constraint, target met), the chart, the per-year table, the uncertainty study and the
+//! comparison with another CA method.
 //!
-//! To wire it: add the parameter state to `App` (persist it in `session.simulation`), new
-//! `Action`s for parameter changes handled in `app::update`, and replace [`placeholder_lines`].
+//! Reads `app.derived` (recomputed by `update` on every parameter change); draws only.
 
 use crate::scenario::Scenario;
-use crate::tui::app::{Action, App};
+use crate::scenario::units::group_thousands;
+use crate::simulate::{Simulation, YearRow};
+use crate::tui::app::{Action, App, StudyResult};
+use crate::tui::derived::ca_method_name;
+use crate::tui::keymap::{self, Cmd, Ctx};
+use crate::tui::params::{Param, value_text};
 use crate::tui::strings as S;
 use crate::tui::ui::pane;
-use crate::workshop::facts;
-use crate::workshop::pack::FactKey;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::style::{Color, Style};
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Wrap};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
-/// Simulate has no keys of its own yet.
-pub fn handle_key(_app: &App, _key: &KeyEvent) -> Option<Action> {
-    None
+/// Simulate's own keys.
+pub fn handle_key(_app: &App, key: &KeyEvent) -> Option<Action> {
+    Some(match keymap::lookup(Ctx::Simulate, key)? {
+        Cmd::Inc => Action::Adjust(1),
+        Cmd::Dec => Action::Adjust(-1),
+        Cmd::Open => Action::Activate,
+        Cmd::Study => Action::RunStudy,
+        Cmd::Compare => Action::Compare,
+        _ => return None,
+    })
 }
 
-/// What the scenario already says that the simulation will use.
-pub fn placeholder_lines(s: &Scenario) -> Vec<(String, Vec<String>)> {
-    [
-        FactKey::NdcSummary,
-        FactKey::NdcTargets,
-        FactKey::Policy,
-        FactKey::Partners,
-    ]
-    .into_iter()
-    .map(|k| facts::facts(s, k))
-    .map(|b| (b.title, b.lines))
-    .collect()
+fn n(s: &Scenario, t: Decimal) -> String {
+    group_thousands(s.unit().from_tonnes(t), 0)
+}
+
+fn units(u: u64) -> String {
+    group_thousands(Decimal::from(u), 0)
+}
+
+/// ✓ met, ✗ missed, · not checked (readable without colour).
+pub fn mark(y: &YearRow) -> &'static str {
+    if !y.checked {
+        "·"
+    } else if y.meets_target {
+        "✓"
+    } else {
+        "✗"
+    }
+}
+
+/// The headline lines: maximum, transferred, binding constraint, verdict.
+pub fn summary_lines(s: &Scenario, sim: &Simulation) -> Vec<String> {
+    let o = &sim.outcome;
+    let mut v = vec![
+        format!(
+            "Maximum transferable: {} ITMOs   (transferred here: {})",
+            units(o.max_transferable),
+            units(o.transferred)
+        ),
+        format!("Binding constraint: {}", o.binding_text),
+        if o.meets_target {
+            format!(
+                "✓ The NDC target holds ({} method)",
+                ca_method_name(sim.plan.method)
+            )
+        } else {
+            format!(
+                "✗ The NDC target is missed in {} ({} method)",
+                o.failing_years
+                    .iter()
+                    .map(|y| y.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                ca_method_name(sim.plan.method)
+            )
+        },
+    ];
+    if let Some(need) = sim.plan.itmos_needed {
+        v.push(format!(
+            "As an acquiring party it needs {} ITMOs to meet its target",
+            units(need)
+        ));
+    }
+    let _ = s;
+    v
+}
+
+fn study_line(app: &App) -> Option<Line<'static>> {
+    let t = &app.theme;
+    if let Some(job) = &app.simulate.study {
+        let done = job.progress.done.load(std::sync::atomic::Ordering::Relaxed);
+        return Some(Line::styled(
+            format!(
+                "Uncertainty study running: {} / {} runs … Esc cancels",
+                units(done as u64),
+                units(job.params.runs as u64)
+            ),
+            t.info(),
+        ));
+    }
+    match &app.simulate.result {
+        Some(StudyResult::Done {
+            result,
+            volume,
+            confidence,
+            seed,
+        }) => Some(Line::styled(
+            format!(
+                "P(meets target with {} ITMOs) = {:.1} %; volume at {:.0} % confidence: {} ITMOs ({} runs, seed {seed})",
+                units(*volume),
+                result.probability_meets_target * 100.0,
+                confidence * 100.0,
+                units(result.max_at_confidence),
+                units(result.runs as u64)
+            ),
+            t.section(),
+        )),
+        Some(StudyResult::Cancelled { done, runs }) => Some(Line::styled(
+            format!(
+                "Uncertainty study cancelled after {} of {} runs (u: run again)",
+                units(*done as u64),
+                units(*runs as u64)
+            ),
+            t.dim(),
+        )),
+        None => None,
+    }
+}
+
+fn f(s: &Scenario, t: Decimal) -> f64 {
+    s.unit().from_tonnes(t).to_f64().unwrap_or(0.0)
+}
+
+fn draw_chart(frame: &mut Frame, area: Rect, app: &App, s: &Scenario, sim: &Simulation) {
+    let ys = &sim.outcome.years;
+    let pts = |g: &dyn Fn(&YearRow) -> Option<Decimal>| -> Vec<(f64, f64)> {
+        ys.iter()
+            .filter_map(|y| g(y).map(|v| (f64::from(y.year), f(s, v))))
+            .collect()
+    };
+    let bau = pts(&|y| Some(y.bau));
+    let target = pts(&|y| y.target);
+    let proj = pts(&|y| Some(y.projected_emissions));
+    let bal = pts(&|y| Some(y.emissions_balance));
+    let all = bau.iter().chain(&target).chain(&proj).chain(&bal);
+    let (lo, hi) = all.fold((0.0f64, 0.0f64), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    let hi = if hi <= lo { lo + 1.0 } else { hi };
+    let pad = (hi - lo) * 0.05;
+    let (x0, x1) = (
+        ys.first().map(|y| f64::from(y.year)).unwrap_or(0.0),
+        ys.last().map(|y| f64::from(y.year)).unwrap_or(1.0),
+    );
+    let nc = app.theme.no_color;
+    let style = |c: Color| {
+        if nc { Style::new() } else { Style::new().fg(c) }
+    };
+    fn ds<'a>(name: &'static str, data: &'a [(f64, f64)], m: Marker, st: Style) -> Dataset<'a> {
+        Dataset::default()
+            .name(name)
+            .data(data)
+            .marker(m)
+            .graph_type(GraphType::Line)
+            .style(st)
+    }
+    let datasets = vec![
+        ds("BAU", &bau, Marker::Dot, style(Color::Gray)),
+        ds("target", &target, Marker::Bar, style(Color::Yellow)),
+        ds("projected", &proj, Marker::Braille, style(Color::Cyan)),
+        ds(
+            "balance (after CA)",
+            &bal,
+            Marker::HalfBlock,
+            style(Color::Green),
+        ),
+    ];
+    let ylab = |v: f64| {
+        Span::raw(group_thousands(
+            Decimal::from_f64_retain(v).unwrap_or_default().round(),
+            0,
+        ))
+    };
+    let chart = Chart::new(datasets)
+        .block(pane(
+            format!("Emissions, {} CO2e (below 0: net sink)", s.unit().short()),
+            false,
+            app,
+        ))
+        .x_axis(
+            Axis::default()
+                .bounds([x0, x1])
+                .labels(vec![Span::raw(format!("{x0}")), Span::raw(format!("{x1}"))]),
+        )
+        .y_axis(Axis::default().bounds([lo - pad, hi + pad]).labels(vec![
+            ylab(lo - pad),
+            ylab((lo + hi) / 2.0),
+            ylab(hi + pad),
+        ]))
+        .legend_position(Some(ratatui::widgets::LegendPosition::BottomLeft))
+        .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)));
+    frame.render_widget(chart, area);
+}
+
+fn year_table(s: &Scenario, sim: &Simulation) -> Vec<String> {
+    let cells: Vec<[String; 5]> = sim
+        .outcome
+        .years
+        .iter()
+        .map(|y| {
+            [
+                n(s, y.projected_emissions),
+                y.target.map(|t| n(s, t)).unwrap_or_else(|| "–".into()),
+                n(s, Decimal::from(y.first_transferred)),
+                n(s, y.corresponding_adjustment),
+                n(s, y.emissions_balance),
+            ]
+        })
+        .collect();
+    let w = cells
+        .iter()
+        .flat_map(|c| c.iter().map(|x| x.chars().count()))
+        .max()
+        .unwrap_or(0)
+        .max(7);
+    let mut v = vec![format!(
+        "year   {:>w$} {:>w$} {:>w$} {:>w$} {:>w$}",
+        "proj.", "target", "1st tr", "CA", "balance"
+    )];
+    for (y, c) in sim.outcome.years.iter().zip(cells) {
+        v.push(format!(
+            "{:>4} {} {:>w$} {:>w$} {:>w$} {:>w$} {:>w$}",
+            y.year,
+            mark(y),
+            c[0],
+            c[1],
+            c[2],
+            c[3],
+            c[4]
+        ));
+    }
+    v
+}
+
+fn compare_table(s: &Scenario, a: &Simulation, b: &Simulation) -> Vec<String> {
+    let (ma, mb) = (ca_method_name(a.plan.method), ca_method_name(b.plan.method));
+    type Row<'a> = (i32, &'a str, [String; 2], &'a str, [String; 2]);
+    let rows: Vec<Row> = a
+        .outcome
+        .years
+        .iter()
+        .zip(&b.outcome.years)
+        .map(|(x, y)| {
+            (
+                x.year,
+                mark(x),
+                [n(s, x.corresponding_adjustment), n(s, x.emissions_balance)],
+                mark(y),
+                [n(s, y.corresponding_adjustment), n(s, y.emissions_balance)],
+            )
+        })
+        .collect();
+    let w = rows
+        .iter()
+        .flat_map(|r| r.2.iter().chain(r.4.iter()).map(|x| x.chars().count()))
+        .max()
+        .unwrap_or(0)
+        .max(7);
+    let half = w * 2 + 3;
+    let mut v = vec![
+        format!(
+            "Same {} ITMOs under two methods",
+            units(a.outcome.transferred)
+        ),
+        format!("year {:<half$} | {mb}", ma),
+        format!(
+            "       {:>w$} {:>w$} |   {:>w$} {:>w$}",
+            "CA", "balance", "CA", "balance"
+        ),
+    ];
+    for r in rows {
+        v.push(format!(
+            "{:>4} {} {:>w$} {:>w$} | {} {:>w$} {:>w$}",
+            r.0, r.1, r.2[0], r.2[1], r.3, r.4[0], r.4[1]
+        ));
+    }
+    let verdict = |o: &crate::simulate::Outcome| {
+        if o.meets_target {
+            format!("✓ meets the target; maximum {}", units(o.max_transferable))
+        } else {
+            format!(
+                "✗ misses it in {:?}; maximum {}",
+                o.failing_years,
+                units(o.max_transferable)
+            )
+        }
+    };
+    v.push(format!("{ma}: {}", verdict(&a.outcome)));
+    v.push(format!("{mb}: {}", verdict(&b.outcome)));
+    v
 }
 
 /// Draw Simulate.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(w) = &app.work else {
+    let Some(d) = &app.derived else {
         super::no_scenario(frame, area, app, S::SIMULATE_TITLE);
         return;
     };
-    draw_placeholder(
-        frame,
-        area,
-        app,
-        S::SIMULATE_TITLE,
-        S::SIMULATE_INTRO,
-        S::SIMULATE_COMING,
-        placeholder_lines(&w.scenario),
-    );
-}
-
-/// A placeholder screen: intro, what will appear, and what the scenario provides.
-pub fn draw_placeholder(
-    frame: &mut Frame,
-    area: Rect,
-    app: &App,
-    title: &str,
-    intro: &str,
-    coming: &str,
-    known: Vec<(String, Vec<String>)>,
-) {
     let t = &app.theme;
-    let inner_w = (area.width as usize).saturating_sub(2);
-    let text_h = super::wrap(intro, inner_w, usize::MAX).len()
-        + 1
-        + super::wrap(coming, inner_w, usize::MAX).len();
-    let top_h = u16::try_from(text_h + 2).unwrap_or(8).min(area.height / 2);
-    let [top, bottom] =
-        Layout::vertical([Constraint::Length(top_h), Constraint::Min(1)]).areas(area);
-    let text = vec![
-        Line::styled(intro.to_string(), t.title()),
-        Line::raw(""),
-        Line::styled(coming.to_string(), t.dim()),
-    ];
-    frame.render_widget(
-        Paragraph::new(text)
-            .wrap(Wrap { trim: true })
-            .block(pane(title, true, app)),
-        top,
-    );
-    let mut lines = vec![];
-    for (title, ls) in known {
-        if !lines.is_empty() {
-            lines.push(Line::raw(""));
+    let s = &d.scenario;
+    // Summary (top, full width)
+    let mut head: Vec<Line> = vec![];
+    match &d.sim {
+        Ok(sim) => {
+            for (i, l) in summary_lines(s, sim).into_iter().enumerate() {
+                head.push(if i == 0 {
+                    Line::styled(l, t.title())
+                } else if l.starts_with('✗') {
+                    Line::styled(l, t.error())
+                } else {
+                    Line::raw(l)
+                });
+            }
         }
-        lines.push(Line::styled(title, t.section()));
-        lines.extend(ls.into_iter().map(|l| Line::raw(format!("  {l}"))));
+        Err(e) => head.push(Line::styled(
+            format!("The simulation cannot run with these parameters: {e}"),
+            t.error(),
+        )),
     }
+    if let Some(l) = study_line(app) {
+        head.push(l);
+    }
+    let inner_w = area.width.saturating_sub(2) as usize;
+    let head_h: usize = head
+        .iter()
+        .map(|l| l.width().div_ceil(inner_w.max(1)).max(1))
+        .sum();
+    let [top, rest] = Layout::vertical([
+        Constraint::Length(u16::try_from(head_h).unwrap_or(4) + 2),
+        Constraint::Min(1),
+    ])
+    .areas(area);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(pane(
-            "What the scenario provides",
+        Paragraph::new(head).wrap(Wrap { trim: true }).block(pane(
+            format!(
+                "{} — {} ({})",
+                S::SIMULATE_TITLE,
+                s.file.party.name,
+                s.unit().short()
+            ),
             false,
             app,
         )),
-        bottom,
+        top,
+    );
+    // Parameters (left) and results (right).
+    let pw = if area.width >= 110 { 36 } else { 28 };
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(pw), Constraint::Min(10)]).areas(rest);
+    let lw = (pw as usize).saturating_sub(4);
+    let plines: Vec<Line> = Param::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let v = value_text(&d.params, *p);
+            let label_w = lw.saturating_sub(v.chars().count() + 1);
+            let label: String = p.label().chars().take(label_w).collect();
+            let text = format!("{label:<label_w$} {v}");
+            if i == app.simulate.sel {
+                Line::styled(format!("›{text}"), t.selected())
+            } else {
+                Line::raw(format!(" {text}"))
+            }
+        })
+        .collect();
+    let sel = app.simulate.sel.min(Param::ALL.len() - 1);
+    let inner_h = left.height.saturating_sub(2) as usize;
+    let scroll = (sel + 1).saturating_sub(inner_h);
+    frame.render_widget(
+        Paragraph::new(plines)
+            .scroll((u16::try_from(scroll).unwrap_or(0), 0))
+            .block(pane("Parameters (←→ change)", true, app)),
+        left,
+    );
+    let Ok(sim) = &d.sim else {
+        frame.render_widget(
+            Paragraph::new(
+                "Change the parameter the message names (↑↓ choose, ←→ change on the left).",
+            )
+            .wrap(Wrap { trim: true })
+            .block(pane("Results", false, app)),
+            right,
+        );
+        return;
+    };
+    let (table, title) = match &d.compare {
+        Some(Ok(b)) => (compare_table(s, sim, b), "Method comparison".to_string()),
+        Some(Err(e)) => (
+            vec![format!("The other method cannot run: {e}")],
+            "Method comparison".to_string(),
+        ),
+        None => (
+            year_table(s, sim),
+            "Per year (✓ met, ✗ missed, · not checked)".to_string(),
+        ),
+    };
+    let table_h = u16::try_from(table.len()).unwrap_or(12) + 2;
+    let chart_room = right.height.saturating_sub(table_h);
+    let (chart_area, table_area) = if chart_room >= 10 {
+        let [c, tb] =
+            Layout::vertical([Constraint::Min(10), Constraint::Length(table_h)]).areas(right);
+        (Some(c), tb)
+    } else {
+        (None, right)
+    };
+    if let Some(c) = chart_area {
+        draw_chart(frame, c, app, s, sim);
+    }
+    let lines: Vec<Line> = table
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 || (d.compare.is_some() && i <= 2) {
+                Line::styled(l, t.title())
+            } else if l.get(5..).is_some_and(|r| r.starts_with('✗')) || l.contains(" ✗ ") {
+                Line::styled(l, t.error())
+            } else {
+                Line::raw(l)
+            }
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(pane(title, false, app)),
+        table_area,
     );
 }

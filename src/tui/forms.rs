@@ -1,0 +1,333 @@
+//! The Registry sandbox: its setup (the scenario's parties, an approach, one developer, account
+//! and project per activity) and the action forms (issue, authorize, transfer, retire, cancel)
+//! that become real ledger commands.
+//!
+//! One job: forms ↔ commands. The ledger validates every command; a refusal comes back with
+//! the rule that refused it (see `run.rs`), shown in the form.
+
+use super::app::one_line_field;
+use super::theme::Theme;
+use crate::registry::{
+    AccountKind, ApproachStatus, Beneficiary, CancelSubtype, Class, Command, Filter, Mechanism,
+    Role,
+};
+use crate::scenario::Scenario;
+use crate::scenario::schema::Mechanism as SMech;
+use chrono::NaiveDate;
+use ratatui_textarea::TextArea;
+
+/// Which action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    Issue,
+    Authorize,
+    Transfer,
+    Retire,
+    Cancel,
+}
+
+impl FormKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            FormKind::Issue => "Issue units",
+            FormKind::Authorize => "Authorize (MO → ITMO)",
+            FormKind::Transfer => "Transfer",
+            FormKind::Retire => "Retire for a beneficiary",
+            FormKind::Cancel => "Cancel (voluntary / OMGE)",
+        }
+    }
+}
+
+/// An action form: labelled one-line fields, the focused one, and the last refusal.
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub kind: FormKind,
+    pub fields: Vec<(&'static str, TextArea<'static>)>,
+    pub focus: usize,
+    pub error: Option<String>,
+}
+
+/// The developer holding account of the `i`-th activity (1-based) in the sandbox.
+pub fn dev_account(party: &str, i: usize) -> String {
+    format!("{party}:DEV{i:04}:Holding")
+}
+
+fn first_partner(s: &Scenario) -> String {
+    s.file
+        .partners
+        .first()
+        .map(|p| p.code.clone())
+        .unwrap_or_else(|| "PARTNER".into())
+}
+
+/// The commands that set up a new sandbox ledger.
+pub fn setup(s: &Scenario) -> Vec<Command> {
+    let party = s.file.party.code.clone();
+    let (p0, p1) = s.period();
+    let mut v = vec![Command::InitParty {
+        party: party.clone(),
+        registry_id: s.file.party.registry_id.clone(),
+        name: s.file.party.name.clone(),
+        ndc_first_year: u16::try_from(p0).ok(),
+        ndc_last_year: u16::try_from(p1).ok(),
+    }];
+    let mut partners: Vec<String> = s
+        .file
+        .partners
+        .iter()
+        .map(|p| p.code.clone())
+        .filter(|c| *c != party)
+        .collect();
+    if partners.is_empty() {
+        partners.push("PARTNER".into());
+    }
+    for c in &partners {
+        v.push(Command::InitParty {
+            party: c.clone(),
+            registry_id: format!("{c}01"),
+            name: s.partner(c).map(|x| x.name.clone()).unwrap_or_default(),
+            ndc_first_year: None,
+            ndc_last_year: None,
+        });
+    }
+    v.push(Command::RecordApproach {
+        id: "CA0001".into(),
+        title: format!("{} cooperative approach (sandbox)", s.file.party.name),
+        host: party.clone(),
+        parties: partners,
+    });
+    v.push(Command::SetApproachStatus {
+        id: "CA0001".into(),
+        status: ApproachStatus::Submitted,
+    });
+    v.push(Command::SetApproachStatus {
+        id: "CA0001".into(),
+        status: ApproachStatus::Active,
+    });
+    for (i, a) in s.file.activities.iter().enumerate() {
+        let n = i + 1;
+        let dev = format!("DEV{n:04}");
+        v.push(Command::RegisterOrganization {
+            id: dev.clone(),
+            name: format!("{} developer", a.name),
+            country: party.clone(),
+            roles: vec![Role::ProjectDeveloper],
+        });
+        v.push(Command::OpenAccount {
+            id: dev_account(&party, n),
+            owner: dev.clone(),
+            party: party.clone(),
+            kind: AccountKind::Holding,
+        });
+        v.push(Command::RegisterProject {
+            id: format!("P{n:04}"),
+            name: a.name.clone(),
+            sector: a.sector.clone(),
+            mechanism: match a.mechanism {
+                SMech::A62 => Mechanism::A62,
+                SMech::A64 => Mechanism::A64,
+                SMech::Domestic => Mechanism::Domestic,
+            },
+            host: Some(party.clone()),
+            developer: Some(dev),
+            methodology: String::new(),
+            unit_type: Default::default(),
+            covered_by_ndc: None,
+            link: String::new(),
+            registered: true,
+        });
+    }
+    v
+}
+
+/// A new form with sensible defaults for the scenario.
+pub fn new_form(kind: FormKind, s: &Scenario, theme: &Theme) -> Form {
+    let party = &s.file.party.code;
+    let dev = dev_account(party, 1);
+    let partner = first_partner(s);
+    let to = format!("{partner}:REG:Holding");
+    let f = |l: &'static str, v: &str| (l, one_line_field(v, theme));
+    let vintage = "2025";
+    let fields = match kind {
+        FormKind::Issue => vec![
+            f("project", "P0001"),
+            f("vintage", vintage),
+            f("quantity", "10000"),
+            f("to account", &dev),
+        ],
+        FormKind::Authorize => vec![
+            f("account", &dev),
+            f("quantity", "6000"),
+            f("vintage", vintage),
+            f("purpose (NDC/OIMP)", "NDC"),
+            f("acquiring party", &partner),
+        ],
+        FormKind::Transfer => vec![
+            f("from", &dev),
+            f("to", &to),
+            f("quantity", "5000"),
+            f("vintage", vintage),
+            f("class (ITMO/MO)", "ITMO"),
+            f("acquiring party", &partner),
+        ],
+        FormKind::Retire => vec![
+            f("from", &dev),
+            f("quantity", "1000"),
+            f("vintage", vintage),
+            f("class (ITMO/MO)", "MO"),
+            f("beneficiary name", ""),
+            f("beneficiary id", ""),
+            f("country", ""),
+            f("purpose", ""),
+        ],
+        FormKind::Cancel => vec![
+            f("from", &dev),
+            f("quantity", "100"),
+            f("vintage", vintage),
+            f("subtype (voluntary/omge)", "voluntary"),
+            f("reason", ""),
+        ],
+    };
+    Form {
+        kind,
+        fields,
+        focus: 0,
+        error: None,
+    }
+}
+
+impl Form {
+    fn get(&self, label: &str) -> String {
+        self.fields
+            .iter()
+            .find(|(l, _)| *l == label)
+            .map(|(_, t)| t.lines().join(" ").trim().to_string())
+            .unwrap_or_default()
+    }
+    fn required(&self, label: &str) -> Result<String, String> {
+        let v = self.get(label);
+        if v.is_empty() {
+            Err(format!("{label} is required"))
+        } else {
+            Ok(v)
+        }
+    }
+    fn number<T: std::str::FromStr>(&self, label: &str) -> Result<T, String> {
+        let v = self.required(label)?;
+        v.replace([',', '_', ' '], "")
+            .parse()
+            .map_err(|_| format!("{label}: `{v}` is not a whole number"))
+    }
+    fn class(&self) -> Result<Option<Class>, String> {
+        match self.get("class (ITMO/MO)").to_lowercase().as_str() {
+            "" => Ok(None),
+            "itmo" => Ok(Some(Class::Itmo)),
+            "mo" => Ok(Some(Class::Mo)),
+            other => Err(format!("class: `{other}` is neither ITMO nor MO")),
+        }
+    }
+
+    fn vintage_filter(&self) -> Result<Filter, String> {
+        let v = self.get("vintage");
+        Ok(Filter {
+            vintage: if v.is_empty() {
+                None
+            } else {
+                Some(self.number("vintage")?)
+            },
+            ..Filter::default()
+        })
+    }
+
+    /// The commands this form asks for (`auth_id` names a new authorization).
+    pub fn commands(&self, s: &Scenario, auth_id: &str) -> Result<Vec<Command>, String> {
+        let (p0, p1) = s.period();
+        Ok(match self.kind {
+            FormKind::Issue => vec![Command::Issue {
+                project: self.required("project")?,
+                vintage: self.number("vintage")?,
+                quantity: self.number("quantity")?,
+                to: Some(self.required("to account")?),
+                verification: None,
+                levies: None,
+                authorization: None,
+                date: None,
+            }],
+            FormKind::Authorize => {
+                let purpose = self.required("purpose (NDC/OIMP)")?;
+                let acq = self.get("acquiring party");
+                let q: u64 = self.number("quantity")?;
+                vec![
+                    Command::RecordAuthorization {
+                        id: auth_id.to_string(),
+                        version: 1,
+                        date: NaiveDate::from_ymd_opt(p0, 1, 1).unwrap_or_default(),
+                        approach: "CA0001".into(),
+                        purpose,
+                        acquiring_parties: if acq.is_empty() { vec![] } else { vec![acq] },
+                        entities: vec![],
+                        authorized_quantity: Some(q),
+                        period_start: u16::try_from(p0).unwrap_or(2021),
+                        period_end: u16::try_from(p1).unwrap_or(2030),
+                        first_transfer_definition: None,
+                    },
+                    Command::Authorize {
+                        account: self.required("account")?,
+                        authorization: auth_id.to_string(),
+                        quantity: q,
+                        filter: Filter {
+                            class: Some(Class::Mo),
+                            ..self.vintage_filter()?
+                        },
+                        date: None,
+                    },
+                ]
+            }
+            FormKind::Transfer => {
+                let class = self.class()?;
+                let acq = self.get("acquiring party");
+                vec![Command::Transfer {
+                    from: self.required("from")?,
+                    to: self.required("to")?,
+                    quantity: self.number("quantity")?,
+                    filter: Filter {
+                        class,
+                        ..self.vintage_filter()?
+                    },
+                    acquiring_party: if acq.is_empty() { None } else { Some(acq) },
+                }]
+            }
+            FormKind::Retire => vec![Command::Retire {
+                from: self.required("from")?,
+                quantity: self.number("quantity")?,
+                filter: Filter {
+                    class: self.class()?,
+                    ..self.vintage_filter()?
+                },
+                beneficiary: Beneficiary {
+                    name: self.required("beneficiary name")?,
+                    id: self.required("beneficiary id")?,
+                    country: self.required("country")?,
+                    purpose: self.required("purpose")?,
+                },
+                authorized_entity: None,
+            }],
+            FormKind::Cancel => {
+                let subtype = match self.get("subtype (voluntary/omge)").to_lowercase().as_str() {
+                    "voluntary" => CancelSubtype::Voluntary,
+                    "omge" => CancelSubtype::Omge,
+                    other => {
+                        return Err(format!("subtype: `{other}`: write voluntary or omge"));
+                    }
+                };
+                vec![Command::Cancel {
+                    from: self.required("from")?,
+                    quantity: self.number("quantity")?,
+                    filter: self.vintage_filter()?,
+                    subtype,
+                    reason: self.get("reason"),
+                }]
+            }
+        })
+    }
+}

@@ -1,0 +1,397 @@
+//! `update()` tests for Budget editing, Simulate, Registry (sandbox and drills) and Readiness.
+
+mod tui_support;
+
+use ndc_workbench::simulate::{Params, Volume};
+use ndc_workbench::tui::app::{Action, Effect, Popup, RegTab, Screen, StudyResult, update};
+use ndc_workbench::tui::forms::FormKind;
+use ndc_workbench::tui::params::Param;
+use ratatui::crossterm::event::KeyCode;
+use std::sync::atomic::Ordering;
+use tui_support::*;
+
+fn clear_field(app: &mut ndc_workbench::tui::app::App, d: &std::path::Path) {
+    let keys: Vec<_> = (0..40).map(|_| k(KeyCode::Backspace)).collect();
+    press_all(app, d, &keys);
+}
+
+fn cost(app: &ndc_workbench::tui::app::App, id: &str) -> String {
+    let dv = app.derived.as_ref().expect("derived");
+    dv.scenario
+        .activity(id)
+        .map(|a| a.cost_per_t.normalize().to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn an_invalid_budget_edit_keeps_the_old_value_and_shows_the_reason() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('3'), k(KeyCode::Enter), ch('e')]);
+    assert!(matches!(app.popup, Some(Popup::BudgetEdit { .. })));
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "abc");
+    // refused as typed, with the loader's reason
+    let Some(Popup::BudgetEdit { error, .. }) = &app.popup else {
+        panic!("popup closed");
+    };
+    let reason = error.clone().expect("a reason while typing");
+    assert!(reason.contains("abc"), "{reason}");
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    assert!(
+        matches!(&app.popup, Some(Popup::BudgetEdit { error: Some(_), .. })),
+        "Enter on a refused value keeps the popup open"
+    );
+    press_all(&mut app, d.path(), &[k(KeyCode::Esc)]);
+    assert_eq!(cost(&app, "small-hydro"), "3", "never silently zero");
+    assert!(saved_or_empty_edits(d.path()));
+}
+
+fn saved_or_empty_edits(d: &std::path::Path) -> bool {
+    let p = ndc_workbench::workshop::session::session_path(d, "testland-2030", "tester");
+    !p.exists() || saved(d).budget_edits.is_empty()
+}
+
+#[test]
+fn an_accepted_edit_is_saved_in_the_session_and_x_reverts_it() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('3'), k(KeyCode::Enter), ch('e')]);
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "12.5");
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    assert!(app.popup.is_none());
+    assert_eq!(cost(&app, "small-hydro"), "12.5");
+    let s = saved(d.path());
+    assert_eq!(
+        s.budget_edits
+            .get("activity.small-hydro.cost_per_t")
+            .and_then(|v| v.as_str()),
+        Some("12.5")
+    );
+    // The NDC part takes a bare word (stored quoted so it stays a string).
+    press_all(
+        &mut app,
+        d.path(),
+        &[ch('l'), ch('l'), ch('l'), ch('l'), ch('e')],
+    );
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "beyond");
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    assert!(app.popup.is_none(), "{:?}", app.popup.is_some());
+    assert!(
+        saved(d.path())
+            .budget_edits
+            .contains_key("activity.small-hydro.ndc_part")
+    );
+    press_all(&mut app, d.path(), &[ch('x')]);
+    assert!(
+        !saved(d.path())
+            .budget_edits
+            .contains_key("activity.small-hydro.ndc_part")
+    );
+    assert!(
+        saved(d.path())
+            .budget_edits
+            .contains_key("activity.small-hydro.cost_per_t")
+    );
+}
+
+#[test]
+fn a_sector_bau_edit_changes_the_budget_and_the_simulation() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    let before = app.derived.as_ref().expect("d").budget.target().covered_bau;
+    press_all(&mut app, d.path(), &[ch('3'), ch('e')]);
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "{ 2021 = 900, 2030 = 1200 }");
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    assert!(app.popup.is_none(), "{:?}", app.popup.is_some());
+    let after = app.derived.as_ref().expect("d").budget.target().covered_bau;
+    assert_ne!(before, after);
+}
+
+#[test]
+fn macc_toggles_and_save_as_scenario_writes_a_valid_file() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('3'), ch('m')]);
+    assert!(app.budget.macc);
+    press_all(&mut app, d.path(), &[ch('m'), ch('S')]);
+    assert!(matches!(app.popup, Some(Popup::SaveScenario(_))));
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    let dir = d.path().join("scenarios");
+    let files: Vec<_> = std::fs::read_dir(&dir).expect("dir").flatten().collect();
+    assert_eq!(files.len(), 1);
+    ndc_workbench::scenario::load_file(&files[0].path()).expect("the saved scenario validates");
+    // saving again under the same name is refused, not overwritten
+    press_all(&mut app, d.path(), &[ch('S'), k(KeyCode::Enter)]);
+    assert!(app.notice.as_ref().is_some_and(|n| n.error));
+}
+
+fn params(app: &ndc_workbench::tui::app::App) -> Params {
+    app.derived.as_ref().expect("d").params.clone()
+}
+
+#[test]
+fn a_parameter_change_resimulates_and_is_saved() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('4')]);
+    let max0 = app
+        .derived
+        .as_ref()
+        .and_then(|x| x.sim.as_ref().ok())
+        .map(|s| s.outcome.max_transferable)
+        .expect("simulates");
+    // Buffer: up to 25 %, the maximum must not grow and the session stores the params.
+    let buffer = Param::ALL
+        .iter()
+        .position(|p| *p == Param::Buffer)
+        .expect("b");
+    app.simulate.sel = buffer;
+    press_all(&mut app, d.path(), &[ch('+'), ch('+'), ch('+'), ch('+')]);
+    let p = params(&app);
+    assert_eq!(p.buffer.to_string(), "0.25");
+    let max1 = app
+        .derived
+        .as_ref()
+        .and_then(|x| x.sim.as_ref().ok())
+        .map(|s| s.outcome.max_transferable)
+        .expect("simulates");
+    assert!(max1 <= max0, "{max1} > {max0}");
+    let s = saved(d.path());
+    let back: Params =
+        serde_json::from_value(serde_json::Value::Object(s.simulation)).expect("typed params");
+    assert_eq!(back, p);
+    // A typed volume
+    let vol = Param::ALL
+        .iter()
+        .position(|p| *p == Param::Volume)
+        .expect("v");
+    app.simulate.sel = vol;
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "lots");
+    assert!(matches!(
+        &app.popup,
+        Some(Popup::Param { error: Some(_), .. })
+    ));
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "100\n");
+    assert_eq!(params(&app).volume, Volume::Units(100));
+}
+
+#[test]
+fn a_method_the_ndc_does_not_allow_is_an_error_message_not_a_crash() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('4')]);
+    // averaging → trajectory → budget: budget needs a multi-year NDC
+    press_all(&mut app, d.path(), &[ch('+'), ch('+')]);
+    let err = app
+        .derived
+        .as_ref()
+        .and_then(|x| x.sim.as_ref().err().cloned())
+        .expect("a single-year NDC refuses the budget method");
+    assert!(err.contains("fix `"), "{err}");
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("cannot run"), "{screen}");
+}
+
+#[test]
+fn compare_cycles_through_the_other_methods_then_off() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('4'), ch('c')]);
+    assert!(app.derived.as_ref().expect("d").compare.is_some());
+    press_all(&mut app, d.path(), &[ch('c'), ch('c')]);
+    assert!(app.simulate.compare.is_none());
+}
+
+#[test]
+fn the_uncertainty_study_runs_and_esc_cancels_it() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('4')]);
+    let fx = update(&mut app, Action::RunStudy);
+    let [Effect::RunStudy(id)] = fx.as_slice() else {
+        panic!("{fx:?}");
+    };
+    let job = app.simulate.study.clone().expect("running");
+    assert_eq!(job.params.runs, 2_000);
+    // Esc cancels: the flag the worker polls is set, the screen is still Simulate.
+    update(&mut app, Action::Escape);
+    assert!(job.progress.cancel.load(Ordering::Relaxed));
+    assert_eq!(app.screen, Screen::Simulate);
+    // The worker sees the flag and gives up; its report ends the study.
+    let r = ndc_workbench::simulate::montecarlo::run(
+        &job.study,
+        job.volume,
+        &job.params,
+        &job.progress,
+    );
+    assert!(r.is_none());
+    update(&mut app, Action::StudyDone(*id, r));
+    assert!(app.simulate.study.is_none());
+    assert!(matches!(
+        app.simulate.result,
+        Some(StudyResult::Cancelled { .. })
+    ));
+    // Run again to the end (performed at once without a loop).
+    let fx = update(&mut app, Action::RunStudy);
+    run_effects(&mut app, d.path(), fx);
+    let Some(StudyResult::Done { result, .. }) = &app.simulate.result else {
+        panic!("{:?}", app.simulate.result);
+    };
+    assert!((0.0..=1.0).contains(&result.probability_meets_target));
+}
+
+#[test]
+fn registry_views_filter_and_life_story() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('5'), ch('v')]);
+    assert_eq!(app.registry.tab, RegTab::Blocks);
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    let serial = app.registry.life.clone().expect("a block's serial");
+    assert!(render(&app, 120, 40).contains("Life of"));
+    press_all(&mut app, d.path(), &[k(KeyCode::Esc), ch('/')]);
+    type_text(&mut app, d.path(), &serial);
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    assert_eq!(app.registry.tab, RegTab::Explorer);
+    assert_eq!(app.registry.filter, serial);
+    assert!(ndc_workbench::tui::screens::registry::row_count(&app) >= 1);
+}
+
+fn sandbox_app(d: &std::path::Path) -> ndc_workbench::tui::app::App {
+    let mut app = app_open(d);
+    press_all(&mut app, d, &[ch('5'), ch('s')]);
+    assert!(app.sandbox.is_some(), "{:?}", app.notice);
+    while app.registry.tab != RegTab::Drills {
+        press_all(&mut app, d, &[ch('v')]);
+    }
+    app
+}
+
+fn step_done(app: &ndc_workbench::tui::app::App, i: usize) -> bool {
+    let w = app.work.as_ref().expect("w");
+    let st = &w.pack.drills[0].steps[i];
+    ndc_workbench::tui::screens::registry::with_ledger(app, |l| {
+        ndc_workbench::tui::screens::registry::drill_quantity(l, &st.expect)
+    })
+    .unwrap_or(0)
+        >= st.expect.quantity
+}
+
+#[test]
+fn drill_steps_turn_done_after_the_matching_sandbox_commands() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = sandbox_app(d.path());
+    assert!(!step_done(&app, 0));
+    press_all(&mut app, d.path(), &[ch('i'), k(KeyCode::Enter)]);
+    assert!(app.popup.is_none(), "{:?}", app.registry.last);
+    assert!(step_done(&app, 0), "issued 10,000 of vintage 2025");
+    assert!(!step_done(&app, 1));
+    press_all(&mut app, d.path(), &[ch('a'), k(KeyCode::Enter)]);
+    assert!(step_done(&app, 1), "{:?}", app.registry.last);
+    press_all(&mut app, d.path(), &[ch('t'), k(KeyCode::Enter)]);
+    assert!(step_done(&app, 2), "{:?}", app.registry.last);
+    press_all(&mut app, d.path(), &[ch('r')]);
+    // beneficiary fields are required
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    assert!(
+        matches!(&app.popup, Some(Popup::Form(f)) if f.error.as_deref().is_some_and(|e| e.contains("required")))
+    );
+    press_all(
+        &mut app,
+        d.path(),
+        &[
+            k(KeyCode::Down),
+            k(KeyCode::Down),
+            k(KeyCode::Down),
+            k(KeyCode::Down),
+        ],
+    );
+    type_text(&mut app, d.path(), "Druk Air");
+    press_all(&mut app, d.path(), &[k(KeyCode::Tab)]);
+    type_text(&mut app, d.path(), "BT-0001");
+    press_all(&mut app, d.path(), &[k(KeyCode::Tab)]);
+    type_text(&mut app, d.path(), "BTN");
+    press_all(&mut app, d.path(), &[k(KeyCode::Tab)]);
+    type_text(&mut app, d.path(), "voluntary claim\n");
+    assert!(app.popup.is_none(), "{:?}", app.popup.is_some());
+    assert!(step_done(&app, 3), "{:?}", app.registry.last);
+    // the journal persists: a reopened sandbox has the same events
+    let n = ndc_workbench::tui::screens::registry::with_ledger(&app, |l| l.events().len());
+    drop(app); // releases the journal's lock
+    let mut again = sandbox_app(d.path());
+    let m = ndc_workbench::tui::screens::registry::with_ledger(&again, |l| l.events().len());
+    assert_eq!(n, m);
+    update(&mut again, Action::ToggleSandbox);
+    assert!(!again.registry.sandbox);
+}
+
+#[test]
+fn a_rejected_sandbox_action_shows_the_rule_in_the_form() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = sandbox_app(d.path());
+    // Transfer before anything was issued: refused by the ledger.
+    let fx = update(&mut app, Action::OpenForm(FormKind::Transfer));
+    run_effects(&mut app, d.path(), fx);
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    let Some(Popup::Form(f)) = &app.popup else {
+        panic!("the form stays open on a refusal");
+    };
+    let e = f.error.clone().expect("the rule");
+    assert!(!e.is_empty());
+    assert!(
+        app.registry
+            .last
+            .as_ref()
+            .is_some_and(|(_, refused)| *refused)
+    );
+}
+
+#[test]
+fn actions_outside_the_sandbox_say_how_to_get_there() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('5')]);
+    update(&mut app, Action::OpenForm(FormKind::Issue));
+    assert!(app.popup.is_none());
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("press s"))
+    );
+}
+
+#[test]
+fn readiness_is_tab_7_and_a_shows_the_comparison() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('7')]);
+    assert_eq!(app.screen, Screen::Readiness);
+    assert!(render(&app, 80, 24).contains("stage"));
+    press_all(&mut app, d.path(), &[ch('a')]);
+    assert!(app.readiness.comparison);
+    assert!(render(&app, 120, 40).contains("Article 6.4"));
+    press_all(&mut app, d.path(), &[k(KeyCode::Esc)]);
+    assert!(!app.readiness.comparison);
+}
+
+#[test]
+fn the_hint_bar_names_the_new_keys() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('4')]);
+    let s = render(&app, 120, 40);
+    assert!(
+        s.contains("u uncertainty") && s.contains("c compare"),
+        "{s}"
+    );
+    press_all(&mut app, d.path(), &[ch('3'), k(KeyCode::Enter)]);
+    let s = render(&app, 120, 40);
+    assert!(s.contains("e edit") && s.contains("x revert"), "{s}");
+}
