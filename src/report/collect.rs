@@ -595,12 +595,8 @@ fn answers_md(o: &mut String, s: &Summary) {
 
 /// A multi-line answer inside a list item: hard line breaks, continuation indented.
 fn quote(text: &str) -> String {
-    let lines: Vec<String> = text
-        .lines()
-        .map(|l| super::session::md_escape(l.trim_end(), true))
-        .filter(|l| !l.is_empty())
-        .collect();
-    lines.join("\\\n  ")
+    let kept: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    super::session::md_lines(&kept.join("\n"), "  ")
 }
 
 #[cfg(test)]

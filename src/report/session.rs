@@ -581,4 +581,4 @@ pub fn json(r: &Report) -> Value {
 }
 
 mod render;
-pub use render::{csv_files, default_out_dir, markdown, md_escape};
+pub use render::{csv_files, default_out_dir, markdown, md_escape, md_line, md_lines};

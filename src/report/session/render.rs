@@ -27,6 +27,29 @@ pub fn md_escape(s: &str, inline: bool) -> String {
     o
 }
 
+/// One line of free text for a Markdown block: escaped like [`md_escape`], and a leading
+/// block marker (`#`, `>`, `-`, `+`, `*`, `=`, `1.`) made literal so it cannot turn the line into
+/// a heading, quote or list.
+pub fn md_line(line: &str) -> String {
+    let e = md_escape(line.trim_end(), true);
+    let t = e.trim_start();
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    let numbered = digits > 0 && t[digits..].starts_with(['.', ')']);
+    if t.starts_with(['#', '-', '+', '*', '=']) || numbered {
+        let indent = e.len() - t.len();
+        format!("{}\\{t}", &e[..indent])
+    } else {
+        e
+    }
+}
+
+/// Free text as Markdown lines joined by hard line breaks (`\` at the end of a line), each
+/// continuation line starting with `prefix`.
+pub fn md_lines(text: &str, prefix: &str) -> String {
+    let lines: Vec<String> = text.lines().map(md_line).collect();
+    lines.join(&format!("\\\n{prefix}"))
+}
+
 fn n(x: u64) -> String {
     group_thousands(Decimal::from(x), 0)
 }
@@ -66,10 +89,7 @@ fn answers_md(o: &mut String, r: &Report) {
         if row.answer.trim().is_empty() {
             let _ = writeln!(o, "\n_(not answered)_");
         } else {
-            let _ = writeln!(o);
-            for line in row.answer.lines() {
-                let _ = writeln!(o, "> {}", md_escape(line, true));
-            }
+            let _ = writeln!(o, "\n> {}", md_lines(row.answer.trim_end(), "> "));
         }
     }
 }
