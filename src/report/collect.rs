@@ -113,10 +113,18 @@ pub fn read_one(path: &Path) -> Result<Session, String> {
         {
             return portable::verify(path, &text)
                 .map(|v| v.session)
-                .map_err(|e| e.to_string());
+                .map_err(|e| {
+                    let m = e.to_string();
+                    let prefix = format!("{}: ", path.display());
+                    m.strip_prefix(&prefix).map(str::to_string).unwrap_or(m)
+                });
         }
     }
-    Session::from_json(path, &text).map_err(|e| e.to_string())
+    Session::from_json(path, &text).map_err(|e| {
+        let m = e.to_string();
+        let prefix = format!("{}: ", path.display());
+        m.strip_prefix(&prefix).map(str::to_string).unwrap_or(m)
+    })
 }
 
 type Key = (String, String, String, String);
