@@ -168,23 +168,25 @@ fn why_not(k: &Key, chosen: &Key) -> String {
     }
 }
 
-/// Simulate one session against the group's scenario.
-fn compute(base: Option<&Scenario>, s: &Session) -> (Option<Params>, Option<u64>, Option<String>) {
-    let Some(base) = base else {
-        return (None, None, Some("the scenario is unavailable".into()));
-    };
-    let sc = match edited(base, s) {
-        Ok(x) => x,
-        Err(e) => return (None, None, Some(e.to_string())),
-    };
-    let p = match params_of(s, &sc) {
-        Ok(p) => p,
-        Err(e) => return (None, None, Some(e.to_string())),
-    };
-    match simulate::run(&sc, &p) {
-        Ok(sim) => (Some(p), Some(sim.outcome.max_transferable), None),
-        Err(e) => (Some(p), None, Some(format!("cannot simulate: {e}"))),
-    }
+/// What one simulation gave: the parameters, the maximum, or why it could not run.
+type Outcome1 = (Option<Params>, Option<u64>, Option<String>);
+
+/// A session prepared for simulation: its edited scenario (shared by sessions with the same
+/// edits) and parameters, or why not.
+fn prepare(
+    base: Option<&Scenario>,
+    edited_cache: &mut BTreeMap<String, Result<Scenario, String>>,
+    s: &Session,
+) -> Result<(String, Params), String> {
+    let base = base.ok_or("the scenario is unavailable")?;
+    let edits_key = serde_json::to_string(&s.budget_edits).map_err(|e| e.to_string())?;
+    let sc = edited_cache
+        .entry(edits_key.clone())
+        .or_insert_with(|| edited(base, s).map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| e.clone())?;
+    let p = params_of(s, sc).map_err(|e| e.to_string())?;
+    Ok((edits_key, p))
 }
 
 /// Read, group, choose, and compute. `pick` restricts the choice to one scenario id.
@@ -301,24 +303,88 @@ pub fn collect(inputs: &[PathBuf], pick: Option<&str>) -> Result<Summary, Nothin
     })
 }
 
-/// One deterministic simulation per session, spread over the machine's cores.
+/// One deterministic simulation per distinct (budget edits, parameters), spread over the
+/// machine's cores; sessions that chose the same share its result (the simulation is a pure
+/// function of them).
 fn simulate_all(
     base: Option<&Scenario>,
     pack: &Pack,
     sessions: Vec<(PathBuf, Session)>,
 ) -> Vec<Collected1> {
+    let mut edited_cache: BTreeMap<String, Result<Scenario, String>> = BTreeMap::new();
+    let prepared: Vec<Result<(String, Params), String>> = sessions
+        .iter()
+        .map(|(_, s)| prepare(base, &mut edited_cache, s))
+        .collect();
+    // distinct jobs: (edits key, params JSON) → index
+    let mut jobs: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut work: Vec<(&Scenario, &Params)> = vec![];
+    let mut job_of: Vec<Option<usize>> = vec![];
+    for pr in &prepared {
+        let job = match pr {
+            Ok((ek, p)) => {
+                let pk = serde_json::to_string(p).unwrap_or_default();
+                match (jobs.get(&(ek.clone(), pk.clone())), edited_cache.get(ek)) {
+                    (Some(&j), _) => Some(j),
+                    (None, Some(Ok(sc))) => {
+                        jobs.insert((ek.clone(), pk), work.len());
+                        work.push((sc, p));
+                        Some(work.len() - 1)
+                    }
+                    (None, _) => None,
+                }
+            }
+            Err(_) => None,
+        };
+        job_of.push(job);
+    }
+    let results = run_parallel(&work);
+    sessions
+        .into_iter()
+        .zip(prepared)
+        .zip(job_of)
+        .map(|(((path, session), pr), job)| {
+            let (params, max, problem): Outcome1 = match (pr, job) {
+                (Err(e), _) => (None, None, Some(e)),
+                (Ok((_, p)), Some(j)) => match results.get(j) {
+                    Some(Ok(m)) => (Some(p), Some(*m), None),
+                    Some(Err(e)) => (Some(p), None, Some(e.clone())),
+                    None => (Some(p), None, Some("not simulated".into())),
+                },
+                (Ok((_, p)), None) => (Some(p), None, Some("not simulated".into())),
+            };
+            let pr = session.progress_all(pack);
+            Collected1 {
+                path,
+                answered: pr.answered,
+                total: pr.total,
+                session,
+                params,
+                max_transferable: max,
+                problem,
+            }
+        })
+        .collect()
+}
+
+/// Run the simulations on all cores; the maximum transferable of each, or why not.
+fn run_parallel(work: &[(&Scenario, &Params)]) -> Vec<Result<u64, String>> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 8);
-    let chunk = sessions.len().div_ceil(threads).max(1);
-    let results: Vec<(Option<Params>, Option<u64>, Option<String>)> = std::thread::scope(|sc| {
-        let handles: Vec<_> = sessions
+    let chunk = work.len().div_ceil(threads).max(1);
+    std::thread::scope(|sc| {
+        let handles: Vec<_> = work
             .chunks(chunk)
             .map(|part| {
                 let h = sc.spawn(move || {
                     part.iter()
-                        .map(|(_, s)| compute(base, s))
+                        .map(|(s, p)| {
+                            simulate::run(s, p)
+                                .map(|sim| sim.outcome.max_transferable)
+                                .map_err(|e| format!("cannot simulate: {e}"))
+                        })
                         .collect::<Vec<_>>()
                 });
                 (part.len(), h)
@@ -328,34 +394,11 @@ fn simulate_all(
             .into_iter()
             .flat_map(|(n, h)| {
                 h.join().unwrap_or_else(|_| {
-                    vec![
-                        (
-                            None,
-                            None,
-                            Some("the simulation failed unexpectedly".to_string())
-                        );
-                        n
-                    ]
+                    vec![Err("the simulation failed unexpectedly".to_string()); n]
                 })
             })
             .collect()
-    });
-    sessions
-        .into_iter()
-        .zip(results)
-        .map(|((path, session), (params, max, problem))| {
-            let p = session.progress_all(pack);
-            Collected1 {
-                path,
-                answered: p.answered,
-                total: p.total,
-                session,
-                params,
-                max_transferable: max,
-                problem,
-            }
-        })
-        .collect()
+    })
 }
 
 /// Min, median and max of some numbers (`None` when empty).
