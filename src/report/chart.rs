@@ -78,7 +78,7 @@ pub fn line_chart(title: &str, series: &[Series], height: usize) -> String {
         let _ = writeln!(out, "(no values to chart)");
         return out;
     }
-    if hi - lo < f64::EPSILON {
+    if (hi - lo).abs() < f64::EPSILON {
         hi = lo + 1.0;
     }
     let rows = height - 1;
