@@ -77,6 +77,15 @@ pub enum Command {
     },
     /// Registry ledger: issue, authorize, transfer, retire, cancel; check, explore, export, import.
     Registry(crate::registry::cli::RegistryArgs),
+    /// A session's report: answers, sector budget, simulation (with a fixed-seed Monte Carlo),
+    /// registry summary, emission-path chart and provenance, as Markdown, CSV or JSON.
+    Report(ReportArgs),
+    /// Merge the sessions of one scenario into a workshop summary (Markdown); exit 2 when
+    /// nothing could be collected.
+    Collect(CollectArgs),
+    /// Hand sessions between laptops: export one portable file, import it elsewhere.
+    #[command(subcommand)]
+    Session(SessionCmd),
     /// Print the workshop questions of a pack.
     Questions {
         /// Pack id or path to a pack TOML file.
@@ -128,6 +137,62 @@ pub struct SimulateArgs {
     pub compare: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// `report` options.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A session .json file, or a scenario (built-in id or .toml: reported without answers,
+    /// with its default parameters).
+    pub target: String,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    pub format: ReportFormat,
+    /// Folder to write into (`report.md`, `report.json` or one CSV per table). Default: md and
+    /// json to stdout; csv into `./report-<scenario>-<participant>/`.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// Format of `report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Csv,
+    Json,
+}
+
+/// `collect` options.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Session files (or portable exports) and folders holding them.
+    #[arg(required = true, value_name = "SESSION_FILES_OR_DIRS")]
+    pub inputs: Vec<PathBuf>,
+    /// Write the summary to FILE.md instead of stdout.
+    #[arg(long, value_name = "FILE.md")]
+    pub out: Option<PathBuf>,
+    /// Collect this scenario id (default: the scenario and pack most sessions share).
+    #[arg(long, value_name = "ID")]
+    pub scenario: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCmd {
+    /// Write a session and its registry journal to one portable file (with a checksum).
+    Export {
+        /// A session file, or its name in the data dir (e.g. `bhutan-2030--ana`).
+        session: String,
+        /// The portable file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Import a portable file into the data dir's sessions (never overwrites without --force).
+    Import {
+        /// The portable file.
+        file: PathBuf,
+        /// Replace an existing session (and its journal) of the same participant and scenario.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Output format of reports on stdout.
@@ -234,6 +299,9 @@ pub fn run(cmd: Command, global: &GlobalArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Questions { pack, json } => questions(&pack, json),
+        Command::Report(a) => report(a),
+        Command::Collect(a) => collect(a),
+        Command::Session(c) => session_cmd(c, global),
         Command::Simulate(a) => simulate(a),
         Command::Readiness { scenarios, format } => readiness(&scenarios, format),
         Command::Budget { scenario, format } => match scenario::resolve(&scenario) {
@@ -635,4 +703,155 @@ fn scenario_new(from: &str, out: &std::path::Path, force: bool) -> ExitCode {
         out.display()
     );
     ExitCode::SUCCESS
+}
+
+fn report(a: ReportArgs) -> ExitCode {
+    use crate::report::session as rs;
+    let r = match rs::load(&a.target).and_then(rs::build) {
+        Ok(r) => r,
+        Err(e) => return bad_input(&format!("{}: {e}", a.target)),
+    };
+    let write = |path: &std::path::Path, text: &str| match crate::store::atomic_write(
+        path,
+        text.as_bytes(),
+    ) {
+        Ok(()) => {
+            eprintln!("wrote {}", path.display());
+            true
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            false
+        }
+    };
+    let single = |name: &str, text: String| match &a.out {
+        None => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Some(dir) if write(&dir.join(name), &text) => ExitCode::SUCCESS,
+        Some(_) => ExitCode::from(EXIT_FAILED),
+    };
+    match a.format {
+        ReportFormat::Md => single("report.md", rs::markdown(&r)),
+        ReportFormat::Json => match serde_json::to_string_pretty(&rs::json(&r)) {
+            Ok(t) => single("report.json", t + "\n"),
+            Err(e) => {
+                eprintln!("cannot encode the report as JSON: {e}");
+                ExitCode::from(EXIT_FAILED)
+            }
+        },
+        ReportFormat::Csv => {
+            let dir = a.out.clone().unwrap_or_else(|| rs::default_out_dir(&r));
+            let files = match rs::csv_files(&r) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("cannot write the report as CSV: {e}");
+                    return ExitCode::from(EXIT_FAILED);
+                }
+            };
+            for (name, text) in files {
+                if !write(&dir.join(name), &text) {
+                    return ExitCode::from(EXIT_FAILED);
+                }
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn collect(a: CollectArgs) -> ExitCode {
+    use crate::report::collect as rc;
+    let summary = match rc::collect(&a.inputs, a.scenario.as_deref()) {
+        Ok(s) => s,
+        Err(none) => {
+            for x in &none.excluded {
+                eprintln!("left out {}: {}", x.path.display(), x.reason);
+            }
+            return bad_input("nothing could be collected");
+        }
+    };
+    for x in &summary.excluded {
+        eprintln!("left out {}: {}", x.path.display(), x.reason);
+    }
+    let text = rc::markdown(&summary);
+    match &a.out {
+        None => print!("{text}"),
+        Some(p) => {
+            if let Err(e) = crate::store::atomic_write(p, text.as_bytes()) {
+                eprintln!("{e}");
+                return ExitCode::from(EXIT_FAILED);
+            }
+            eprintln!(
+                "wrote {} ({} sessions, {} left out)",
+                p.display(),
+                summary.sessions.len(),
+                summary.excluded.len()
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn session_cmd(c: SessionCmd, global: &GlobalArgs) -> ExitCode {
+    use crate::workshop::portable::{self, PortableError};
+    let fail = |e: PortableError| match e {
+        PortableError::Refused(m) => bad_input(&m),
+        PortableError::Io(m) => {
+            eprintln!("{m}");
+            ExitCode::from(EXIT_FAILED)
+        }
+    };
+    let data = || crate::store::data_dir(global.data_dir.as_deref());
+    match c {
+        SessionCmd::Export { session, out } => {
+            let data = data().ok();
+            let path = match portable::find_session(&session, data.as_deref()) {
+                Ok(p) => p,
+                Err(e) => return fail(e),
+            };
+            match portable::export(&path, &out) {
+                Ok(x) => {
+                    println!(
+                        "exported {} ({}, scenario {}, {} registry events) to {}",
+                        path.display(),
+                        x.participant,
+                        x.scenario,
+                        x.events,
+                        out.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        SessionCmd::Import { file, force } => {
+            let data = match data() {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(EXIT_FAILED);
+                }
+            };
+            match portable::import(&file, &data, force) {
+                Ok(x) => {
+                    println!(
+                        "imported {} (scenario {}) into {}{}",
+                        x.participant,
+                        x.scenario,
+                        x.session_path.display(),
+                        x.journal_path
+                            .map(|j| format!(
+                                " with its registry journal {} ({} events)",
+                                j.display(),
+                                x.events
+                            ))
+                            .unwrap_or_default()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+    }
 }

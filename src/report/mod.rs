@@ -1,6 +1,9 @@
 //! Reports: what a scenario or session produced, as text, Markdown, CSV and JSON.
 
 pub mod answers;
+pub mod chart;
+pub mod collect;
+pub mod session;
 pub mod simulation;
 pub mod table4;
 

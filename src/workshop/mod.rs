@@ -4,6 +4,7 @@
 pub mod edits;
 pub mod facts;
 pub mod pack;
+pub mod portable;
 pub mod session;
 
 pub use pack::{FactKey, Pack, Part, Question, Section};

@@ -1,0 +1,172 @@
+//! `session export` / `session import`: one portable file with the session, its registry
+//! journal and a checksum; round trip, no silent overwrite, damaged files refused (exit 2).
+
+mod report_common;
+
+use assert_cmd::Command;
+use ndc_workbench::workshop::portable::{self, PortableError};
+use ndc_workbench::workshop::session::Session;
+use std::path::Path;
+
+fn bin() -> Command {
+    Command::cargo_bin("ndc-workbench").expect("bin")
+}
+
+/// A laptop with one session and its journal, exported to `export.json`.
+fn exported(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let laptop = dir.join("laptop");
+    let s = report_common::session_with_edit("Ana Pereira");
+    let p = report_common::save(&laptop, &s, true);
+    let out = dir.join("usb/ana.session.json");
+    bin()
+        .args(["session", "export", "bhutan-2030--ana-pereira", "--out"])
+        .arg(&out)
+        .arg("--data-dir")
+        .arg(&laptop)
+        .assert()
+        .code(0);
+    (p, out)
+}
+
+#[test]
+fn round_trip_keeps_the_session_and_its_journal() {
+    let d = tempfile::tempdir().expect("tmp");
+    let (src, out) = exported(d.path());
+    let trainer = d.path().join("trainer");
+    bin()
+        .args(["session", "import"])
+        .arg(&out)
+        .arg("--data-dir")
+        .arg(&trainer)
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("imported Ana Pereira"));
+    let dst = trainer.join("sessions/bhutan-2030--ana-pereira.json");
+    assert_eq!(
+        Session::load(&dst).expect("imported"),
+        Session::load(&src).expect("original")
+    );
+    assert_eq!(
+        std::fs::read(&dst).expect("dst"),
+        std::fs::read(&src).expect("src"),
+        "byte-identical session file"
+    );
+    let j = |p: &Path| std::fs::read(p.with_file_name("bhutan-2030--ana-pereira.registry.jsonl"));
+    assert_eq!(j(&dst).expect("journal"), j(&src).expect("journal"));
+}
+
+#[test]
+fn import_never_overwrites_without_force() {
+    let d = tempfile::tempdir().expect("tmp");
+    let (_, out) = exported(d.path());
+    let trainer = d.path().join("trainer");
+    portable::import(&out, &trainer, false).expect("first import");
+    let dst = trainer.join("sessions/bhutan-2030--ana-pereira.json");
+    std::fs::write(&dst, "changed by the trainer").expect("write");
+    bin()
+        .args(["session", "import"])
+        .arg(&out)
+        .arg("--data-dir")
+        .arg(&trainer)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--force"));
+    assert_eq!(
+        std::fs::read_to_string(&dst).expect("kept"),
+        "changed by the trainer"
+    );
+    bin()
+        .args(["session", "import", "--force"])
+        .arg(&out)
+        .arg("--data-dir")
+        .arg(&trainer)
+        .assert()
+        .code(0);
+    assert!(Session::load(&dst).is_ok());
+}
+
+fn refused(path: &Path, trainer: &Path, why: &str) {
+    match portable::import(path, trainer, false) {
+        Err(PortableError::Refused(m)) => assert!(m.contains(why), "{m}"),
+        other => panic!("expected a refusal ({why}), got {other:?}"),
+    }
+    assert!(
+        !trainer
+            .join("sessions/bhutan-2030--ana-pereira.json")
+            .exists()
+    );
+}
+
+#[test]
+fn tampered_or_damaged_exports_are_refused() {
+    let d = tempfile::tempdir().expect("tmp");
+    let (_, out) = exported(d.path());
+    let text = std::fs::read_to_string(&out).expect("export");
+    let trainer = d.path().join("trainer");
+    let variant = |name: &str, body: String| {
+        let p = d.path().join(name);
+        std::fs::write(&p, body).expect("write");
+        p
+    };
+    // an answer changed after export
+    let t = variant(
+        "tampered.json",
+        text.replacen("Pool demand with neighbours", "Sell everything", 1),
+    );
+    refused(&t, &trainer, "checksum mismatch");
+    bin()
+        .args(["session", "import"])
+        .arg(&t)
+        .arg("--data-dir")
+        .arg(&trainer)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("checksum"));
+    refused(
+        &variant("cut.json", text[..text.len() / 2].to_string()),
+        &trainer,
+        "not a JSON file",
+    );
+    refused(
+        &variant(
+            "v9.json",
+            text.replacen("\"version\": 1", "\"version\": 9", 1),
+        ),
+        &trainer,
+        "unknown format version 9",
+    );
+    refused(
+        &variant("other.json", "{\"format\": \"something-else\"}".into()),
+        &trainer,
+        "not a portable session",
+    );
+    // a journal whose chain is broken, with a checksum recomputed to match
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let journal = v["journal"].as_str().expect("journal").to_string();
+    let mut lines: Vec<&str> = journal.lines().collect();
+    lines.remove(1);
+    let broken = lines.join("\n") + "\n";
+    let session = serde_json::to_string(&v["session"]).expect("session");
+    let body = format!(
+        "{{\"format\": {}, \"version\": 1, \"session\": {session}, \"journal\": {}, \"sha256\": \"{}\"}}",
+        serde_json::json!(portable::FORMAT),
+        serde_json::json!(broken),
+        portable::checksum(&session, Some(&broken))
+    );
+    refused(&variant("chain.json", body), &trainer, "journal is damaged");
+}
+
+#[test]
+fn export_of_an_unknown_session_is_bad_input() {
+    let d = tempfile::tempdir().expect("tmp");
+    bin()
+        .args(["session", "export", "nobody", "--out"])
+        .arg(d.path().join("x.json"))
+        .arg("--data-dir")
+        .arg(d.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no session `nobody`"));
+    bin().args(["session", "--help"]).assert().code(0);
+    bin().args(["session", "import", "--help"]).assert().code(0);
+}
