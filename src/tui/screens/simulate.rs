@@ -35,8 +35,14 @@ pub fn handle_key(_app: &App, key: &KeyEvent) -> Option<Action> {
     })
 }
 
+/// A tonnes figure in the scenario's unit: one decimal for Mt (a 0.5 Mt CA must not read as 0).
 fn n(s: &Scenario, t: Decimal) -> String {
-    group_thousands(s.unit().from_tonnes(t), 0)
+    let dp = if s.unit() == crate::scenario::QuantityUnit::Mt {
+        1
+    } else {
+        0
+    };
+    group_thousands(s.unit().from_tonnes(t), dp)
 }
 
 fn units(u: u64) -> String {
