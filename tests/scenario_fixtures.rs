@@ -268,3 +268,32 @@ fn cli_validate_reports_file_line_col_and_exit_2() {
         );
     }
 }
+
+/// A value of the wrong type is reported with the key that holds it (not only line:column), in
+/// plain words, with what to type instead.
+#[test]
+fn type_errors_name_the_key_and_say_what_to_type() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid");
+    for (file, path, hint) in [
+        (
+            "wrong-type-in-scope.toml",
+            "sector[1].in_scope",
+            "true or false",
+        ),
+        ("wrong-type-period.toml", "ndc.period", ""),
+    ] {
+        let text = std::fs::read_to_string(dir.join(file)).expect("readable fixture");
+        let err = scenario::load_str(file, &text).expect_err("fixture must fail");
+        let d = &err.diagnostics[0];
+        assert_eq!(d.path, path, "{file}: {d}");
+        assert!(d.hint.contains(hint), "{file}: hint `{}`", d.hint);
+    }
+    let template = ndc_workbench::cli::TEMPLATE;
+    let bad = template.replacen("target_year = 2030", "target_year = 2030.5", 1);
+    assert_ne!(bad, template, "the template has a target_year line");
+    let err = scenario::load_str("t.toml", &bad).expect_err("a decimal year must fail");
+    let d = &err.diagnostics[0];
+    assert_eq!(d.path, "ndc.target_year");
+    assert!(d.message.contains("expected a whole number"), "{d}");
+    assert!(!d.message.contains("i32"), "Rust type names leak: {d}");
+}

@@ -58,22 +58,16 @@ pub fn load_str(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
 /// Syntax and shape only (serde, unknown keys, types, enum values).
 pub fn parse(name: &str, text: &str) -> Result<ScenarioFile, ScenarioError> {
     toml::from_str::<ScenarioFile>(text).map_err(|e| {
-        let (line, col) = e
-            .span()
-            .map(|s| span::line_col(text, s.start))
-            .unwrap_or((1, 1));
-        let message = e.message().trim().replace('\n', " ");
-        let hint = if message.contains("unknown field") {
-            "check the spelling; `ndc-workbench scenario template` lists every key".to_string()
-        } else if message.contains("missing field") {
-            "add the key; `ndc-workbench scenario template` shows it".to_string()
-        } else {
-            String::new()
-        };
+        let offset = e.span().map(|s| s.start);
+        let (line, col) = offset.map(|o| span::line_col(text, o)).unwrap_or((1, 1));
+        let path = offset
+            .map(|o| span::path_at(text, o).to_string())
+            .unwrap_or_default();
+        let (message, hint) = explain_parse_error(e.message());
         ScenarioError {
             file: name.to_string(),
             diagnostics: vec![Diagnostic {
-                path: String::new(),
+                path,
                 line,
                 col,
                 message,
@@ -81,6 +75,45 @@ pub fn parse(name: &str, text: &str) -> Result<ScenarioFile, ScenarioError> {
             }],
         }
     })
+}
+
+/// Turn a parser message into words a workshop participant can act on: Rust type names become
+/// plain ones, and the hint says what to type.
+fn explain_parse_error(raw: &str) -> (String, String) {
+    let mut message = raw.trim().replace('\n', " ");
+    for (rust, plain) in [
+        ("expected u32", "expected a whole number"),
+        ("expected u16", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected i32", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+        (
+            "expected a Decimal type representing a fixed-point number",
+            "expected a number",
+        ),
+        ("floating point", "decimal number"),
+    ] {
+        message = message.replace(rust, plain);
+    }
+    let hint = if message.contains("unknown field") {
+        "check the spelling; `ndc-workbench scenario template` lists every key"
+    } else if message.contains("missing field") {
+        "add the key; `ndc-workbench scenario template` shows it"
+    } else if message.contains("expected a whole number") {
+        "write a whole number without quotes or decimals, e.g. 2030"
+    } else if message.contains("expected a number") {
+        "write a number without quotes, e.g. 12.5"
+    } else if message.contains("expected a boolean") {
+        "write true or false, without quotes"
+    } else if message.contains("must be quoted") {
+        "put text values in double quotes, e.g. name = \"Energy\""
+    } else if message.contains("unknown variant") {
+        "use one of the values listed"
+    } else {
+        ""
+    };
+    (message, hint.to_string())
 }
 
 /// Read, parse and validate a scenario file.

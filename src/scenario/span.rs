@@ -103,6 +103,47 @@ pub fn locate(src: &str, path: &Path) -> usize {
     best
 }
 
+/// The path of the deepest value whose source span contains byte `offset`, for errors that
+/// arrive with a span but no key (type errors from the parser). Empty when nothing matches.
+pub fn path_at(src: &str, offset: usize) -> Path {
+    let Ok(doc) = DeTable::parse(src) else {
+        return Path::root();
+    };
+    let mut path = Path::root();
+    descend_table(doc.get_ref(), offset, &mut path);
+    path
+}
+
+/// Standard tables (`[ndc]`, `[[sector]]`) have spans that cover only their header, so a table
+/// is searched whether or not its own span contains the offset; leaves must contain it.
+fn descend_table(t: &DeTable<'_>, offset: usize, path: &mut Path) -> bool {
+    for (k, v) in t.iter() {
+        path.0.push(Seg::Key(k.get_ref().to_string()));
+        if k.span().contains(&offset) || descend_value(v, offset, path) {
+            return true;
+        }
+        path.0.pop();
+    }
+    false
+}
+
+fn descend_value(v: &toml::Spanned<DeValue<'_>>, offset: usize, path: &mut Path) -> bool {
+    match v.get_ref() {
+        DeValue::Table(t) => descend_table(t, offset, path) || v.span().contains(&offset),
+        DeValue::Array(a) => {
+            for (i, item) in a.iter().enumerate() {
+                path.0.push(Seg::Index(i));
+                if descend_value(item, offset, path) {
+                    return true;
+                }
+                path.0.pop();
+            }
+            v.span().contains(&offset)
+        }
+        _ => v.span().contains(&offset),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +155,15 @@ mod tests {
         assert_eq!(line_col(src, locate(src, &p)), (6, 9));
         let p = Path::root().key("x").index(1).key("missing");
         assert_eq!(line_col(src, locate(src, &p)).0, 4);
+    }
+
+    #[test]
+    fn finds_the_path_of_an_offset() {
+        let src = "a = 1\n[[x]]\nid = \"p\"\n[[x]]\nid = \"q\"\nyears = [2021, \"x\"]\n";
+        let off = src.find("\"x\"").unwrap_or(0);
+        assert_eq!(path_at(src, off).to_string(), "x[1].years[1]");
+        assert_eq!(path_at(src, 4).to_string(), "a");
+        assert_eq!(path_at(src, src.len() + 10).to_string(), "");
     }
 
     #[test]
