@@ -50,7 +50,7 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Check scenario files: one `ok FILE` line per valid file; errors as FILE:LINE:COL on stderr (exit 2).
     Validate {
-        /// Scenario files to check.
+        /// Scenario files to check (a built-in id such as `bhutan-2030` also works).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -365,7 +365,12 @@ pub const TEMPLATE: &str = include_str!("../scenarios/examplestan.toml");
 fn validate(files: &[PathBuf]) -> ExitCode {
     let mut bad = false;
     for f in files {
-        match scenario::load_file(f) {
+        // A built-in id (`bhutan-2030`) is accepted too, unless a file of that name exists.
+        let loaded = match f.to_str() {
+            Some(arg) if !f.exists() => scenario::resolve(arg),
+            _ => scenario::load_file(f),
+        };
+        match loaded {
             Ok(_) => println!("ok {}", f.display()),
             Err(e) => {
                 bad = true;

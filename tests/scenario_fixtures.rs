@@ -297,3 +297,26 @@ fn type_errors_name_the_key_and_say_what_to_type() {
     assert!(d.message.contains("expected a whole number"), "{d}");
     assert!(!d.message.contains("i32"), "Rust type names leak: {d}");
 }
+
+/// `validate bhutan-2030` checks the built-in scenario; a mistyped id lists the ids that exist.
+#[test]
+fn cli_validate_accepts_built_in_ids_and_lists_them_on_a_typo() {
+    let run = |arg: &str| {
+        assert_cmd::Command::cargo_bin("ndc-workbench")
+            .expect("binary builds")
+            .current_dir(std::env::temp_dir())
+            .args(["validate", arg])
+            .output()
+            .expect("runs")
+    };
+    let ok = run("bhutan-2030");
+    assert_eq!(ok.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&ok.stdout).trim(), "ok bhutan-2030");
+    let typo = run("bhutn-2030");
+    assert_eq!(typo.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert!(
+        err.contains("not a built-in id") && err.contains("bhutan-2030"),
+        "{err}"
+    );
+}

@@ -1,6 +1,7 @@
 //! The positive-list vocabulary: activity categories a host may list as eligible for
 //! authorization. Drawn from published host lists (Bhutan's positive list of 28 Feb 2025, Ghana's
-//! framework Schedule 4) and the AEF activity types; one spelling each, kebab-case.
+//! framework Schedule 4, Thailand's International Carbon Credit Guideline of 26 Aug 2025) and the
+//! AEF activity types; one spelling each, kebab-case.
 
 /// Every category a scenario may name, with a short description for help screens.
 pub const KNOWN: &[(&str, &str)] = &[
@@ -20,6 +21,18 @@ pub const KNOWN: &[(&str, &str)] = &[
     ),
     ("e-mobility", "electric vehicles and charging"),
     ("green-hydrogen", "hydrogen from renewable electricity"),
+    (
+        "alternative-fuels",
+        "biofuels, sustainable aviation fuel, green ammonia, bio-methanol",
+    ),
+    (
+        "energy-storage",
+        "batteries, pumped storage and other storage that firms renewable supply",
+    ),
+    (
+        "green-infrastructure",
+        "waste-to-energy plants and waste-management infrastructure (Bhutan's list)",
+    ),
     (
         "industry",
         "industrial processes and product use, cement, materials",
