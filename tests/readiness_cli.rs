@@ -148,3 +148,33 @@ fn invalid_nma_exits_2_with_its_location() {
 fn no_scenario_is_a_usage_error() {
     cmd().args(["readiness"]).assert().code(2);
 }
+
+/// The activity-cycle table keeps its columns aligned when an activity id is long
+/// (Vanuatu's `solar-rural-electrification` is 27 characters).
+#[test]
+fn activity_cycle_columns_stay_aligned_with_long_ids() {
+    let out = cmd()
+        .args(["readiness", "vanuatu-2030"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("ACTIVITY CYCLE"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(rows.len() >= 2, "{text}");
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("solar-rural-electrification"))
+    );
+    let col = |r: &str, s: &str| r.find(s).unwrap_or_else(|| panic!("no `{s}` in {r}"));
+    let stage = col(rows[0], "(");
+    let registry = col(rows[0], "registry:");
+    for r in &rows {
+        assert_eq!(col(r, "("), stage, "stage column moved: {r}");
+        assert_eq!(col(r, "registry:"), registry, "registry column moved: {r}");
+    }
+}

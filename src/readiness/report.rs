@@ -450,10 +450,23 @@ pub fn scenario_text(s: &Scenario, md: bool) -> String {
     if v.activity_cycle.is_empty() {
         let _ = writeln!(o, "{item}no activity placed in the cycle");
     }
+    // Column widths from the data, so long activity ids keep the columns aligned.
+    let id_w = v
+        .activity_cycle
+        .iter()
+        .map(|c| c.activity.chars().count())
+        .max()
+        .unwrap_or(0);
+    let stage_w = v
+        .activity_cycle
+        .iter()
+        .map(|c| c.stage.label().chars().count())
+        .max()
+        .unwrap_or(0);
     for c in &v.activity_cycle {
         let _ = writeln!(
             o,
-            "{item}{:<24} {} ({}/9)  registry: {}{}",
+            "{item}{:<id_w$}  {:<stage_w$} ({}/9)  registry: {}{}",
             c.activity,
             c.stage.label(),
             c.stage_number,

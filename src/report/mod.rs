@@ -72,10 +72,17 @@ pub fn scenario_text(s: &Scenario) -> String {
         format_quantity(s.covered_bau(ty), u, 1)
     );
     let _ = writeln!(o, "\nActivities (expected mitigation {ty}):");
+    let id_w = f
+        .activities
+        .iter()
+        .map(|a| a.id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(24);
     for a in &f.activities {
         let _ = writeln!(
             o,
-            "  {:<24} {:>12}  {:<8} {:<14} {:<18} {} {}/t, crediting {}–{}",
+            "  {:<id_w$} {:>12}  {:<8} {:<14} {:<18} {} {}/t, crediting {}–{}",
             a.id,
             format_quantity(s.mitigation(a, ty), u, 1),
             a.mechanism.as_str(),
@@ -88,7 +95,12 @@ pub fn scenario_text(s: &Scenario) -> String {
         );
     }
     let total: rust_decimal::Decimal = f.activities.iter().map(|a| s.mitigation(a, ty)).sum();
-    let _ = writeln!(o, "  {:<24} {:>12}", "total", format_quantity(total, u, 1));
+    let _ = writeln!(
+        o,
+        "  {:<id_w$} {:>12}",
+        "total",
+        format_quantity(total, u, 1)
+    );
     if !f.sources.is_empty() {
         let _ = writeln!(o, "\nSources:");
         for src in &f.sources {
