@@ -320,3 +320,15 @@ fn cli_validate_accepts_built_in_ids_and_lists_them_on_a_typo() {
         "{err}"
     );
 }
+
+/// The README's scenario reference names every category the loader accepts.
+#[test]
+fn readme_lists_every_known_category() {
+    let readme = include_str!("../README.md");
+    for (c, _) in ndc_workbench::scenario::categories::KNOWN {
+        assert!(
+            readme.contains(&format!("`{c}`")),
+            "README lacks category `{c}`"
+        );
+    }
+}
