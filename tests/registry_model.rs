@@ -353,9 +353,22 @@ fn setup(l: &mut Ledger) -> Model {
         host: "AAA".into(),
         parties: vec![],
     });
+    cmds.push(Command::FileInitialReport {
+        approach: "CA0001".into(),
+        version: 1,
+        status: ReportStatus::Submitted,
+    });
     cmds.push(Command::SetApproachStatus {
         id: "CA0001".into(),
         status: ApproachStatus::Submitted,
+    });
+    cmds.push(Command::RecordAuthorizedEntity {
+        organization: "B1".into(),
+        approach: "CA0001".into(),
+        date: d,
+        conditions: String::new(),
+        revocation_conditions: String::new(),
+        status: EntityStatus::Active,
     });
     cmds.push(Command::SetApproachStatus {
         id: "CA0001".into(),
@@ -484,7 +497,7 @@ fn random_command(rng: &mut ChaCha8Rng) -> Command {
                 country: "CHE".into(),
                 purpose: "claim".into(),
             },
-            authorized_entity: None,
+            authorized_entity: Some("B1".into()),
         },
         80..=85 => Command::Cancel {
             from: acct(rng),

@@ -87,9 +87,22 @@ fn setup_commands() -> Vec<Command> {
             host: "BTN".into(),
             parties: vec!["BTN".into(), "CHE".into()],
         },
+        Command::FileInitialReport {
+            approach: "CA0001".into(),
+            version: 1,
+            status: ReportStatus::Submitted,
+        },
         Command::SetApproachStatus {
             id: "CA0001".into(),
             status: ApproachStatus::Submitted,
+        },
+        Command::RecordAuthorizedEntity {
+            organization: "ENT1".into(),
+            approach: "CA0001".into(),
+            date: d,
+            conditions: "OIMP use on behalf of the buyer".into(),
+            revocation_conditions: "revocable by the DNA on notice".into(),
+            status: EntityStatus::Active,
         },
         Command::SetApproachStatus {
             id: "CA0001".into(),
