@@ -606,9 +606,10 @@ impl<'a> Planner<'a> {
             return Err(rej(
                 R_SEL,
                 format!(
-                    "account {} has {available} {}units matching the filter, {qty} requested",
+                    "account {} has {available} {}units matching the filter, {qty} requested{}",
                     acc.id,
-                    if frozen { "frozen " } else { "unfrozen " }
+                    if frozen { "frozen " } else { "unfrozen " },
+                    lifecycle::reserved_note(st, acc)
                 ),
             ));
         }

@@ -50,6 +50,28 @@ pub(super) fn check_four_eyes(
     Ok(())
 }
 
+/// `" (N more reserved by pending requests)"` when the account holds reserved units, for
+/// selection refusals (reserved blocks are never selectable).
+pub(super) fn reserved_note(st: &State, acc: &Account) -> String {
+    if st.lc.reserved.is_empty() {
+        return String::new();
+    }
+    let n: u64 = acc
+        .blocks
+        .iter()
+        .filter(|k| st.lc.reserved_by(k.3).is_some())
+        .filter_map(|k| st.block(k.3))
+        .map(Block::count)
+        .sum();
+    if n == 0 {
+        String::new()
+    } else {
+        format!(
+            " ({n} more reserved by pending requests; invariant 15: only their resolution releases them)"
+        )
+    }
+}
+
 impl<'a> Planner<'a> {
     pub(super) fn gate_initial_report(
         &self,
