@@ -371,7 +371,15 @@ fn two_phase_requests_lifecycle_and_exports_from_the_cli() {
     let l = dir.path().join("r.jsonl");
     setup(&l);
     reg(&l)
-        .args(["issue", "--project", "P0007", "--vintage", "2024", "--quantity", "1000"])
+        .args([
+            "issue",
+            "--project",
+            "P0007",
+            "--vintage",
+            "2024",
+            "--quantity",
+            "1000",
+        ])
         .assert()
         .success();
     let clerk = "clerk:REG-BTN:Regulator";
@@ -457,7 +465,9 @@ fn two_phase_requests_lifecycle_and_exports_from_the_cli() {
         .args(["explorer", "--beneficiary", "acme"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("beneficiary_name = \"Acme AG\" (typo)"));
+        .stdout(predicate::str::contains(
+            "beneficiary_name = \"Acme AG\" (typo)",
+        ));
     // Approach lifecycle, authorized entity, CA records, year close via a script.
     let script = dir.path().join("lifecycle.toml");
     std::fs::write(
@@ -547,10 +557,16 @@ year = 2024
         .assert()
         .success();
     let t1 = std::fs::read_to_string(out.join("aef-t1-submission-BTN-2024.csv")).unwrap();
-    assert!(t1.starts_with("Party,Version,Reported year,Date of submission,"), "{t1}");
+    assert!(
+        t1.starts_with("Party,Version,Reported year,Date of submission,"),
+        "{t1}"
+    );
     assert!(t1.contains("BTN,1.0,2024,2025-03-01,,,NA,NA,"), "{t1}");
     let t5 = std::fs::read_to_string(out.join("aef-t5-authorized-entities.csv")).unwrap();
-    assert!(t5.contains("2025-01-15,Airline,CHE,ENT1,CA0001,CORSIA,NA,NA"), "{t5}");
+    assert!(
+        t5.contains("2025-01-15,Airline,CHE,ENT1,CA0001,CORSIA,NA,NA"),
+        "{t5}"
+    );
     reg(&l)
         .args(["export", "--format", "cadt-v2", "--out"])
         .arg(&out)
