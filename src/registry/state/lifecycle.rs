@@ -516,16 +516,17 @@ impl State {
                     }
                 }
             }
+            Event::YearClosed { year } if self.lc.closed_years.contains_key(year) => {
+                return Err(v(
+                    9,
+                    "derived status",
+                    seq,
+                    None,
+                    format!("reporting year {year} closed twice"),
+                ));
+            }
             Event::YearClosed { year } => {
-                if self.lc.closed_years.insert(*year, date).is_some() {
-                    return Err(v(
-                        9,
-                        "derived status",
-                        seq,
-                        None,
-                        format!("reporting year {year} closed twice"),
-                    ));
-                }
+                self.lc.closed_years.insert(*year, date);
             }
             Event::Annotated {
                 seq: target,
