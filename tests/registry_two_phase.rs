@@ -662,3 +662,68 @@ fn aef_t1_uses_the_closed_year_date() {
     );
     assert_eq!(aef::T1_HEADER.len(), 9);
 }
+
+/// A hand-made event appended after the log (as a re-hashed, hand-edited journal would be).
+fn forged(l: &Ledger, actor: Actor, event: event::Event) -> event::Envelope {
+    let st = l.state();
+    event::Envelope {
+        seq: st.last_seq + 1,
+        ts: st.last_ts.clone(),
+        actor,
+        command_id: "forged".into(),
+        payload_hash: "00".into(),
+        batch_id: st.last_batch + 1,
+        batch_end: true,
+        schema_version: event::SCHEMA_VERSION,
+        prev_hash: st.last_hash.clone(),
+        hash: String::new(),
+        event,
+    }
+}
+
+#[test]
+fn the_fold_refuses_forged_moves_of_reserved_blocks_and_self_approval() {
+    let mut l = base();
+    let o = sub(&mut l, "c1", clerk(), request_retirement("R1", 400)).unwrap();
+    let reserved = o.ranges[0].block;
+    // Moving a reserved block outside its resolution breaks invariant 3.
+    let mv = forged(
+        &l,
+        Actor::system(),
+        event::Event::Moved {
+            blocks: vec![reserved],
+            from: H.into(),
+            to: CH.into(),
+            kind: event::MoveKind::Transfer {
+                acquiring_party: None,
+            },
+        },
+    );
+    let err = l.state().clone().apply(&mv).unwrap_err();
+    assert_eq!(err.invariant, 3, "{err}");
+    assert!(err.message.contains("reserved by pending request R1"));
+    // The requester approving: refused by the fold too (invariant 15).
+    let ap = forged(
+        &l,
+        clerk(),
+        event::Event::RequestApproved {
+            id: "R1".into(),
+            blocks: vec![reserved],
+        },
+    );
+    let err = l.state().clone().apply(&ap).unwrap_err();
+    assert_eq!(err.invariant, 15, "{err}");
+    // Approved once by someone else, a second approval event is refused.
+    sub(&mut l, "c2", dna(), approve("R1", None)).unwrap();
+    let again = forged(
+        &l,
+        dna(),
+        event::Event::RequestApproved {
+            id: "R1".into(),
+            blocks: vec![],
+        },
+    );
+    let err = l.state().clone().apply(&again).unwrap_err();
+    assert_eq!(err.invariant, 15);
+    assert!(err.message.contains("resolves exactly once"));
+}
