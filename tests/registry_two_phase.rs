@@ -727,3 +727,49 @@ fn the_fold_refuses_forged_moves_of_reserved_blocks_and_self_approval() {
     assert_eq!(err.invariant, 15);
     assert!(err.message.contains("resolves exactly once"));
 }
+
+#[test]
+fn journals_written_before_initial_reports_still_replay() {
+    // Old journals activate approaches without an InitialReportFiled event and retire OIMP
+    // ITMOs without an entity: the new rules are command preconditions, not fold rules, so
+    // such logs still replay and verify.
+    let l = Ledger::in_memory(ManualClock::at_date(d(2025, 1, 1)));
+    let mut st = l.state().clone();
+    let mut push = |st: &mut state::State, event| {
+        let mut env = event::Envelope {
+            seq: st.last_seq + 1,
+            ts: "2025-01-01T00:00:00Z".into(),
+            actor: Actor::system(),
+            command_id: format!("old-{}", st.last_seq + 1),
+            payload_hash: "00".into(),
+            batch_id: st.last_batch + 1,
+            batch_end: true,
+            schema_version: event::SCHEMA_VERSION,
+            prev_hash: st.last_hash.clone(),
+            hash: String::new(),
+            event,
+        };
+        env.seal().unwrap();
+        st.apply(&env).unwrap();
+    };
+    push(
+        &mut st,
+        event::Event::ApproachRecorded {
+            id: "CA0001".into(),
+            title: "t".into(),
+            host: "BTN".into(),
+            parties: vec![],
+        },
+    );
+    for status in [ApproachStatus::Submitted, ApproachStatus::Active] {
+        push(
+            &mut st,
+            event::Event::ApproachStatusSet {
+                id: "CA0001".into(),
+                status,
+            },
+        );
+    }
+    assert_eq!(st.approaches["CA0001"].status, ApproachStatus::Active);
+    invariants::check_state(&st).unwrap();
+}
