@@ -735,7 +735,7 @@ fn journals_written_before_initial_reports_still_replay() {
     // such logs still replay and verify.
     let l = Ledger::in_memory(ManualClock::at_date(d(2025, 1, 1)));
     let mut st = l.state().clone();
-    let mut push = |st: &mut state::State, event| {
+    let push = |st: &mut state::State, event| {
         let mut env = event::Envelope {
             seq: st.last_seq + 1,
             ts: "2025-01-01T00:00:00Z".into(),
