@@ -364,3 +364,218 @@ fn crash_safety_acknowledged_commands_survive_sigkill() {
         "too few acknowledgements to mean anything"
     );
 }
+
+#[test]
+fn two_phase_requests_lifecycle_and_exports_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    setup(&l);
+    reg(&l)
+        .args([
+            "issue",
+            "--project",
+            "P0007",
+            "--vintage",
+            "2024",
+            "--quantity",
+            "1000",
+        ])
+        .assert()
+        .success();
+    let clerk = "clerk:REG-BTN:Regulator";
+    let dna = "ana:REG-BTN:DNA";
+    reg(&l)
+        .args([
+            "request-retirement",
+            "--id",
+            "R1",
+            "--from",
+            "BTN:REG:Holding",
+            "--quantity",
+            "100",
+            "--beneficiary-name",
+            "Acme GA",
+            "--beneficiary-id",
+            "CHE-123",
+            "--beneficiary-country",
+            "CHE",
+            "--actor",
+            clerk,
+            "--command-id",
+            "req-1",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("BTN01-P0007-2024-000001-000100"));
+    reg(&l)
+        .args(["balances", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"reserved\": 100"));
+    reg(&l)
+        .args(["approve", "--request", "R1", "--actor", clerk])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "refused by rule 6 four-eyes: request R1 was made by clerk (REG-BTN); a requester never approves their own request",
+        ));
+    reg(&l)
+        .args(["approve", "--request", "R1", "--actor", dna])
+        .assert()
+        .success();
+    reg(&l)
+        .args(["approve", "--request", "R1", "--actor", dna])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("invariant 15 two-phase"));
+    reg(&l)
+        .args(["requests"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("R1").and(predicate::str::contains("Approved")));
+    // Annotate the retirement (the Moved event after the approval).
+    let out = reg(&l)
+        .args(["explorer", "--beneficiary", "acme", "--json"])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let seq = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["type"] == "Moved")
+        .unwrap()["seq"]
+        .as_u64()
+        .unwrap();
+    reg(&l)
+        .args([
+            "annotate",
+            "--event",
+            &seq.to_string(),
+            "--set",
+            "beneficiary_name=Acme AG",
+            "--reason",
+            "typo",
+            "--actor",
+            dna,
+        ])
+        .assert()
+        .success();
+    reg(&l)
+        .args(["explorer", "--beneficiary", "acme"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "beneficiary_name = \"Acme AG\" (typo)",
+        ));
+    // Approach lifecycle, authorized entity, CA records, year close via a script.
+    let script = dir.path().join("lifecycle.toml");
+    std::fs::write(
+        &script,
+        r#"
+[[command]]
+type = "record_approach"
+id = "CA0001"
+title = "BTN-CHE"
+host = "BTN"
+
+[[command]]
+type = "set_approach_status"
+id = "CA0001"
+status = "Submitted"
+expect_rule = "§5 initial report"
+
+[[command]]
+type = "file_initial_report"
+approach = "CA0001"
+status = "Submitted"
+
+[[command]]
+type = "set_approach_status"
+id = "CA0001"
+status = "Submitted"
+
+[[command]]
+type = "set_approach_status"
+id = "CA0001"
+status = "Active"
+
+[[command]]
+type = "register_organization"
+id = "ENT1"
+name = "Airline"
+country = "CHE"
+roles = ["AuthorizedEntity"]
+
+[[command]]
+type = "record_authorized_entity"
+organization = "ENT1"
+approach = "CA0001"
+date = "2025-01-15"
+conditions = "CORSIA"
+
+[[command]]
+type = "request_itmo_authorization"
+id = "A1"
+account = "BTN:REG:Holding"
+authorization = "NOPE"
+quantity = 10
+expect_rule = "§5 preconditions"
+
+[[command]]
+type = "record_ca"
+approach = "CA0001"
+year = 2024
+quantity = 0
+
+[[command]]
+type = "submit_ca"
+approach = "CA0001"
+year = 2024
+
+[[command]]
+type = "approve_ca"
+approach = "CA0001"
+year = 2024
+
+[[command]]
+type = "close_reporting_year"
+year = 2024
+"#,
+    )
+    .unwrap();
+    reg(&l).arg("apply").arg(&script).assert().success();
+    reg(&l)
+        .args(["ca", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("CA0001").and(predicate::str::contains("Approved")));
+    let out = dir.path().join("out");
+    reg(&l)
+        .args(["export", "--format", "aef", "--year", "2024", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let t1 = std::fs::read_to_string(out.join("aef-t1-submission-BTN-2024.csv")).unwrap();
+    assert!(
+        t1.starts_with("Party,Version,Reported year,Date of submission,"),
+        "{t1}"
+    );
+    assert!(t1.contains("BTN,1.0,2024,2025-03-01,,,NA,NA,"), "{t1}");
+    let t5 = std::fs::read_to_string(out.join("aef-t5-authorized-entities.csv")).unwrap();
+    assert!(
+        t5.contains("2025-01-15,Airline,CHE,ENT1,CA0001,CORSIA,NA,NA"),
+        "{t5}"
+    );
+    reg(&l)
+        .args(["export", "--format", "cadt-v2", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let v2 = std::fs::read_to_string(out.join("cadt-v2-units.csv")).unwrap();
+    assert!(v2.lines().next().unwrap().ends_with(
+        "unit_serial_id,unit_status_date,unit_retirement_beneficiary,unit_retirement_beneficiary_id,unit_retirement_detail,unit_itmos_reference_id"
+    ));
+    assert!(v2.contains("Acme AG,CHE-123,voluntary claim,"), "{v2}");
+    reg(&l).arg("check").assert().success().stdout("");
+}

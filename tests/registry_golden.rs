@@ -51,6 +51,12 @@ fn approach(l: &mut Ledger, id: &str) {
         parties: vec![],
     })
     .unwrap();
+    l.execute(Command::FileInitialReport {
+        approach: id.into(),
+        version: 1,
+        status: ReportStatus::Submitted,
+    })
+    .unwrap();
     l.execute(Command::SetApproachStatus {
         id: id.into(),
         status: ApproachStatus::Submitted,

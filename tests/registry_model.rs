@@ -2,7 +2,13 @@
 //! unit (no blocks, no splits) runs beside the real ledger on seeded random workloads with
 //! retries, partial quantities, refusals, freezes and approach suspensions. After every step
 //! the whole-state invariants hold and both agree on acceptance and on every unit's holder,
-//! class, authorization, first-transfer mark and frozen flag. The seed is printed on failure.
+//! class, authorization, first-transfer mark, frozen flag and reservation. The seed is
+//! printed on failure.
+//!
+//! Two-phase requests are mirrored: a request reserves its units (the model's selection
+//! skips reserved units), an approval by a DNA officer moves or converts them (an ITMO
+//! authorization partially: the lowest serials), a rejection or cancellation releases them,
+//! an approval by the requester or of a resolved request is refused.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -19,6 +25,30 @@ struct Unit {
     auth: Option<String>,
     frozen: bool,
     ft: bool,
+    reserved: Option<String>,
+}
+
+type Key = (u16, String, u64);
+
+#[derive(Clone)]
+enum ReqKind {
+    Retire { from: String, use_: bool },
+    Auth { auth: String },
+}
+
+#[derive(Clone)]
+struct Req {
+    kind: ReqKind,
+    keys: Vec<Key>,
+    pending: bool,
+}
+
+fn dna() -> Actor {
+    Actor {
+        user: "dna".into(),
+        org: "REG-AAA".into(),
+        role: Role::Dna,
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -34,6 +64,7 @@ struct Model {
     party_of: HashMap<String, String>,
     active: bool,
     auths: HashMap<String, Def>,
+    requests: BTreeMap<String, Req>,
 }
 
 const ACCTS: [&str; 3] = ["AAA:A1:Holding", "AAA:A2:Holding", "BBB:B1:Holding"];
@@ -56,6 +87,7 @@ impl Model {
             .iter()
             .filter(|(k, u)| {
                 u.account == account
+                    && u.reserved.is_none()
                     && u.frozen == frozen
                     && f.vintage.is_none_or(|v| v == k.0)
                     && f.project.as_deref().is_none_or(|p| p == k.1)
@@ -97,9 +129,183 @@ impl Model {
         true
     }
 
+    /// Retirement gating (as `retire`): the target account, if the units may be retired.
+    fn retire_target(&self, keys: &[Key], from: &str) -> Option<String> {
+        let c0 = self.units[&keys[0]].class;
+        if keys.iter().any(|k| self.units[k].class != c0) {
+            return None;
+        }
+        if c0 == Class::Itmo
+            && keys
+                .iter()
+                .any(|k| self.units[k].auth.as_ref().map(|a| self.auths[a]) == Some(Def::Ndc))
+        {
+            return None;
+        }
+        let kind = if c0 == Class::Itmo {
+            "RetirementOIMP"
+        } else {
+            "CancellationVoluntary"
+        };
+        Some(format!("{}:REG:{kind}", self.party_of[from]))
+    }
+
+    /// Use gating (as `use`): the target account, if the units may be used.
+    fn use_target(&self, keys: &[Key], from: &str) -> Option<String> {
+        for k in keys {
+            let u = &self.units[k];
+            if u.class == Class::Itmo
+                && (!u.ft || u.auth.as_ref().map(|a| self.auths[a]) != Some(Def::Ndc))
+            {
+                return None;
+            }
+        }
+        Some(format!("{}:REG:RetirementNDC", self.party_of[from]))
+    }
+
+    /// First transfers are refused while the approach is not Active.
+    fn ft_ok(&self, keys: &[Key], to: &str) -> bool {
+        self.active || !keys.iter().any(|k| self.ft_on_move(&self.units[k], to))
+    }
+
+    fn reserve(&mut self, id: &str, kind: ReqKind, keys: Vec<Key>) {
+        for k in &keys {
+            self.units.get_mut(k).expect("unit").reserved = Some(id.to_string());
+        }
+        self.requests.insert(
+            id.to_string(),
+            Req {
+                kind,
+                keys,
+                pending: true,
+            },
+        );
+    }
+
+    fn release(&mut self, id: &str) {
+        let keys = self.requests[id].keys.clone();
+        for k in &keys {
+            self.units.get_mut(k).expect("unit").reserved = None;
+        }
+        self.requests.get_mut(id).expect("request").pending = false;
+    }
+
+    fn pending(&self, id: &str) -> bool {
+        self.requests.get(id).is_some_and(|r| r.pending)
+    }
+
     /// Apply a command; returns whether it is accepted.
-    fn apply(&mut self, c: &Command) -> bool {
+    fn apply(&mut self, c: &Command, actor: &Actor) -> bool {
         match c {
+            Command::RequestRetirement {
+                id,
+                from,
+                quantity,
+                filter,
+                subtype,
+                ..
+            } => {
+                if self.requests.contains_key(id) {
+                    return false;
+                }
+                let Some(keys) = self.select(from, *quantity, filter, false) else {
+                    return false;
+                };
+                let use_ = *subtype == RetirementSubtype::Use;
+                let to = if use_ {
+                    self.use_target(&keys, from)
+                } else {
+                    self.retire_target(&keys, from)
+                };
+                match to {
+                    Some(to) if self.ft_ok(&keys, &to) => {}
+                    _ => return false,
+                }
+                self.reserve(
+                    id,
+                    ReqKind::Retire {
+                        from: from.clone(),
+                        use_,
+                    },
+                    keys,
+                );
+                true
+            }
+            Command::RequestItmoAuthorization {
+                id,
+                account,
+                authorization,
+                quantity,
+                filter,
+                ..
+            } => {
+                if self.requests.contains_key(id) {
+                    return false;
+                }
+                let mut f = filter.clone();
+                f.class = Some(Class::Mo);
+                let Some(keys) = self.select(account, *quantity, &f, false) else {
+                    return false;
+                };
+                if !self.active {
+                    return false;
+                }
+                self.reserve(
+                    id,
+                    ReqKind::Auth {
+                        auth: authorization.clone(),
+                    },
+                    keys,
+                );
+                true
+            }
+            Command::ApproveRequest { id, quantity } => {
+                if !self.pending(id) || actor.same_person(&Actor::system()) {
+                    return false;
+                }
+                let req = self.requests[id].clone();
+                match req.kind {
+                    ReqKind::Retire { from, use_ } => {
+                        if quantity.is_some_and(|q| q != req.keys.len() as u64) {
+                            return false;
+                        }
+                        let to = if use_ {
+                            self.use_target(&req.keys, &from)
+                        } else {
+                            self.retire_target(&req.keys, &from)
+                        };
+                        let Some(to) = to.filter(|to| self.ft_ok(&req.keys, to)) else {
+                            return false;
+                        };
+                        self.release(id);
+                        self.move_units(&req.keys, &to)
+                    }
+                    ReqKind::Auth { auth } => {
+                        let q = quantity.unwrap_or(req.keys.len() as u64);
+                        if q == 0 || q > req.keys.len() as u64 || !self.active {
+                            return false;
+                        }
+                        self.release(id);
+                        let def = self.auths[&auth];
+                        let mut keys = req.keys.clone();
+                        keys.sort();
+                        for k in keys.into_iter().take(q as usize) {
+                            let u = self.units.get_mut(&k).expect("unit");
+                            u.class = Class::Itmo;
+                            u.auth = Some(auth.clone());
+                            u.ft = def == Def::OimpAuth;
+                        }
+                        true
+                    }
+                }
+            }
+            Command::RejectRequest { id, .. } | Command::CancelRequest { id, .. } => {
+                if !self.pending(id) {
+                    return false;
+                }
+                self.release(id);
+                true
+            }
             Command::Issue {
                 project,
                 vintage,
@@ -134,6 +340,7 @@ impl Model {
                             auth: None,
                             frozen: false,
                             ft: false,
+                            reserved: None,
                         },
                     );
                 }
@@ -193,15 +400,9 @@ impl Model {
                 let Some(keys) = self.select(from, *quantity, filter, false) else {
                     return false;
                 };
-                for k in &keys {
-                    let u = &self.units[k];
-                    if u.class == Class::Itmo
-                        && (!u.ft || u.auth.as_ref().map(|a| self.auths[a]) != Some(Def::Ndc))
-                    {
-                        return false;
-                    }
-                }
-                let to = format!("{}:REG:RetirementNDC", self.party_of[from]);
+                let Some(to) = self.use_target(&keys, from) else {
+                    return false;
+                };
                 self.move_units(&keys, &to)
             }
             Command::Retire {
@@ -213,23 +414,9 @@ impl Model {
                 let Some(keys) = self.select(from, *quantity, filter, false) else {
                     return false;
                 };
-                let c0 = self.units[&keys[0]].class;
-                if keys.iter().any(|k| self.units[k].class != c0) {
+                let Some(to) = self.retire_target(&keys, from) else {
                     return false;
-                }
-                if c0 == Class::Itmo
-                    && keys.iter().any(|k| {
-                        self.units[k].auth.as_ref().map(|a| self.auths[a]) == Some(Def::Ndc)
-                    })
-                {
-                    return false;
-                }
-                let kind = if c0 == Class::Itmo {
-                    "RetirementOIMP"
-                } else {
-                    "CancellationVoluntary"
                 };
-                let to = format!("{}:REG:{kind}", self.party_of[from]);
                 self.move_units(&keys, &to)
             }
             Command::Cancel {
@@ -309,6 +496,7 @@ fn ledger_aggregate(l: &Ledger) -> BTreeMap<(Unit, String, u16), u64> {
             auth: st.block_auth(b).map(|a| a.id.clone()),
             frozen: b.frozen,
             ft: b.first_transfer.is_some(),
+            reserved: st.lc.reserved_by(b.id).map(str::to_string),
         };
         *m.entry((u, b.project.to_string(), b.vintage)).or_default() += b.count();
     }
@@ -353,9 +541,22 @@ fn setup(l: &mut Ledger) -> Model {
         host: "AAA".into(),
         parties: vec![],
     });
+    cmds.push(Command::FileInitialReport {
+        approach: "CA0001".into(),
+        version: 1,
+        status: ReportStatus::Submitted,
+    });
     cmds.push(Command::SetApproachStatus {
         id: "CA0001".into(),
         status: ApproachStatus::Submitted,
+    });
+    cmds.push(Command::RecordAuthorizedEntity {
+        organization: "B1".into(),
+        approach: "CA0001".into(),
+        date: d,
+        conditions: String::new(),
+        revocation_conditions: String::new(),
+        status: EntityStatus::Active,
     });
     cmds.push(Command::SetApproachStatus {
         id: "CA0001".into(),
@@ -408,6 +609,7 @@ fn setup(l: &mut Ledger) -> Model {
         party_of,
         active: true,
         auths: AUTHS.iter().map(|a| (a.0.to_string(), a.3)).collect(),
+        requests: BTreeMap::new(),
     }
 }
 
@@ -430,6 +632,83 @@ fn random_filter(rng: &mut ChaCha8Rng) -> Filter {
         f.authorization = Some(AUTHS[rng.random_range(0..3)].0.into());
     }
     f
+}
+
+/// Two-phase commands (about one in six): requests, and resolutions of known (or unknown)
+/// request ids, mostly by a DNA officer, sometimes by the requester (refused).
+fn random_request(rng: &mut ChaCha8Rng, reqs: &[String]) -> (Command, Actor) {
+    let acct = |rng: &mut ChaCha8Rng| ACCTS[rng.random_range(0..3)].to_string();
+    let qty = |rng: &mut ChaCha8Rng| rng.random_range(1..=15u64);
+    let known = |rng: &mut ChaCha8Rng| {
+        if reqs.is_empty() || rng.random_bool(0.05) {
+            "Q-none".to_string()
+        } else {
+            reqs[rng.random_range(0..reqs.len())].clone()
+        }
+    };
+    match rng.random_range(0..100) {
+        0..=29 => {
+            let use_ = rng.random_bool(0.3);
+            (
+                Command::RequestRetirement {
+                    id: format!("Q{}", rng.random_range(0..100_000)),
+                    from: acct(rng),
+                    quantity: qty(rng),
+                    filter: random_filter(rng),
+                    subtype: if use_ {
+                        RetirementSubtype::Use
+                    } else {
+                        RetirementSubtype::Retire
+                    },
+                    beneficiary: Beneficiary {
+                        name: "Acme".into(),
+                        id: "CH-1".into(),
+                        country: "CHE".into(),
+                        purpose: "claim".into(),
+                    },
+                    use_year: use_.then_some(2026),
+                    authorized_entity: Some("B1".into()),
+                },
+                Actor::system(),
+            )
+        }
+        30..=49 => (
+            Command::RequestItmoAuthorization {
+                id: format!("Q{}", rng.random_range(0..100_000)),
+                account: ACCTS[rng.random_range(0..2)].into(),
+                authorization: AUTHS[rng.random_range(0..3)].0.into(),
+                quantity: qty(rng),
+                filter: random_filter(rng),
+                date: None,
+            },
+            Actor::system(),
+        ),
+        50..=79 => (
+            Command::ApproveRequest {
+                id: known(rng),
+                quantity: rng.random_bool(0.3).then(|| rng.random_range(1..=15)),
+            },
+            if rng.random_bool(0.1) {
+                Actor::system()
+            } else {
+                dna()
+            },
+        ),
+        80..=89 => (
+            Command::RejectRequest {
+                id: known(rng),
+                reason: "no".into(),
+            },
+            dna(),
+        ),
+        _ => (
+            Command::CancelRequest {
+                id: known(rng),
+                reason: String::new(),
+            },
+            Actor::system(),
+        ),
+    }
 }
 
 fn random_command(rng: &mut ChaCha8Rng) -> Command {
@@ -484,7 +763,7 @@ fn random_command(rng: &mut ChaCha8Rng) -> Command {
                 country: "CHE".into(),
                 purpose: "claim".into(),
             },
-            authorized_entity: None,
+            authorized_entity: Some("B1".into()),
         },
         80..=85 => Command::Cancel {
             from: acct(rng),
@@ -516,21 +795,24 @@ fn random_command(rng: &mut ChaCha8Rng) -> Command {
     }
 }
 
-fn run_seed(seed: u64, steps: usize) {
+/// Runs one seed; returns how many two-phase commands (requests, approvals, partial
+/// approvals, rejections or cancellations) were accepted, so the tests can assert they ran.
+fn run_seed(seed: u64, steps: usize) -> [u64; 4] {
+    let mut tp = [0u64; 4];
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let clock = ManualClock::at_date(NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()).stepping(3600);
     let mut l = Ledger::in_memory(clock);
     let mut m = setup(&mut l);
-    let mut history: Vec<(String, Command, bool)> = Vec::new();
+    let mut history: Vec<(String, Actor, Command, bool)> = Vec::new();
     for step in 0..steps {
         let ctx = format!("seed {seed} step {step}");
         if !history.is_empty() && rng.random_bool(0.08) {
             // Retry an earlier command id: same payload → original result, no new events.
-            let (id, cmd, ok) = history[rng.random_range(0..history.len())].clone();
+            let (id, actor, cmd, ok) = history[rng.random_range(0..history.len())].clone();
             let before = l.last_seq();
             let r = l.submit(Submission {
                 command_id: id.clone(),
-                actor: Actor::system(),
+                actor,
                 command: cmd.clone(),
             });
             assert_eq!(r.is_ok(), ok, "{ctx}: retry of {id} changed result: {r:?}");
@@ -558,12 +840,17 @@ fn run_seed(seed: u64, steps: usize) {
             }
             continue;
         }
-        let cmd = random_command(&mut rng);
+        let (cmd, actor) = if rng.random_bool(0.16) {
+            let reqs: Vec<String> = m.requests.keys().cloned().collect();
+            random_request(&mut rng, &reqs)
+        } else {
+            (random_command(&mut rng), Actor::system())
+        };
         let id = format!("s{seed}-{step}");
-        let expect = m.apply(&cmd);
+        let expect = m.apply(&cmd, &actor);
         let r = l.submit(Submission {
             command_id: id.clone(),
-            actor: Actor::system(),
+            actor: actor.clone(),
             command: cmd.clone(),
         });
         match (&r, expect) {
@@ -580,14 +867,27 @@ fn run_seed(seed: u64, steps: usize) {
                 | Command::Retire { quantity, .. }
                 | Command::Cancel { quantity, .. }
                 | Command::Freeze { quantity, .. }
-                | Command::Unfreeze { quantity, .. } => Some(*quantity),
+                | Command::Unfreeze { quantity, .. }
+                | Command::RequestRetirement { quantity, .. }
+                | Command::RequestItmoAuthorization { quantity, .. } => Some(*quantity),
                 _ => None,
             };
             if let Some(q) = want {
                 assert_eq!(o.quantity(), q, "{ctx}: outcome ranges");
             }
         }
-        history.push((id, cmd, r.is_ok()));
+        if r.is_ok() {
+            match &cmd {
+                Command::RequestRetirement { .. } | Command::RequestItmoAuthorization { .. } => {
+                    tp[0] += 1
+                }
+                Command::ApproveRequest { quantity: None, .. } => tp[1] += 1,
+                Command::ApproveRequest { .. } => tp[2] += 1,
+                Command::RejectRequest { .. } | Command::CancelRequest { .. } => tp[3] += 1,
+                _ => {}
+            }
+        }
+        history.push((id, actor, cmd, r.is_ok()));
         if let Err(v) = l.check_state() {
             panic!("{ctx}: invariant violated: {v}");
         }
@@ -600,6 +900,14 @@ fn run_seed(seed: u64, steps: usize) {
     if let Err(v) = l.check() {
         panic!("seed {seed}: full check failed: {v}");
     }
+    tp
+}
+
+fn assert_two_phase_exercised(tp: [u64; 4]) {
+    assert!(
+        tp.iter().all(|&n| n > 0),
+        "two-phase paths not exercised: requests, approvals, partial approvals, rejections/cancellations = {tp:?}"
+    );
 }
 
 const STEPS: usize = 250;
@@ -611,9 +919,12 @@ fn reference_model_agrees_seeds_a() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1);
+    let mut tp = [0u64; 4];
     for s in 0..SEEDS_PER_TEST {
-        run_seed(base + s, STEPS);
+        let r = run_seed(base + s, STEPS);
+        (0..4).for_each(|i| tp[i] += r[i]);
     }
+    assert_two_phase_exercised(tp);
 }
 
 #[test]
@@ -623,7 +934,13 @@ fn reference_model_agrees_seeds_b() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1)
         + 1_000_000;
+    let mut tp = [0u64; 4];
     for s in 0..SEEDS_PER_TEST {
-        run_seed(base + s, STEPS);
+        let r = run_seed(base + s, STEPS);
+        (0..4).for_each(|i| tp[i] += r[i]);
     }
+    println!(
+        "two-phase commands accepted (requests, approvals, partial, rejected/cancelled): {tp:?}"
+    );
+    assert_two_phase_exercised(tp);
 }

@@ -5,8 +5,9 @@
 //!
 //! The journal is `--ledger PATH`, default `registry.jsonl` in the data directory
 //! (`--data-dir DIR`, else `$NDC_WORKBENCH_DATA`, else the platform data dir). Commands run as
-//! the registry's system actor (Root). `NDC_WORKBENCH_NOW=YYYY-MM-DD[THH:MM:SSZ]` fixes the
-//! clock (tests, drills).
+//! the registry's system actor (Root) unless `--actor USER:ORG:ROLE` names another (needed for
+//! the four-eyes rule: a request is approved by someone other than its requester).
+//! `NDC_WORKBENCH_NOW=YYYY-MM-DD[THH:MM:SSZ]` fixes the clock (tests, drills).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -42,6 +43,9 @@ pub struct CmdId {
     /// Client command id (idempotent retries); generated when absent.
     #[arg(long)]
     pub command_id: Option<String>,
+    /// Acting user as USER:ORG:ROLE (e.g. ana:REG-BTN:DNA); default system:REG:Root.
+    #[arg(long)]
+    pub actor: Option<String>,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -282,9 +286,9 @@ pub enum RegistryCmd {
         #[arg(long)]
         truncate_torn_tail: bool,
     },
-    /// Export AEF tables, CADT units CSV or a ledger/hledger journal.
+    /// Export AEF tables (T1–T5), CADT units CSV (v1 or v2) or a ledger/hledger journal.
     Export {
-        #[arg(long, value_parser = ["aef", "cadt", "ledger"])]
+        #[arg(long, value_parser = ["aef", "cadt", "cadt-v2", "ledger"])]
         format: String,
         #[arg(long)]
         out: PathBuf,
@@ -299,6 +303,139 @@ pub enum RegistryCmd {
     Import { file: PathBuf },
     /// Run a TOML script of commands (see registry::script).
     Apply { script: PathBuf },
+    /// Two-phase retirement, phase 1: reserve units for a beneficiary until approved.
+    RequestRetirement {
+        /// Request id (used by approve / reject / cancel-request).
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        quantity: u64,
+        /// retire (beneficiary claim; OIMP for ITMOs) or use (towards the holder's NDC).
+        #[arg(long, value_parser = ["retire", "use"], default_value = "retire")]
+        subtype: String,
+        #[arg(long)]
+        beneficiary_name: String,
+        #[arg(long)]
+        beneficiary_id: String,
+        #[arg(long)]
+        beneficiary_country: String,
+        #[arg(long, default_value = "voluntary claim")]
+        purpose: String,
+        /// Required for --subtype use.
+        #[arg(long)]
+        use_year: Option<u16>,
+        /// Authorized entity (required for OIMP use or cancellation of ITMOs).
+        #[arg(long)]
+        entity: Option<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
+        cid: CmdId,
+    },
+    /// Two-phase MO → ITMO authorization, phase 1: reserve MO units until approved.
+    RequestAuthorization {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        authorization: String,
+        #[arg(long)]
+        quantity: u64,
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[command(flatten)]
+        cid: CmdId,
+    },
+    /// Approve a pending request (never by its requester; --quantity approves an
+    /// authorization request partially).
+    Approve {
+        #[arg(long)]
+        request: String,
+        #[arg(long)]
+        quantity: Option<u64>,
+        #[command(flatten)]
+        cid: CmdId,
+    },
+    /// Reject a pending request (releases its units).
+    Reject {
+        #[arg(long)]
+        request: String,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        cid: CmdId,
+    },
+    /// Withdraw a pending request (releases its units).
+    CancelRequest {
+        #[arg(long)]
+        request: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[command(flatten)]
+        cid: CmdId,
+    },
+    /// List two-phase requests and their status.
+    Requests {
+        #[arg(long)]
+        json: bool,
+    },
+    /// File (or advance) the initial report of a cooperative approach.
+    InitialReport {
+        #[arg(long)]
+        approach: String,
+        #[arg(long, default_value_t = 1)]
+        version: u32,
+        /// Draft, Submitted or Published
+        #[arg(long)]
+        status: String,
+        #[command(flatten)]
+        cid: CmdId,
+    },
+    /// Record an authorized entity of a cooperative approach (AEF T5).
+    AuthorizedEntity {
+        #[arg(long)]
+        organization: String,
+        #[arg(long)]
+        approach: String,
+        #[arg(long)]
+        date: NaiveDate,
+        #[arg(long, default_value = "")]
+        conditions: String,
+        #[arg(long, default_value = "")]
+        revocation_conditions: String,
+        /// Active, Suspended or Revoked
+        #[arg(long, default_value = "Active")]
+        status: String,
+        #[command(flatten)]
+        cid: CmdId,
+    },
+    /// Corresponding-adjustment records: record → submit → approve, and the list view.
+    #[command(subcommand)]
+    Ca(CaCmd),
+    /// Close a reporting year (marker event; AEF T1 date of submission).
+    CloseYear {
+        #[arg(long)]
+        year: u16,
+        #[command(flatten)]
+        cid: CmdId,
+    },
+    /// Correct display metadata of an earlier event (the event itself is never rewritten).
+    Annotate {
+        /// The event's seq.
+        #[arg(long)]
+        event: u64,
+        /// FIELD=VALUE; fields: beneficiary_name, beneficiary_id, beneficiary_country,
+        /// purpose, note.
+        #[arg(long = "set", required = true)]
+        set: Vec<String>,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        cid: CmdId,
+    },
     /// Generate a realistic random workload until the journal has N events.
     Synth {
         #[arg(long)]
@@ -321,6 +458,42 @@ fn parse_subtype(s: &str) -> Result<CancelSubtype, String> {
         "other" => Ok(CancelSubtype::Other),
         _ => Err("use voluntary, omge or other".into()),
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaCmd {
+    /// Record (or, while Draft, re-record) the CA declared for an approach and year.
+    Record {
+        #[arg(long)]
+        approach: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        quantity: u64,
+        #[command(flatten)]
+        cid: CmdId,
+    },
+    Submit {
+        #[arg(long)]
+        approach: String,
+        #[arg(long)]
+        year: u16,
+        #[command(flatten)]
+        cid: CmdId,
+    },
+    Approve {
+        #[arg(long)]
+        approach: String,
+        #[arg(long)]
+        year: u16,
+        #[command(flatten)]
+        cid: CmdId,
+    },
+    /// Computed, recorded and outstanding CA per approach and year (invariant 12).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -603,15 +776,55 @@ pub fn run(args: RegistryArgs) -> ExitCode {
 fn mutate(path: &Path, id: &CmdId, command: Command) -> Result<(), CliError> {
     let mut l = open_rw(path, Durability::PerCommand)?;
     let command_id = id.command_id.clone().unwrap_or_else(gen_id);
+    let actor = match &id.actor {
+        Some(a) => parse_actor(a)?,
+        None => Actor::system(),
+    };
     let o = l
         .submit(Submission {
             command_id: command_id.clone(),
-            actor: Actor::system(),
+            actor,
             command,
         })
         .map_err(|e| reg_err(e, &format!("command {command_id}")))?;
     print_outcome(&o);
     Ok(())
+}
+
+/// `USER:ORG:ROLE`, e.g. `ana:REG-BTN:DNA`.
+fn parse_actor(s: &str) -> Result<Actor, CliError> {
+    let parts: Vec<&str> = s.splitn(3, ':').collect();
+    match parts.as_slice() {
+        [user, org, role] if !user.is_empty() && !org.is_empty() => Ok(Actor {
+            user: (*user).to_string(),
+            org: (*org).to_string(),
+            role: if *role == "Root" {
+                Role::Root
+            } else {
+                parse_role(role)?
+            },
+        }),
+        _ => Err(CliError::usage(
+            format!("--actor {s:?}: not USER:ORG:ROLE"),
+            "--actor",
+            "write e.g. --actor ana:REG-BTN:DNA",
+        )),
+    }
+}
+
+/// A picklist value by its serialized name (e.g. `Submitted`).
+fn parse_enum<T: serde::de::DeserializeOwned>(
+    s: &str,
+    flag: &str,
+    values: &str,
+) -> Result<T, CliError> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| {
+        CliError::usage(
+            format!("unknown value {s:?}"),
+            flag,
+            format!("use {values}"),
+        )
+    })
 }
 
 fn parse_role(s: &str) -> Result<Role, CliError> {
@@ -995,7 +1208,7 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
                     for c in &life.current {
                         let _ = writeln!(
                             out,
-                            "now: {} in {} ({}, {}{})",
+                            "now: {} in {} ({}, {}{}{})",
                             c.serial,
                             c.account,
                             c.status,
@@ -1004,7 +1217,11 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
                                 ", first-transferred"
                             } else {
                                 ""
-                            }
+                            },
+                            c.reserved_by
+                                .as_ref()
+                                .map(|r| format!(", reserved by request {r}"))
+                                .unwrap_or_default()
                         );
                     }
                     for r in &life.events {
@@ -1023,6 +1240,7 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
                                 ))
                                 .unwrap_or_default()
                         );
+                        print_annotations(&mut out, &r.annotations);
                     }
                     let _ = writeln!(
                         out,
@@ -1050,6 +1268,7 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
             } else {
                 for r in rows {
                     let _ = writeln!(out, "#{:<8} {} {:<16} {}", r.seq, r.ts, r.kind, r.summary);
+                    print_annotations(&mut out, &r.annotations);
                 }
             }
             Ok(())
@@ -1147,6 +1366,14 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
                         .or_else(|| l.state().parties.keys().next().cloned())
                         .unwrap_or_default();
                     write(
+                        &format!("aef-t1-submission-{party}-{year}.csv"),
+                        export::csv_bytes(
+                            &export::aef::T1_HEADER,
+                            &export::aef::t1_rows(&l, &party, year),
+                        )
+                        .map_err(csv_err)?,
+                    )?;
+                    write(
                         "aef-t2-authorizations.csv",
                         export::csv_bytes(&export::aef::T2_HEADER, &export::aef::t2_rows(&l))
                             .map_err(csv_err)?,
@@ -1167,7 +1394,17 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
                         )
                         .map_err(csv_err)?,
                     )?;
+                    write(
+                        "aef-t5-authorized-entities.csv",
+                        export::csv_bytes(&export::aef::T5_HEADER, &export::aef::t5_rows(&l))
+                            .map_err(csv_err)?,
+                    )?;
                 }
+                "cadt-v2" => write(
+                    "cadt-v2-units.csv",
+                    export::csv_bytes(&export::cadt_v2::header(), &export::cadt_v2::rows(&l))
+                        .map_err(csv_err)?,
+                )?,
                 "cadt" => write(
                     "cadt-units.csv",
                     export::csv_bytes(&export::cadt::HEADER, &export::cadt::rows(&l))
@@ -1242,6 +1479,247 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
                 ce
             })
         }
+        RegistryCmd::RequestRetirement {
+            id,
+            from,
+            quantity,
+            subtype,
+            beneficiary_name,
+            beneficiary_id,
+            beneficiary_country,
+            purpose,
+            use_year,
+            entity,
+            filter,
+            cid,
+        } => mutate(
+            &path,
+            &cid,
+            Command::RequestRetirement {
+                id,
+                from,
+                quantity,
+                filter: filter.filter(),
+                subtype: if subtype == "use" {
+                    RetirementSubtype::Use
+                } else {
+                    RetirementSubtype::Retire
+                },
+                beneficiary: Beneficiary {
+                    name: beneficiary_name,
+                    id: beneficiary_id,
+                    country: beneficiary_country,
+                    purpose,
+                },
+                use_year,
+                authorized_entity: entity,
+            },
+        ),
+        RegistryCmd::RequestAuthorization {
+            id,
+            account,
+            authorization,
+            quantity,
+            filter,
+            cid,
+        } => mutate(
+            &path,
+            &cid,
+            Command::RequestItmoAuthorization {
+                id,
+                account,
+                authorization,
+                quantity,
+                filter: filter.filter(),
+                date: None,
+            },
+        ),
+        RegistryCmd::Approve {
+            request,
+            quantity,
+            cid,
+        } => mutate(
+            &path,
+            &cid,
+            Command::ApproveRequest {
+                id: request,
+                quantity,
+            },
+        ),
+        RegistryCmd::Reject {
+            request,
+            reason,
+            cid,
+        } => mutate(
+            &path,
+            &cid,
+            Command::RejectRequest {
+                id: request,
+                reason,
+            },
+        ),
+        RegistryCmd::CancelRequest {
+            request,
+            reason,
+            cid,
+        } => mutate(
+            &path,
+            &cid,
+            Command::CancelRequest {
+                id: request,
+                reason,
+            },
+        ),
+        RegistryCmd::Requests { json } => {
+            let l = open_ro(&path)?;
+            let st = l.state();
+            let rows: Vec<serde_json::Value> = st
+                .lc
+                .requests
+                .values()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id,
+                        "kind": r.kind_name(),
+                        "status": format!("{:?}", r.status),
+                        "units": st.units_of(&r.blocks),
+                        "approved_units": st.units_of(&r.approved),
+                        "requested_by": format!("{}/{}", r.requested_by.user, r.requested_by.org),
+                        "seq": r.seq,
+                        "resolved_seq": r.resolved_seq,
+                    })
+                })
+                .collect();
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({ "requests": rows }))
+                        .unwrap_or_default()
+                );
+            } else {
+                for r in &rows {
+                    println!(
+                        "{:<16} {:<18} {:<10} {:>10} units  by {}",
+                        r["id"].as_str().unwrap_or_default(),
+                        r["kind"].as_str().unwrap_or_default(),
+                        r["status"].as_str().unwrap_or_default(),
+                        r["units"],
+                        r["requested_by"].as_str().unwrap_or_default()
+                    );
+                }
+            }
+            Ok(())
+        }
+        RegistryCmd::InitialReport {
+            approach,
+            version,
+            status,
+            cid,
+        } => {
+            let status: ReportStatus =
+                parse_enum(&status, "--status", "Draft, Submitted or Published")?;
+            mutate(
+                &path,
+                &cid,
+                Command::FileInitialReport {
+                    approach,
+                    version,
+                    status,
+                },
+            )
+        }
+        RegistryCmd::AuthorizedEntity {
+            organization,
+            approach,
+            date,
+            conditions,
+            revocation_conditions,
+            status,
+            cid,
+        } => {
+            let status: EntityStatus =
+                parse_enum(&status, "--status", "Active, Suspended or Revoked")?;
+            mutate(
+                &path,
+                &cid,
+                Command::RecordAuthorizedEntity {
+                    organization,
+                    approach,
+                    date,
+                    conditions,
+                    revocation_conditions,
+                    status,
+                },
+            )
+        }
+        RegistryCmd::Ca(CaCmd::Record {
+            approach,
+            year,
+            quantity,
+            cid,
+        }) => mutate(
+            &path,
+            &cid,
+            Command::RecordCa {
+                approach,
+                year,
+                quantity,
+            },
+        ),
+        RegistryCmd::Ca(CaCmd::Submit {
+            approach,
+            year,
+            cid,
+        }) => mutate(&path, &cid, Command::SubmitCa { approach, year }),
+        RegistryCmd::Ca(CaCmd::Approve {
+            approach,
+            year,
+            cid,
+        }) => mutate(&path, &cid, Command::ApproveCa { approach, year }),
+        RegistryCmd::Ca(CaCmd::List { json }) => {
+            let l = open_ro(&path)?;
+            let rows = super::ca::ca_rows(l.state());
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({ "ca": rows }))
+                        .unwrap_or_default()
+                );
+            } else {
+                print!("{}", super::ca::text(&rows));
+            }
+            Ok(())
+        }
+        RegistryCmd::CloseYear { year, cid } => {
+            mutate(&path, &cid, Command::CloseReportingYear { year })
+        }
+        RegistryCmd::Annotate {
+            event,
+            set,
+            reason,
+            cid,
+        } => {
+            let mut fields = std::collections::BTreeMap::new();
+            for kv in &set {
+                let (k, v) = kv.split_once('=').ok_or_else(|| {
+                    CliError::usage(
+                        format!("--set {kv:?}: not FIELD=VALUE"),
+                        "--set",
+                        "write e.g. --set beneficiary_name=\"Acme AG\"",
+                    )
+                })?;
+                fields.insert(k.trim().to_string(), v.to_string());
+            }
+            mutate(
+                &path,
+                &cid,
+                Command::Annotate {
+                    seq: event,
+                    fields,
+                    reason,
+                },
+            )
+        }
         RegistryCmd::Synth {
             events,
             seed,
@@ -1276,6 +1754,23 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
             }
             Ok(())
         }
+    }
+}
+
+/// Annotations under the event they annotate (explorer text output).
+fn print_annotations(out: &mut impl Write, anns: &[super::state::Annotation]) {
+    for a in anns {
+        let _ = writeln!(
+            out,
+            "          annotated by #{}: {} ({})",
+            a.seq,
+            a.fields
+                .iter()
+                .map(|(k, v)| format!("{k} = {v:?}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            a.reason
+        );
     }
 }
 

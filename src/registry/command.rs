@@ -259,6 +259,103 @@ pub enum Command {
         #[serde(default)]
         unit_type: UnitType,
     },
+    /// Two-phase retirement (phase 1): reserve `quantity` units of `from` for a beneficiary.
+    /// The blocks are reserved until a DNA actor other than the requester approves (they are
+    /// then retired or used), rejects or the requester cancels (they are released).
+    RequestRetirement {
+        /// Request id, chosen by the client (letters, digits, - _ : .).
+        id: String,
+        from: String,
+        quantity: u64,
+        #[serde(default)]
+        filter: Filter,
+        #[serde(default)]
+        subtype: RetirementSubtype,
+        beneficiary: Beneficiary,
+        /// Required for `subtype = "use"`.
+        #[serde(default)]
+        use_year: Option<u16>,
+        /// Required for OIMP use or cancellation of ITMOs (rule 6).
+        #[serde(default)]
+        authorized_entity: Option<String>,
+    },
+    /// Two-phase MO → ITMO authorization (phase 1): reserve `quantity` MO units of `account`.
+    RequestItmoAuthorization {
+        id: String,
+        account: String,
+        authorization: String,
+        quantity: u64,
+        #[serde(default)]
+        filter: Filter,
+        #[serde(default)]
+        date: Option<NaiveDate>,
+    },
+    /// Approve a pending request (never by its requester). `quantity` below the requested
+    /// total approves an ITMO authorization partially (the last block is split, lowest
+    /// serials approved, the rest released); retirement requests approve in full.
+    ApproveRequest {
+        id: String,
+        #[serde(default)]
+        quantity: Option<u64>,
+    },
+    RejectRequest {
+        id: String,
+        reason: String,
+    },
+    /// Withdraw a pending request (by its requester or the DNA).
+    CancelRequest {
+        id: String,
+        #[serde(default)]
+        reason: String,
+    },
+    /// File (or advance) the initial report of a cooperative approach; an approach becomes
+    /// Submitted or Active only once a Submitted or Published initial report is on file.
+    FileInitialReport {
+        approach: String,
+        #[serde(default = "one")]
+        version: u32,
+        status: ReportStatus,
+    },
+    /// Record (or change the status of) an authorized entity of a cooperative approach
+    /// (AEF T5). OIMP use or cancellation must name an Active one.
+    RecordAuthorizedEntity {
+        organization: String,
+        approach: String,
+        date: NaiveDate,
+        #[serde(default)]
+        conditions: String,
+        #[serde(default)]
+        revocation_conditions: String,
+        #[serde(default)]
+        status: EntityStatus,
+    },
+    /// Record (or, while Draft, re-record) the corresponding adjustment declared for a
+    /// cooperative approach and year.
+    RecordCa {
+        approach: String,
+        year: u16,
+        quantity: u64,
+    },
+    SubmitCa {
+        approach: String,
+        year: u16,
+    },
+    ApproveCa {
+        approach: String,
+        year: u16,
+    },
+    /// Marker: the reporting year is closed (AEF T1 date of submission). Moves nothing.
+    CloseReportingYear {
+        year: u16,
+    },
+    /// Fix display metadata of an earlier event (e.g. a beneficiary typo). Moves nothing; the
+    /// original event is never rewritten. Fields: beneficiary_name, beneficiary_id,
+    /// beneficiary_country, purpose, note.
+    Annotate {
+        seq: u64,
+        fields: std::collections::BTreeMap<String, String>,
+        reason: String,
+    },
 }
 
 /// A command with its client id and actor.

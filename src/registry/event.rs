@@ -236,9 +236,100 @@ pub enum Event {
         rule: String,
         message: String,
     },
+    /// Phase 1 of a retirement: the blocks are reserved for request `id` (invariant 15).
+    RetirementRequested {
+        id: String,
+        from: String,
+        to: String,
+        blocks: Vec<BlockId>,
+        subtype: RetirementSubtype,
+        beneficiary: Beneficiary,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        use_year: Option<u16>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        authorized_entity: Option<String>,
+    },
+    /// Phase 1 of an MO → ITMO authorization: the blocks are reserved for request `id`.
+    ItmoAuthorizationRequested {
+        id: String,
+        account: String,
+        authorization: String,
+        blocks: Vec<BlockId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        date: Option<NaiveDate>,
+    },
+    /// A request resolved by approval: every reserved block is released and `blocks` (all of
+    /// them, or the approved part) are then moved or authorized in the same batch.
+    RequestApproved {
+        id: String,
+        blocks: Vec<BlockId>,
+    },
+    RequestRejected {
+        id: String,
+        reason: String,
+    },
+    RequestCancelled {
+        id: String,
+        reason: String,
+    },
+    InitialReportFiled {
+        approach: String,
+        version: u32,
+        status: ReportStatus,
+    },
+    AuthorizedEntityRecorded {
+        organization: String,
+        approach: String,
+        date: NaiveDate,
+        conditions: String,
+        revocation_conditions: String,
+        status: EntityStatus,
+    },
+    CaRecorded {
+        approach: String,
+        year: u16,
+        quantity: u64,
+    },
+    CaSubmitted {
+        approach: String,
+        year: u16,
+    },
+    CaApproved {
+        approach: String,
+        year: u16,
+    },
+    YearClosed {
+        year: u16,
+    },
+    /// Display metadata for event `seq`; the original event is untouched.
+    Annotated {
+        seq: u64,
+        fields: std::collections::BTreeMap<String, String>,
+        reason: String,
+    },
 }
 
 impl Event {
+    /// Events folded by `state::lifecycle` (two-phase requests, approach lifecycle, CA
+    /// records, markers and annotations).
+    pub fn is_lifecycle(&self) -> bool {
+        matches!(
+            self,
+            Event::RetirementRequested { .. }
+                | Event::ItmoAuthorizationRequested { .. }
+                | Event::RequestApproved { .. }
+                | Event::RequestRejected { .. }
+                | Event::RequestCancelled { .. }
+                | Event::InitialReportFiled { .. }
+                | Event::AuthorizedEntityRecorded { .. }
+                | Event::CaRecorded { .. }
+                | Event::CaSubmitted { .. }
+                | Event::CaApproved { .. }
+                | Event::YearClosed { .. }
+                | Event::Annotated { .. }
+        )
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self {
             Event::PartyRegistered { .. } => "PartyRegistered",
@@ -261,6 +352,18 @@ impl Event {
             Event::Frozen { .. } => "Frozen",
             Event::Unfrozen { .. } => "Unfrozen",
             Event::CommandRejected { .. } => "CommandRejected",
+            Event::RetirementRequested { .. } => "RetirementRequested",
+            Event::ItmoAuthorizationRequested { .. } => "ItmoAuthorizationRequested",
+            Event::RequestApproved { .. } => "RequestApproved",
+            Event::RequestRejected { .. } => "RequestRejected",
+            Event::RequestCancelled { .. } => "RequestCancelled",
+            Event::InitialReportFiled { .. } => "InitialReportFiled",
+            Event::AuthorizedEntityRecorded { .. } => "AuthorizedEntityRecorded",
+            Event::CaRecorded { .. } => "CaRecorded",
+            Event::CaSubmitted { .. } => "CaSubmitted",
+            Event::CaApproved { .. } => "CaApproved",
+            Event::YearClosed { .. } => "YearClosed",
+            Event::Annotated { .. } => "Annotated",
         }
     }
 }

@@ -1,6 +1,11 @@
 //! Explorer: which events touched a serial, a project, an account or a beneficiary, and the
 //! whole life of one serial (issuance → transfers → retirement, with the beneficiary and the
 //! hash that anchors it). One job: read-only queries over the retained event log.
+//!
+//! Two-phase requests show as their request, approval and resolution events (the approved
+//! move or authorization follows in the same batch). Annotations are listed next to the event
+//! they annotate (`annotations`), and as their own `Annotated` rows; the original event is
+//! never rewritten.
 
 use serde::Serialize;
 
@@ -8,7 +13,7 @@ use super::error::RegistryError;
 use super::event::{BlockId, Envelope, Event, MoveKind};
 use super::ledger::Ledger;
 use super::serial::SerialQuery;
-use super::state::State;
+use super::state::{Annotation, State};
 use super::types::Beneficiary;
 
 /// Filters; all given ones must match.
@@ -36,6 +41,9 @@ pub struct ExplorerRow {
     pub summary: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub beneficiary: Option<Beneficiary>,
+    /// Later display corrections of this event (never rewriting it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<Annotation>,
 }
 
 /// The life of one serial range or unit.
@@ -58,6 +66,9 @@ pub struct CurrentBlock {
     pub class: &'static str,
     pub first_transferred: bool,
     pub frozen: bool,
+    /// Pending request reserving the block.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reserved_by: Option<String>,
 }
 
 fn blocks_of(ev: &Event) -> Vec<BlockId> {
@@ -70,7 +81,10 @@ fn blocks_of(ev: &Event) -> Vec<BlockId> {
         Event::Moved { blocks, .. }
         | Event::Authorized { blocks, .. }
         | Event::Frozen { blocks, .. }
-        | Event::Unfrozen { blocks, .. } => blocks.clone(),
+        | Event::Unfrozen { blocks, .. }
+        | Event::RetirementRequested { blocks, .. }
+        | Event::ItmoAuthorizationRequested { blocks, .. }
+        | Event::RequestApproved { blocks, .. } => blocks.clone(),
         _ => Vec::new(),
     }
 }
@@ -81,6 +95,8 @@ fn accounts_of(st: &State, ev: &Event) -> Vec<String> {
         Event::Acquired { account, .. } => vec![account.clone()],
         Event::Moved { from, to, .. } => vec![from.clone(), to.clone()],
         Event::AccountOpened { id, .. } => vec![id.clone()],
+        Event::RetirementRequested { from, to, .. } => vec![from.clone(), to.clone()],
+        Event::ItmoAuthorizationRequested { account, .. } => vec![account.clone()],
         Event::Split { parent, .. } => st
             .block(*parent)
             .map(|b| vec![st.accounts[b.account as usize].id.clone()])
@@ -112,6 +128,7 @@ fn beneficiary_of(ev: &Event) -> Option<&Beneficiary> {
             kind: MoveKind::Use { beneficiary, .. } | MoveKind::Retire { beneficiary, .. },
             ..
         } => Some(beneficiary),
+        Event::RetirementRequested { beneficiary, .. } => Some(beneficiary),
         _ => None,
     }
 }
@@ -155,6 +172,66 @@ fn summary(ev: &Event) -> String {
             ..
         } => format!("{} block(s) authorized under {authorization}", blocks.len()),
         Event::CommandRejected { rule, message } => format!("rejected: {rule}: {message}"),
+        Event::RetirementRequested {
+            id,
+            blocks,
+            subtype,
+            beneficiary,
+            ..
+        } => format!(
+            "request {id}: {} block(s) reserved for {} ({subtype:?}) of {}",
+            blocks.len(),
+            match subtype {
+                super::types::RetirementSubtype::Retire => "retirement",
+                super::types::RetirementSubtype::Use => "use",
+            },
+            beneficiary.name
+        ),
+        Event::ItmoAuthorizationRequested {
+            id,
+            authorization,
+            blocks,
+            ..
+        } => format!(
+            "request {id}: {} block(s) reserved for authorization under {authorization}",
+            blocks.len()
+        ),
+        Event::RequestApproved { id, blocks } => {
+            format!("request {id} approved ({} block(s))", blocks.len())
+        }
+        Event::RequestRejected { id, reason } => format!("request {id} rejected: {reason}"),
+        Event::RequestCancelled { id, reason } => format!("request {id} cancelled: {reason}"),
+        Event::InitialReportFiled {
+            approach,
+            version,
+            status,
+        } => format!("initial report of {approach} v{version} {status:?}"),
+        Event::AuthorizedEntityRecorded {
+            organization,
+            approach,
+            status,
+            ..
+        } => format!("authorized entity {organization} of {approach}: {status:?}"),
+        Event::CaRecorded {
+            approach,
+            year,
+            quantity,
+        } => format!("CA record {approach} {year}: {quantity} declared (Draft)"),
+        Event::CaSubmitted { approach, year } => format!("CA record {approach} {year} submitted"),
+        Event::CaApproved { approach, year } => format!("CA record {approach} {year} approved"),
+        Event::YearClosed { year } => format!("reporting year {year} closed"),
+        Event::Annotated {
+            seq,
+            fields,
+            reason,
+        } => format!(
+            "annotation of event {seq}: {} ({reason})",
+            fields
+                .iter()
+                .map(|(k, v)| format!("{k} = {v:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         other => other.type_name().to_string(),
     }
 }
@@ -175,6 +252,7 @@ fn row(st: &State, env: &Envelope) -> ExplorerRow {
         accounts: accounts_of(st, &env.event),
         summary: summary(&env.event),
         beneficiary: beneficiary_of(&env.event).cloned(),
+        annotations: st.lc.annotations.get(&env.seq).cloned().unwrap_or_default(),
     }
 }
 
@@ -264,6 +342,7 @@ impl Ledger {
                     class: b.class.as_str(),
                     first_transferred: b.first_transfer.is_some(),
                     frozen: b.frozen,
+                    reserved_by: st.lc.reserved_by(b.id).map(str::to_string),
                 }
             })
             .collect();

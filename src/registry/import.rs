@@ -257,6 +257,15 @@ pub fn import_csv(
                 )?;
                 submit(
                     ledger,
+                    format!("imp-ca-{ca}-ir"),
+                    Command::FileInitialReport {
+                        approach: ca.clone(),
+                        version: 1,
+                        status: ReportStatus::Submitted,
+                    },
+                )?;
+                submit(
+                    ledger,
                     format!("imp-ca-{ca}-sub"),
                     Command::SetApproachStatus {
                         id: ca.clone(),

@@ -8,7 +8,9 @@
 //! block in exactly one account index; 8 retirement proof for blocks in retirement and
 //! cancellation accounts; 10 first transfer only on ITMOs; 11 every ITMO has an authorization
 //! and Σ authorized ≤ authorized quantity; 13 issued ≤ verified; 18 levy legs land in the
-//! right kind of account; 19 serial round trip.
+//! right kind of account; 19 serial round trip; 15 two-phase (every reserved block belongs to
+//! exactly one pending request that lists it; resolved requests reserve nothing; resolving
+//! twice or approving one's own request is refused by the fold as it streams).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -245,6 +247,8 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
             ));
         }
     }
+    // 15: reservations belong to exactly one pending request; resolved ones reserve nothing.
+    super::state::check_two_phase(st)?;
     Ok(())
 }
 

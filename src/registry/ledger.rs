@@ -22,6 +22,8 @@ use super::journal::{Durability, JournalWriter, read_journal};
 use super::state::*;
 use super::types::*;
 
+mod lifecycle;
+
 /// Balance of one account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AccountBalance {
@@ -35,6 +37,8 @@ pub struct AccountBalance {
     pub by_vintage: BTreeMap<u16, u64>,
     /// Units per class ("MO"/"ITMO").
     pub by_class: BTreeMap<&'static str, u64>,
+    /// Units reserved by pending two-phase requests (included in `units`).
+    pub reserved: u64,
 }
 
 /// The registry ledger. State is a fold over its event log; see the module docs.
@@ -306,7 +310,9 @@ impl Ledger {
                 }
                 Event::Authorized { blocks, .. }
                 | Event::Frozen { blocks, .. }
-                | Event::Unfrozen { blocks, .. } => {
+                | Event::Unfrozen { blocks, .. }
+                | Event::RetirementRequested { blocks, .. }
+                | Event::ItmoAuthorizationRequested { blocks, .. } => {
                     ranges.extend(blocks.iter().filter_map(|b| range(*b, None, None)))
                 }
                 _ => {}
@@ -337,12 +343,16 @@ impl Ledger {
                     units: 0,
                     by_vintage: BTreeMap::new(),
                     by_class: BTreeMap::new(),
+                    reserved: 0,
                 };
                 for (_, _, _, id) in &a.blocks {
                     if let Some(b) = self.state.block(*id) {
                         bal.units += b.count();
                         *bal.by_vintage.entry(b.vintage).or_default() += b.count();
                         *bal.by_class.entry(b.class.as_str()).or_default() += b.count();
+                        if self.state.lc.reserved_by(*id).is_some() {
+                            bal.reserved += b.count();
+                        }
                     }
                 }
                 bal
@@ -407,6 +417,7 @@ fn system_account(st: &State, party: &str, kind: AccountKind) -> Option<String> 
 /// Invariant 16: role × organization per command.
 fn check_permission(st: &State, actor: &Actor, cmd: &Command) -> Result<(), RegistryError> {
     use Role::*;
+    lifecycle::check_four_eyes(st, actor, cmd)?;
     if actor.role == Root {
         return Ok(());
     }
@@ -437,6 +448,27 @@ fn check_permission(st: &State, actor: &Actor, cmd: &Command) -> Result<(), Regi
         | Command::Use { from, .. }
         | Command::Retire { from, .. } => holder_of(from),
         Command::Cancel { from, .. } => holder_of(from) || actor.role == Dna,
+        Command::RequestRetirement { from, .. } => holder_of(from),
+        Command::RequestItmoAuthorization { account, .. } => {
+            holder_of(account) || actor.role == Dna
+        }
+        Command::CancelRequest { id, .. } => {
+            actor.role == Dna
+                || st
+                    .lc
+                    .requests
+                    .get(id)
+                    .is_some_and(|r| r.requested_by.same_person(actor))
+        }
+        Command::ApproveRequest { .. }
+        | Command::RejectRequest { .. }
+        | Command::FileInitialReport { .. }
+        | Command::RecordAuthorizedEntity { .. }
+        | Command::RecordCa { .. }
+        | Command::SubmitCa { .. }
+        | Command::ApproveCa { .. }
+        | Command::CloseReportingYear { .. }
+        | Command::Annotate { .. } => actor.role == Dna,
     };
     if ok {
         Ok(())
@@ -532,6 +564,7 @@ impl<'a> Planner<'a> {
             }
             let Some(b) = st.block(*id) else { continue };
             if b.frozen != frozen
+                || st.lc.reserved_by(*id).is_some()
                 || filter.class.is_some_and(|c| c != b.class)
                 || (auth_ix.is_some() && b.authorization != auth_ix)
             {
@@ -573,9 +606,10 @@ impl<'a> Planner<'a> {
             return Err(rej(
                 R_SEL,
                 format!(
-                    "account {} has {available} {}units matching the filter, {qty} requested",
+                    "account {} has {available} {}units matching the filter, {qty} requested{}",
                     acc.id,
-                    if frozen { "frozen " } else { "unfrozen " }
+                    if frozen { "frozen " } else { "unfrozen " },
+                    lifecycle::reserved_note(st, acc)
                 ),
             ));
         }
@@ -918,6 +952,7 @@ impl<'a> Planner<'a> {
                         ),
                     ));
                 }
+                self.gate_initial_report(id, *status)?;
                 ev.push(Event::ApproachStatusSet {
                     id: id.clone(),
                     status: *status,
@@ -1391,6 +1426,7 @@ impl<'a> Planner<'a> {
                                 format!("{e} is not an authorized entity of {}", auth.id),
                             ));
                         }
+                        self.gate_oimp_entity(auth, authorized_entity.as_deref())?;
                     }
                     self.gate_ft(blk, fa, ta)?;
                 }
@@ -1521,6 +1557,18 @@ impl<'a> Planner<'a> {
                     authorization: authorization.clone(),
                 });
             }
+            Command::RequestRetirement { .. }
+            | Command::RequestItmoAuthorization { .. }
+            | Command::ApproveRequest { .. }
+            | Command::RejectRequest { .. }
+            | Command::CancelRequest { .. }
+            | Command::FileInitialReport { .. }
+            | Command::RecordAuthorizedEntity { .. }
+            | Command::RecordCa { .. }
+            | Command::SubmitCa { .. }
+            | Command::ApproveCa { .. }
+            | Command::CloseReportingYear { .. }
+            | Command::Annotate { .. } => self.plan_lifecycle(cmd, &mut ev)?,
         }
         Ok(ev)
     }

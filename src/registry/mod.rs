@@ -12,6 +12,7 @@
 //! - [`ledger`]: command validation, planning and atomic commit; queries.
 //! - [`invariants`]: `check` of all invariants from a journal or a ledger.
 //! - [`flows`]: Table 4 quantities for the accounting module.
+//! - [`ca`]: corresponding adjustments per approach and year (computed, recorded, outstanding).
 //! - [`explorer`]: events by serial, project, account, beneficiary; life of a serial.
 //! - [`export`]: AEF tables, CADT CSV, ledger/hledger journal.
 //! - [`import`]: Article 6.2 authorization blocks CSV.
@@ -20,6 +21,7 @@
 //! - [`cli`]: the `registry` subcommands.
 //! - [`clock`]: injected clocks.
 
+pub mod ca;
 pub mod cli;
 pub mod clock;
 pub mod command;

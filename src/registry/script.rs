@@ -27,6 +27,20 @@
 //! to = "CHE:REG:Holding"
 //! quantity = 10
 //! expect_rule = "rule 6 gating"  # optional: this command must be refused by that rule
+//!
+//! # two-phase: a holder requests, a DNA officer (not the requester) approves
+//! [[command]]
+//! type = "request_retirement"
+//! id = "R1"
+//! from = "BTN:REG:Holding"
+//! quantity = 100
+//! beneficiary = { name = "Acme AG", id = "CHE-123", country = "CHE", purpose = "claim" }
+//! actor = { user = "clerk", org = "REG-BTN", role = "Regulator" }
+//!
+//! [[command]]
+//! type = "approve_request"
+//! id = "R1"
+//! actor = { user = "ana", org = "REG-BTN", role = "DNA" }
 //! ```
 //!
 //! Every other key is a field of the command (see `registry::command::Command`); unknown keys

@@ -27,6 +27,9 @@ use super::event::*;
 use super::serial::Serial;
 use super::types::*;
 
+mod lifecycle;
+pub use lifecycle::*;
+
 /// FxHash-style hasher for the in-memory indexes (ids are not attacker-chosen at replay
 /// speed-critical lookups; SipHash showed up at ~5 % of replay time).
 #[derive(Default, Clone, Copy)]
@@ -320,6 +323,8 @@ pub struct State {
     pub record_actions: bool,
     pub actions: Vec<ActionRecord>,
     interned: HashMap<String, Arc<str>>,
+    /// Two-phase requests, approach lifecycle, CA records, markers (see [`lifecycle`]).
+    pub lc: Lifecycle,
 }
 
 fn v(
@@ -506,7 +511,12 @@ impl State {
             }
         }
         let date = env.date();
-        self.apply_event(seq, date, &env.event)?;
+        if env.event.is_lifecycle() {
+            self.apply_lifecycle(seq, date, env)?;
+        } else {
+            self.apply_event(seq, date, &env.event)?;
+            self.note_beneficiary(seq, &env.event);
+        }
         if env.batch_end {
             let first_seq = self.open_batch.as_ref().map(|b| b.1).unwrap_or(seq);
             let rejected = match &env.event {
@@ -1383,6 +1393,8 @@ impl State {
                     self.accounts[b.account as usize].blocks.insert(b.key());
                     self.blocks.push(b);
                 }
+                // Invariant 15: children of a reserved block stay reserved by its request.
+                self.lc.inherit_reservation(*parent, children);
             }
             Event::Moved {
                 blocks,
@@ -1453,6 +1465,7 @@ impl State {
                             "frozen block moved".into(),
                         ));
                     }
+                    self.lc.check_unreserved(seq, id)?;
                     if international && b.class == Class::Mo {
                         return Err(v(
                             11,
@@ -1619,6 +1632,7 @@ impl State {
                             "frozen or terminal block authorized".into(),
                         ));
                     }
+                    self.lc.check_unreserved(seq, id)?;
                     self.check_authorize_gate(seq, ai, b.vintage, b.count(), Some(id))?;
                     total += b.count();
                 }
@@ -1697,6 +1711,7 @@ impl State {
                             "terminal block frozen or unfrozen".into(),
                         ));
                     }
+                    self.lc.check_unreserved(seq, id)?;
                     if b.frozen == freeze {
                         return Err(v(
                             15,
@@ -1713,6 +1728,19 @@ impl State {
                 }
             }
             Event::CommandRejected { .. } => {}
+            // Folded by `apply_lifecycle` (dispatched in `apply`).
+            Event::RetirementRequested { .. }
+            | Event::ItmoAuthorizationRequested { .. }
+            | Event::RequestApproved { .. }
+            | Event::RequestRejected { .. }
+            | Event::RequestCancelled { .. }
+            | Event::InitialReportFiled { .. }
+            | Event::AuthorizedEntityRecorded { .. }
+            | Event::CaRecorded { .. }
+            | Event::CaSubmitted { .. }
+            | Event::CaApproved { .. }
+            | Event::YearClosed { .. }
+            | Event::Annotated { .. } => {}
         }
         Ok(())
     }

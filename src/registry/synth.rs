@@ -3,6 +3,12 @@
 //! domestic and international transfers, a climate fund aggregating and selling on,
 //! retirements, uses, cancellations and freezes — until the log has `events` events.
 //! Some commands are refused (insufficient units, gating); refusals are events too.
+//!
+//! Two-phase requests: about a third of the retirements and a fifth of the authorizations
+//! go through a request (submitted by the system actor) that a DNA officer (`dna-officer`)
+//! later approves (partially for some authorizations), rejects, or the requester cancels;
+//! now and then the requester tries to approve their own request (refused by the four-eyes
+//! rule). CA records for random years advance Draft → Submitted → Approved.
 
 use chrono::NaiveDate;
 use rand::{RngExt, SeedableRng};
@@ -87,9 +93,22 @@ fn setup_commands() -> Vec<Command> {
             host: "BTN".into(),
             parties: vec!["BTN".into(), "CHE".into()],
         },
+        Command::FileInitialReport {
+            approach: "CA0001".into(),
+            version: 1,
+            status: ReportStatus::Submitted,
+        },
         Command::SetApproachStatus {
             id: "CA0001".into(),
             status: ApproachStatus::Submitted,
+        },
+        Command::RecordAuthorizedEntity {
+            organization: "ENT1".into(),
+            approach: "CA0001".into(),
+            date: d,
+            conditions: "OIMP use on behalf of the buyer".into(),
+            revocation_conditions: "revocable by the DNA on notice".into(),
+            status: EntityStatus::Active,
         },
         Command::SetApproachStatus {
             id: "CA0001".into(),
@@ -159,6 +178,124 @@ fn beneficiary(rng: &mut ChaCha8Rng) -> Beneficiary {
         id: format!("CHE-{n:06}"),
         country: "CHE".into(),
         purpose: "voluntary claim".into(),
+    }
+}
+
+/// The DNA officer who resolves requests (never the requester, who is `system`).
+fn dna_officer() -> Actor {
+    Actor {
+        user: "dna-officer".into(),
+        org: "REG-BTN".into(),
+        role: Role::Dna,
+    }
+}
+
+/// Turn some retirements and authorizations into two-phase requests (see module docs).
+fn as_request(rng: &mut ChaCha8Rng, c: Command, rid: &str) -> Command {
+    match c {
+        Command::Retire {
+            from,
+            quantity,
+            filter,
+            beneficiary,
+            authorized_entity,
+        } if rng.random_bool(0.35) => Command::RequestRetirement {
+            id: rid.to_string(),
+            from,
+            quantity,
+            filter,
+            subtype: RetirementSubtype::Retire,
+            beneficiary,
+            use_year: None,
+            authorized_entity,
+        },
+        Command::Authorize {
+            account,
+            authorization,
+            quantity,
+            filter,
+            date,
+        } if rng.random_bool(0.2) => Command::RequestItmoAuthorization {
+            id: rid.to_string(),
+            account,
+            authorization,
+            quantity,
+            filter,
+            date,
+        },
+        other => other,
+    }
+}
+
+/// Resolve a pending request: mostly approve (a third of authorizations partially).
+fn resolve(rng: &mut ChaCha8Rng, ledger: &Ledger, id: &str) -> (Actor, Command) {
+    let st = ledger.state();
+    let units = st
+        .lc
+        .requests
+        .get(id)
+        .map(|r| st.units_of(&r.blocks))
+        .unwrap_or(1);
+    let is_auth = st
+        .lc
+        .requests
+        .get(id)
+        .is_some_and(|r| r.kind_name() == "itmo-authorization");
+    match rng.random_range(0..100u32) {
+        0..=4 => (
+            Actor::system(),
+            Command::ApproveRequest {
+                id: id.into(),
+                quantity: None,
+            },
+        ),
+        5..=14 => (
+            dna_officer(),
+            Command::RejectRequest {
+                id: id.into(),
+                reason: "documentation incomplete".into(),
+            },
+        ),
+        15..=22 => (
+            Actor::system(),
+            Command::CancelRequest {
+                id: id.into(),
+                reason: "withdrawn".into(),
+            },
+        ),
+        _ => (
+            dna_officer(),
+            Command::ApproveRequest {
+                id: id.into(),
+                quantity: (is_auth && units > 1 && rng.random_bool(0.33))
+                    .then(|| rng.random_range(1..units)),
+            },
+        ),
+    }
+}
+
+/// Advance the CA record of a random approach year: record → submit → approve.
+fn ca_step(rng: &mut ChaCha8Rng, ledger: &Ledger) -> Command {
+    let year = rng.random_range(2021..=2030u16);
+    let key = ("CA0001".to_string(), year);
+    match ledger.state().lc.ca_records.get(&key).map(|r| r.status) {
+        None | Some(CaStatus::Approved) => Command::RecordCa {
+            approach: key.0,
+            year,
+            quantity: super::ca::ca_rows(ledger.state())
+                .iter()
+                .find(|r| r.year == year)
+                .map(|r| r.computed.max(0) as u64)
+                .unwrap_or(0),
+        },
+        Some(CaStatus::Draft) => Command::SubmitCa {
+            approach: key.0,
+            year,
+        },
+        Some(CaStatus::Submitted) => Command::ApproveCa {
+            approach: key.0,
+            year,
+        },
     }
 }
 
@@ -280,31 +417,74 @@ pub fn run(
     let mut rep = SynthReport::default();
     let mut go = |ledger: &mut Ledger,
                   id: String,
+                  actor: Actor,
                   command: Command,
                   rep: &mut SynthReport|
-     -> Result<(), RegistryError> {
+     -> Result<bool, RegistryError> {
         rep.commands += 1;
-        match ledger.submit(Submission {
+        let ok = match ledger.submit(Submission {
             command_id: id.clone(),
-            actor: Actor::system(),
+            actor,
             command,
         }) {
-            Ok(_) => {}
-            Err(RegistryError::Rejected { .. }) => rep.rejected += 1,
+            Ok(_) => true,
+            Err(RegistryError::Rejected { .. }) => {
+                rep.rejected += 1;
+                false
+            }
             Err(e) => return Err(e),
-        }
+        };
         on_ack(&id);
-        Ok(())
+        Ok(ok)
     };
     for (i, c) in setup_commands().into_iter().enumerate() {
-        go(ledger, format!("synth-setup-{i}"), c, &mut rep)?;
+        go(
+            ledger,
+            format!("synth-setup-{i}"),
+            Actor::system(),
+            c,
+            &mut rep,
+        )?;
     }
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     let mut i = 0u64;
+    let mut pending: Vec<String> = Vec::new();
     while ledger.last_seq() < cfg.events {
-        let c = random_command(&mut rng);
-        go(ledger, format!("synth-{}-{i}", cfg.seed), c, &mut rep)?;
+        let id = format!("synth-{}-{i}", cfg.seed);
         i += 1;
+        if !pending.is_empty() && rng.random_bool(0.08) {
+            let k = rng.random_range(0..pending.len());
+            let rid = pending[k].clone();
+            let (actor, c) = resolve(&mut rng, ledger, &rid);
+            go(ledger, id, actor, c, &mut rep)?;
+            if ledger
+                .state()
+                .lc
+                .requests
+                .get(&rid)
+                .is_none_or(|r| r.status != RequestStatus::Pending)
+            {
+                pending.swap_remove(k);
+            }
+            continue;
+        }
+        if rng.random_bool(0.003) {
+            let c = ca_step(&mut rng, ledger);
+            go(ledger, id, dna_officer(), c, &mut rep)?;
+            continue;
+        }
+        let c = random_command(&mut rng);
+        let c = as_request(&mut rng, c, &format!("REQ-{}-{i}", cfg.seed));
+        let rid = match &c {
+            Command::RequestRetirement { id, .. }
+            | Command::RequestItmoAuthorization { id, .. } => Some(id.clone()),
+            _ => None,
+        };
+        if go(ledger, id, Actor::system(), c, &mut rep)?
+            && let Some(r) = rid
+        {
+            pending.push(r);
+        }
     }
     rep.events = ledger.last_seq();
     Ok(rep)

@@ -417,3 +417,55 @@ pub fn valid_id(s: &str) -> bool {
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.' | ' '))
 }
+
+/// Initial report of a cooperative approach (registry-model §2): Draft → Submitted → Published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ReportStatus {
+    Draft,
+    Submitted,
+    Published,
+}
+
+/// Status of an authorized entity record (AEF T5). Revoked is final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum EntityStatus {
+    #[default]
+    Active,
+    Suspended,
+    Revoked,
+}
+
+/// Status of a corresponding-adjustment record: Draft → Submitted → Approved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CaStatus {
+    Draft,
+    Submitted,
+    Approved,
+}
+
+/// What an approved retirement request does: `retire` for a beneficiary (ITMOs with an OIMP
+/// purpose → RetirementOIMP, MOs → voluntary cancellation) or `use` towards the holder Party's
+/// NDC in `use_year` (RetirementNDC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RetirementSubtype {
+    #[default]
+    Retire,
+    Use,
+}
+
+/// Resolution state of a two-phase request (invariant 15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RequestStatus {
+    Pending,
+    Approved,
+    Rejected,
+    Cancelled,
+}
+
+impl Actor {
+    /// The same person: same user in the same organization (the four-eyes rule compares this).
+    pub fn same_person(&self, other: &Actor) -> bool {
+        self.user == other.user && self.org == other.org
+    }
+}

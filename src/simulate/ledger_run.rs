@@ -4,7 +4,8 @@
 //!
 //! What is written (in memory, deterministic clock):
 //! 1. the host Party and every partner Party (`InitParty`), one cooperative approach
-//!    `CA0001` (Submitted → Active);
+//!    `CA0001` (initial report filed, Submitted → Active) and each partner's registry
+//!    organization as its authorized entity;
 //! 2. per eligible activity: a project `P0001`… (ids in activity-id order; serial strings allow
 //!    no dashes) with `covered_by_ndc` from its sector, a developer organization and holding
 //!    account, and an authorization of its purpose, acquiring party, first-transfer definition
@@ -22,7 +23,7 @@ use super::plan::{Plan, SimError};
 use super::supply::ActivitySupply;
 use crate::registry::{
     self, AccountKind, ApproachStatus, Beneficiary, Class, Command, Filter, Ledger, Levies,
-    ManualClock, Role,
+    ManualClock, ReportStatus, Role,
 };
 use crate::scenario::Scenario;
 use crate::scenario::schema::{FirstTransferDef, Mechanism, Purpose};
@@ -127,6 +128,15 @@ pub fn execute(
     )?;
     run(
         &mut l,
+        "the initial report",
+        Command::FileInitialReport {
+            approach: "CA0001".into(),
+            version: 1,
+            status: ReportStatus::Submitted,
+        },
+    )?;
+    run(
+        &mut l,
         "the approach status",
         Command::SetApproachStatus {
             id: "CA0001".into(),
@@ -141,6 +151,21 @@ pub fn execute(
             status: ApproachStatus::Active,
         },
     )?;
+    // Each partner's registry organization is the authorized entity that uses OIMP units.
+    for c in &partners {
+        run(
+            &mut l,
+            "an authorized entity",
+            Command::RecordAuthorizedEntity {
+                organization: format!("REG-{c}"),
+                approach: "CA0001".into(),
+                date: NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or_default(),
+                conditions: "OIMP use on receipt (simulation)".into(),
+                revocation_conditions: String::new(),
+                status: registry::EntityStatus::Active,
+            },
+        )?;
+    }
 
     let planned = |act: &str, v: i32| {
         plan.transfers
@@ -377,7 +402,7 @@ pub fn execute(
                             country: acq.clone(),
                             purpose: "OIMP use on receipt (simulation)".into(),
                         },
-                        authorized_entity: None,
+                        authorized_entity: Some(format!("REG-{acq}")),
                     },
                 )?;
             }

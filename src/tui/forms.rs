@@ -9,7 +9,7 @@ use super::app::one_line_field;
 use super::theme::Theme;
 use crate::registry::{
     AccountKind, ApproachStatus, Beneficiary, CancelSubtype, Class, Command, Filter, Mechanism,
-    Role,
+    ReportStatus, Role,
 };
 use crate::scenario::Scenario;
 use crate::scenario::schema::Mechanism as SMech;
@@ -95,6 +95,11 @@ pub fn setup(s: &Scenario) -> Vec<Command> {
         title: format!("{} cooperative approach (sandbox)", s.file.party.name),
         host: party.clone(),
         parties: partners,
+    });
+    v.push(Command::FileInitialReport {
+        approach: "CA0001".into(),
+        version: 1,
+        status: ReportStatus::Submitted,
     });
     v.push(Command::SetApproachStatus {
         id: "CA0001".into(),

@@ -1,6 +1,7 @@
-//! AEF tables (registry-model §8.2): T2 Authorizations, T3 Actions (one row per action on an
-//! ITMO block in the reported year) and T4 Holdings (replay to 31 December of the year). One
-//! job: project the log onto the nomenclature's columns, in its order.
+//! AEF tables (registry-model §8.2): T1 Submission, T2 Authorizations, T3 Actions (one row per
+//! action on an ITMO block in the reported year), T4 Holdings (replay to 31 December of the
+//! year) and T5 Authorized entities. One job: project the log onto the nomenclature's
+//! columns, in its order ("NA" where a field does not apply, CARP-filled fields blank).
 
 use chrono::Datelike;
 
@@ -260,4 +261,91 @@ pub fn t4_rows_from_state(st: &State, party: &str) -> Vec<Vec<String>> {
     }
     rows.sort();
     rows
+}
+
+pub const T1_HEADER: [&str; 9] = [
+    "Party",
+    "Version",
+    "Reported year",
+    "Date of submission",
+    "Review status of the initial report",
+    "Result of consistency check",
+    "First year of NDC period",
+    "Last year of NDC period",
+    "Reference to A6 TER report",
+];
+
+pub const T5_HEADER: [&str; 8] = [
+    "Date of authorization",
+    "Name",
+    "Country of incorporation",
+    "Identification number",
+    "Cooperative approach ID",
+    "Conditions",
+    "Change and revocation conditions",
+    "Additional information",
+];
+
+/// T1: one submission row for `party` and reported `year`. The date of submission is the date
+/// of the `CloseReportingYear` event for that year, else the date of the last event; the
+/// CARP-filled columns (review status, consistency check, TER reference) are blank.
+pub fn t1_rows(ledger: &Ledger, party: &str, year: u16) -> Vec<Vec<String>> {
+    let st = ledger.state();
+    let Some(p) = st.parties.get(party) else {
+        return Vec::new();
+    };
+    let date = st
+        .lc
+        .closed_years
+        .get(&year)
+        .copied()
+        .or_else(|| ledger.events().last().map(|e| e.date()))
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| NA.into());
+    let opt = |y: Option<u16>| y.map(|y| y.to_string()).unwrap_or_else(|| NA.into());
+    vec![vec![
+        p.code.clone(),
+        "1.0".into(),
+        year.to_string(),
+        date,
+        String::new(),
+        String::new(),
+        opt(p.ndc_first_year),
+        opt(p.ndc_last_year),
+        String::new(),
+    ]]
+}
+
+/// T5: one row per authorized-entity record (latest status), in (approach, organization)
+/// order; "NA" for empty conditions; the status goes to Additional information unless Active.
+pub fn t5_rows(ledger: &Ledger) -> Vec<Vec<String>> {
+    let st = ledger.state();
+    let na = |s: &str| {
+        if s.trim().is_empty() {
+            NA.to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    st.lc
+        .entities
+        .values()
+        .map(|e| {
+            let org = st.orgs.get(&e.organization);
+            vec![
+                e.date.to_string(),
+                org.map(|o| o.name.clone())
+                    .unwrap_or_else(|| e.organization.clone()),
+                org.map(|o| o.country.clone()).unwrap_or_else(|| NA.into()),
+                e.organization.clone(),
+                e.approach.clone(),
+                na(&e.conditions),
+                na(&e.revocation_conditions),
+                match e.status {
+                    crate::registry::types::EntityStatus::Active => NA.into(),
+                    s => format!("Status: {s:?}"),
+                },
+            ]
+        })
+        .collect()
 }

@@ -87,11 +87,7 @@ pub fn rows(ledger: &Ledger) -> Vec<Vec<String>> {
                     Class::Itmo => "Committed".into(),
                     Class::Mo => "Not Required".into(),
                 },
-                if b.first_transfer.is_some() {
-                    "Pending".into()
-                } else {
-                    "Not Started".into()
-                },
+                crate::registry::ca::cadt_status(st, b).into(),
                 String::new(),
                 ts_of(b.created_seq),
                 ts_of(updated),

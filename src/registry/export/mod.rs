@@ -1,9 +1,11 @@
-//! Exports of the ledger (registry-model §8): AEF tables, CADT-compatible units CSV and a
+//! Exports of the ledger (registry-model §8): AEF tables (T1–T5), CADT-compatible units CSV
+//! (v1, and v2 with the extra columns in [`cadt_v2`]) and a
 //! plain-text double-entry journal for ledger-cli/hledger. One job each, in submodules; this
 //! module holds the shared CSV helpers (formula neutralisation).
 
 pub mod aef;
 pub mod cadt;
+pub mod cadt_v2;
 pub mod ledger_journal;
 
 use std::borrow::Cow;
