@@ -19,6 +19,7 @@ pub const MIN_H: u16 = 24;
 /// Draw the whole workbench.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
+    app.hits.clear();
     if area.width < MIN_W || area.height < MIN_H {
         draw_too_small(frame, area);
         return;
@@ -154,7 +155,16 @@ pub fn tab_at(col: u16, row: u16, width: u16) -> Option<Screen> {
 fn draw_tabs(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = vec![Span::raw(" ")];
-    for (s, label, _) in tab_spans(area.width) {
+    for (s, label, at) in tab_spans(area.width) {
+        app.hits.add(
+            Rect {
+                x: area.x + at,
+                y: area.y,
+                width: u16::try_from(label.chars().count()).unwrap_or(0),
+                height: 1,
+            },
+            super::hits::Target::Tab(s),
+        );
         spans.push(Span::styled(
             label,
             if s == app.screen {
@@ -238,7 +248,7 @@ fn draw_help(frame: &mut Frame, body: Rect, app: &App) {
             keymap::Ctx::BudgetAll,
         ],
         Screen::Report => vec![keymap::Ctx::Report, keymap::Ctx::Popup],
-        Screen::Simulate => vec![keymap::Ctx::Simulate],
+        Screen::Simulate => vec![keymap::Ctx::Simulate, keymap::Ctx::SimulateSmall],
         Screen::Registry => vec![keymap::Ctx::Registry, keymap::Ctx::Sandbox],
         Screen::Readiness => vec![keymap::Ctx::Readiness],
     };

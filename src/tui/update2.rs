@@ -319,10 +319,18 @@ pub fn simulate(app: &mut App, action: Action) -> Vec<Effect> {
                 (Some(c), Some(m)) if next_method(c) != m => Some(next_method(c)),
                 _ => None,
             };
+            // On a small terminal the comparison is a table: show it, not the chart.
+            if app.simulate.compare.is_some() {
+                app.simulate.table = true;
+            }
             app.recompute();
             vec![]
         }
         Action::RunStudy => start_study(app),
+        Action::TogglePane => {
+            app.simulate.table = !app.simulate.table;
+            vec![]
+        }
         _ => vec![],
     }
 }

@@ -9,12 +9,13 @@ use crate::budget::Budget;
 use crate::scenario::Scenario;
 use crate::scenario::units::{format_quantity, group_thousands};
 use crate::tui::app::{Action, App};
+use crate::tui::hits::Target;
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::strings as S;
 use crate::tui::ui::pane;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Margin, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 use rust_decimal::Decimal;
@@ -405,6 +406,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             .areas(rest);
             let mut st = TableState::default().with_selected(Some(app.budget.sector));
             frame.render_stateful_widget(table, top, &mut st);
+            table_hits(app, top, st.offset(), s.file.sectors.len(), Target::Sector);
             frame.render_widget(
                 Paragraph::new(tl.into_iter().map(Line::raw).collect::<Vec<_>>())
                     .wrap(Wrap { trim: true })
@@ -413,6 +415,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             );
         }
         Some(sel) => draw_activities(frame, rest, app, s, sel),
+    }
+}
+
+/// Record the visible rows of a bordered table with a one-line header drawn in `area`.
+fn table_hits(app: &App, area: Rect, offset: usize, n: usize, target: fn(usize) -> Target) {
+    let inner = area.inner(Margin::new(1, 1));
+    for i in offset..n {
+        app.hits.row(inner, i - offset + 1, target(i));
     }
 }
 
@@ -506,6 +516,7 @@ fn draw_activities(frame: &mut Frame, rest: Rect, app: &App, s: &Scenario, sel: 
         Layout::vertical([Constraint::Length(table_h), Constraint::Min(10)]).areas(rest);
     let mut st = TableState::default().with_selected(Some(sel));
     frame.render_stateful_widget(table, top, &mut st);
+    table_hits(app, top, st.offset(), ids.len(), Target::Activity);
     let Some(a) = ids.get(sel).and_then(|id| s.activity(id)) else {
         frame.render_widget(
             Paragraph::new(Line::styled("No activities in this sector.", t.dim()))
@@ -521,7 +532,9 @@ fn draw_activities(frame: &mut Frame, rest: Rect, app: &App, s: &Scenario, sel: 
             None => "not authorized".into(),
         }),
     ])];
+    let fields_inner = bottom.inner(Margin::new(1, 1));
     for (i, (f, label)) in FIELDS.iter().enumerate() {
+        app.hits.row(fields_inner, i + 1, Target::Field(i));
         let path = field_path(&a.id, f);
         let value = field_text(s, &path).unwrap_or_default();
         let edited = edits.is_some_and(|e| e.contains_key(&path));
