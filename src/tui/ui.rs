@@ -109,10 +109,12 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
         .unwrap_or(u16::MAX)
         .min(area.width / 2);
     let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(rw)]).areas(area);
+    let app_name = format!(" {} ", S::APP);
+    let room = (l.width as usize).saturating_sub(app_name.chars().count() + 3);
     let left = Line::from(vec![
-        Span::styled(format!(" {} ", S::APP), t.header()),
+        Span::styled(app_name, t.header()),
         Span::raw("│ "),
-        Span::styled(title, t.title()),
+        Span::styled(screens::ellipsize(&title, room), t.title()),
     ]);
     frame.render_widget(Paragraph::new(left), l);
     frame.render_widget(Paragraph::new(right_line).right_aligned(), r);
@@ -181,13 +183,30 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &App) {
 fn draw_hints(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = vec![Span::raw(" ")];
-    let mut width = 1usize;
-    for (k, what) in keymap::hints(&app.contexts()) {
-        let w = k.chars().count() + what.chars().count() + 3;
-        if width + w > area.width as usize {
-            break;
-        }
-        width += w;
+    let hints = keymap::hints(&app.contexts());
+    let size = |(k, what): &(&str, &str)| k.chars().count() + what.chars().count() + 3;
+    // `? help` always shows (it lists what does not fit here); the rest in keymap order.
+    let mut width = 1 + hints
+        .iter()
+        .filter(|(k, _)| *k == "?")
+        .map(size)
+        .sum::<usize>();
+    let mut full = false;
+    let shown: Vec<(&str, &str)> = hints
+        .iter()
+        .filter(|h| {
+            if h.0 == "?" {
+                return true;
+            }
+            full = full || width + size(h) > area.width as usize;
+            if !full {
+                width += size(h);
+            }
+            !full
+        })
+        .copied()
+        .collect();
+    for (k, what) in shown {
         spans.push(Span::styled(k, t.key()));
         spans.push(Span::raw(format!(" {what}  ")));
     }

@@ -338,6 +338,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     match app.budget.drilled {
         None => {
+            let num_w = if rest.width >= 100 { 10 } else { 8 };
+            let nw = name_w(
+                s.file.sectors.iter().map(|x| x.name.as_str()),
+                rest.width,
+                num_w + 3 + num_w * 5 + 7,
+                8,
+            );
             let rows_data = sector_rows(s, b);
             let last = rows_data.len().saturating_sub(1);
             let rows: Vec<Row> = rows_data
@@ -346,7 +353,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 .map(|(i, r)| {
                     let right = |x: String| Cell::from(Line::from(x).right_aligned());
                     let row = Row::new(vec![
-                        Cell::from(r.name),
+                        Cell::from(super::ellipsize(&r.name, usize::from(nw))),
                         right(r.bau),
                         Cell::from(r.scope),
                         right(r.unconditional),
@@ -370,16 +377,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 right("Expected".into()),
             ])
             .style(t.title());
-            let num_w = if rest.width >= 100 { 10 } else { 8 };
             let table = Table::new(
                 rows,
                 [
-                    Constraint::Length(name_w(
-                        s.file.sectors.iter().map(|x| x.name.as_str()),
-                        rest.width,
-                        num_w + 3 + num_w * 5 + 7,
-                        8,
-                    )),
+                    Constraint::Length(nw),
                     Constraint::Length(num_w),
                     Constraint::Length(3),
                     Constraint::Length(num_w),
@@ -445,15 +446,22 @@ fn draw_activities(frame: &mut Frame, rest: Rect, app: &App, s: &Scenario, sel: 
                 .any(|(f, _)| e.contains_key(&field_path(id, f)))
         })
     };
+    let nw = name_w(
+        ids.iter()
+            .filter_map(|id| s.activity(id))
+            .map(|a| a.name.as_str()),
+        rest.width,
+        8 + 14 + 10 + 8 + 4,
+        12,
+    ) + 2;
     let rows: Vec<Row> = ids
         .iter()
         .filter_map(|id| s.activity(id))
         .map(|a| {
             Row::new(vec![
-                Cell::from(format!(
-                    "{}{}",
-                    if is_edited(&a.id) { "* " } else { "" },
-                    a.name
+                Cell::from(super::ellipsize(
+                    &format!("{}{}", if is_edited(&a.id) { "* " } else { "" }, a.name),
+                    usize::from(nw),
                 )),
                 Cell::from(a.mechanism.as_str()),
                 Cell::from(a.ndc_part.as_str()),
@@ -486,16 +494,7 @@ fn draw_activities(frame: &mut Frame, rest: Rect, app: &App, s: &Scenario, sel: 
     let table = Table::new(
         rows,
         [
-            Constraint::Length(
-                name_w(
-                    ids.iter()
-                        .filter_map(|id| s.activity(id))
-                        .map(|a| a.name.as_str()),
-                    rest.width,
-                    8 + 14 + 10 + 8 + 4,
-                    12,
-                ) + 2,
-            ),
+            Constraint::Length(nw),
             Constraint::Length(8),
             Constraint::Length(14),
             Constraint::Length(10),

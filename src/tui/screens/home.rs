@@ -56,7 +56,7 @@ fn item_line(app: &App, item: &HomeItem) -> String {
 }
 
 /// Lines of the list, the line index of the selected entry, and the line of every entry.
-fn list_lines(app: &App) -> (Vec<Line<'static>>, usize, Vec<usize>) {
+fn list_lines(app: &App, width: usize) -> (Vec<Line<'static>>, usize, Vec<usize>) {
     let t = &app.theme;
     let items = app.home.items();
     let mut lines = vec![];
@@ -97,7 +97,10 @@ fn list_lines(app: &App) -> (Vec<Line<'static>>, usize, Vec<usize>) {
             if sel {
                 selected_line = lines.len();
             }
-            let text = format!("{}{}", if sel { "› " } else { "  " }, item_line(app, item));
+            let text = super::ellipsize(
+                &format!("{}{}", if sel { "› " } else { "  " }, item_line(app, item)),
+                width,
+            );
             lines.push(if sel {
                 Line::styled(text, t.selected())
             } else {
@@ -176,9 +179,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     );
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(rest);
-    let (lines, sel, at) = list_lines(app);
     let block = pane(S::HOME_TITLE, true, app);
     let inner = block.inner(left);
+    let (lines, sel, at) = list_lines(app, inner.width as usize);
     let inner_h = inner.height as usize;
     let offset = sel.saturating_sub(inner_h.saturating_sub(2));
     for (i, line) in at.into_iter().enumerate() {

@@ -355,7 +355,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     let h = body.height.saturating_sub(3) as usize;
     let w = body.width.saturating_sub(2) as usize;
-    let fit = |s: String| -> String { s.chars().take(w).collect() };
+    let fit = |s: String| -> String { super::ellipsize(&s, w) };
     let drawn = with_ledger(app, |l| {
         if let Some(serial) = &v.life {
             let lines: Vec<Line> = life_lines(l, serial)
