@@ -147,7 +147,7 @@ fn f(s: &Scenario, t: Decimal) -> f64 {
     s.unit().from_tonnes(t).to_f64().unwrap_or(0.0)
 }
 
-/// The chart's series: (name, legend mark, marker, colour).
+/// The chart's series: (legend name, legend mark, marker, colour).
 const SERIES: [(&str, &str, Marker, Color); 4] = [
     ("BAU", "•", Marker::Dot, Color::Gray),
     ("target", "█", Marker::Bar, Color::Yellow),
@@ -156,9 +156,10 @@ const SERIES: [(&str, &str, Marker, Color); 4] = [
 ];
 
 /// The chart of BAU, target/trajectory, projected emissions and the emissions balance. The
-/// y axis starts at 0, or below it when a series is negative (a net sink), and then a dotted
-/// zero line shows where the sink begins. `compact`: the legend is one line under the chart
-/// instead of a box over it (small terminals).
+/// y axis starts at 0, below it when a series is negative (a net sink; then a dotted zero line
+/// shows where the sink begins), or just below the smallest value when every value is above
+/// half the largest. The legend is a line in the bottom border (a legend box
+/// would hide the lines it names). `compact`: the title names the `t` switch (small terminals).
 fn draw_chart(
     frame: &mut Frame,
     area: Rect,
@@ -184,9 +185,26 @@ fn draw_chart(
         .flatten()
         .fold((0.0f64, 0.0f64), |(a, b), p| (a.min(p.1), b.max(p.1)));
     let hi = if hi <= lo { lo + 1.0 } else { hi };
+    // The smallest value drawn: when every series stays well above zero (a large emitter whose
+    // lines differ by a few percent), the axis starts just below it so the gap between
+    // projection and target can be seen; the labels name the real values.
+    let min = series
+        .iter()
+        .flatten()
+        .map(|p| p.1)
+        .fold(f64::INFINITY, f64::min);
+    let lo = if min.is_finite() && min > hi * 0.5 {
+        min
+    } else {
+        lo
+    };
     let pad = (hi - lo) * 0.05;
     let (y0, y1) = (
-        if lo < 0.0 { lo - pad } else { 0.0 },
+        if lo < 0.0 || (lo > 0.0 && lo > hi * 0.5) {
+            lo - pad
+        } else {
+            0.0
+        },
         if hi > 0.0 { hi + pad } else { 0.0 },
     );
     let (x0, x1) = (
@@ -208,13 +226,13 @@ fn draw_chart(
                 .style(style(Color::DarkGray)),
         );
     }
-    for ((name, _, m, c), data) in SERIES.iter().zip(&series) {
+    for ((_, _, m, c), data) in SERIES.iter().zip(&series) {
         let d = Dataset::default()
             .data(data)
             .marker(*m)
             .graph_type(GraphType::Line)
             .style(style(*c));
-        datasets.push(if compact { d } else { d.name(*name) });
+        datasets.push(d);
     }
     let ylab = |v: f64| {
         Span::raw(group_thousands(
@@ -232,18 +250,18 @@ fn draw_chart(
         false,
         app,
     );
-    if compact {
-        let mut legend: Vec<Span> = vec![Span::raw(" ")];
-        for (name, mark, _, c) in SERIES {
-            legend.push(Span::styled(mark, style(c)));
-            legend.push(Span::raw(format!(
-                "{} ",
-                name.trim_end_matches(" (after CA)")
-            )));
-        }
-        legend.push(Span::raw("after CA "));
-        block = block.title_bottom(Line::from(legend));
+    // The legend is one line in the bottom border: a legend box would hide the lines it
+    // names.
+    let mut legend: Vec<Span> = vec![Span::raw(" ")];
+    for (name, mark, _, c) in SERIES {
+        legend.push(Span::styled(mark, style(c)));
+        legend.push(Span::raw(format!(
+            "{} ",
+            name.trim_end_matches(" (after CA)")
+        )));
     }
+    legend.push(Span::raw("after CA "));
+    block = block.title_bottom(Line::from(legend));
     // Labels are spread evenly, so they name the values at the bottom, middle and top; the
     // dotted line marks zero.
     let y_labels = vec![ylab(y0), ylab((y0 + y1) / 2.0), ylab(y1)];
@@ -255,12 +273,7 @@ fn draw_chart(
                 .labels(vec![Span::raw(format!("{x0}")), Span::raw(format!("{x1}"))]),
         )
         .y_axis(Axis::default().bounds([y0, y1]).labels(y_labels))
-        .legend_position(if compact {
-            None
-        } else {
-            Some(ratatui::widgets::LegendPosition::BottomLeft)
-        })
-        .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)));
+        .legend_position(None);
     frame.render_widget(chart, area);
 }
 
