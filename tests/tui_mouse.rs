@@ -271,3 +271,19 @@ fn a_click_on_a_scrolled_home_list_selects_the_row_that_is_shown() {
         "entry 0 is the first card, then number 00…"
     );
 }
+
+#[test]
+fn a_click_on_a_sandbox_form_field_focuses_it() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('5'), ch('s'), ch('t')]);
+    let Some(Popup::Form(f)) = &app.popup else {
+        panic!("the transfer form is open");
+    };
+    assert_eq!(f.focus, 0);
+    click(&mut app, d.path(), "quantity");
+    let Some(Popup::Form(f)) = &app.popup else {
+        panic!("the form stays open");
+    };
+    assert_eq!(f.fields[f.focus].0, "quantity");
+}

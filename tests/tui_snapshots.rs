@@ -113,7 +113,7 @@ fn budget_edit_refused_and_macc() {
     press_all(
         &mut app,
         d.path(),
-        &[ch('3'), k(KeyCode::Enter), ch('l'), ch('e')],
+        &[ch('3'), ch('j'), k(KeyCode::Enter), ch('l'), ch('e')],
     );
     let keys: Vec<_> = (0..30).map(|_| k(KeyCode::Backspace)).collect();
     press_all(&mut app, d.path(), &keys);

@@ -765,16 +765,13 @@ impl App {
 
     /// Activities of the budget's selected sector.
     pub fn sector_activity_count(&self) -> usize {
-        let Some(w) = &self.work else { return 0 };
-        let Some(sec) = w.scenario.file.sectors.get(self.budget.sector) else {
-            return 0;
+        // The sector on the selected row of the table, in the (edited) scenario it shows.
+        let s = match (&self.derived, &self.work) {
+            (Some(d), _) => &*d.scenario,
+            (None, Some(w)) => &w.scenario,
+            (None, None) => return 0,
         };
-        w.scenario
-            .file
-            .activities
-            .iter()
-            .filter(|a| a.sector == sec.id)
-            .count()
+        super::screens::budget::activity_ids(s, self.budget.sector).len()
     }
 
     fn go_to(&mut self, s: Screen) -> Vec<Effect> {

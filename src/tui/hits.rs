@@ -37,6 +37,8 @@ pub enum Target {
     RegRow(usize),
     /// Registry: a drill.
     Drill(usize),
+    /// A field of the open sandbox action form.
+    FormField(usize),
 }
 
 /// The clickable areas of the last frame, and the layout facts drawing found out.

@@ -3,8 +3,10 @@
 //! One job: turn a click into the same state change the keys make. A click on a row selects
 //! it; a click on the row that is already selected opens it like Enter (so a double click
 //! selects and opens). A click in the answer pane starts editing; a click elsewhere while
-//! editing stops editing (the answer is saved as typed) and then acts. Positions are resolved
-//! against the areas the last frame recorded (`hits.rs`), so scrolling is taken into account.
+//! editing stops editing (the answer is saved as typed) and then acts. Popups ignore clicks,
+//! except a sandbox action form, where a click focuses a field (`update2::form`). Positions
+//! are resolved against the areas the last frame recorded (`hits.rs`), so scrolling is taken
+//! into account.
 
 use super::app::{Action, App, Effect, Screen, update};
 use super::hits::Target;
@@ -119,5 +121,7 @@ pub fn click(app: &mut App, col: u16, row: u16) -> Vec<Effect> {
             app.registry.drill = i;
             vec![]
         }
+        // Form fields are handled with the form (a popup captures clicks).
+        Target::FormField(_) => vec![],
     }
 }

@@ -468,6 +468,13 @@ fn draw_form(frame: &mut Frame, body: Rect, app: &App, form: &super::forms::Form
             width: inner.width.saturating_sub(label_w),
             height: 1,
         };
+        app.hits.add(
+            Rect {
+                width: inner.width,
+                ..lr
+            },
+            super::hits::Target::FormField(i),
+        );
         frame.render_widget(
             Paragraph::new(Line::styled(
                 format!("{}{label}", if focused { "› " } else { "  " }),

@@ -58,9 +58,15 @@ pub fn field_path(id: &str, field: &str) -> String {
     format!("activity.{id}.{field}")
 }
 
-/// Ids of the activities of sector `index`, in file order.
-pub fn activity_ids(s: &Scenario, index: usize) -> Vec<String> {
-    let Some(sec) = s.file.sectors.get(index) else {
+/// The sector on row `row` of the sectors table (the budget's order, not the file's).
+pub fn sector_at(s: &Scenario, row: usize) -> Option<&crate::scenario::schema::Sector> {
+    let i = *crate::budget::sector_order(s).get(row)?;
+    s.file.sectors.get(i)
+}
+
+/// Ids of the activities of the sector on row `row` of the sectors table, in file order.
+pub fn activity_ids(s: &Scenario, row: usize) -> Vec<String> {
+    let Some(sec) = sector_at(s, row) else {
         return vec![];
     };
     s.file
@@ -431,10 +437,7 @@ fn draw_activities(frame: &mut Frame, rest: Rect, app: &App, s: &Scenario, sel: 
     let t = &app.theme;
     let ty = s.target_year();
     let cur = &s.file.scenario.currency;
-    let name = s
-        .file
-        .sectors
-        .get(app.budget.sector)
+    let name = sector_at(s, app.budget.sector)
         .map(|x| x.name.clone())
         .unwrap_or_default();
     let ids = activity_ids(s, app.budget.sector);
