@@ -222,8 +222,8 @@ pub fn macc_lines(s: &Scenario, b: &Budget, bar_w: usize) -> (Vec<String>, Vec<b
             bar = c.into_iter().collect();
         }
         lines.push(format!(
-            "{:<18.18} {:>7} {:>10} {:>11} {} {}",
-            st.activity,
+            "{:<18} {:>7} {:>10} {:>11} {} {}",
+            super::ellipsize(&st.activity, 18),
             st.cost_per_t.round_dp(2).normalize(),
             num(s, st.abatement),
             num(s, st.cumulative),

@@ -235,7 +235,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .map(|l| Line::styled(l, t.title()))
         .collect();
     let hanging = |f: &mut Vec<Line>, first: &str, rest: &str, text: &str| {
-        for (i, l) in wrap(text, fw.saturating_sub(first.chars().count()), usize::MAX)
+        // Wrapped to the wider indent, so continuation lines are not cut at the border.
+        let indent = first.chars().count().max(rest.chars().count());
+        for (i, l) in wrap(text, fw.saturating_sub(indent), usize::MAX)
             .into_iter()
             .enumerate()
         {
