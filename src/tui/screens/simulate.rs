@@ -150,7 +150,7 @@ fn f(s: &Scenario, t: Decimal) -> f64 {
 /// The chart's series: (legend name, legend mark, marker, colour).
 const SERIES: [(&str, &str, Marker, Color); 4] = [
     ("BAU", "•", Marker::Dot, Color::Gray),
-    ("target", "█", Marker::Bar, Color::Yellow),
+    ("target", "█", Marker::Block, Color::Yellow),
     ("projected", "⣀", Marker::Braille, Color::Cyan),
     ("balance (after CA)", "▀", Marker::HalfBlock, Color::Green),
 ];
