@@ -364,3 +364,61 @@ fn simulate_shows_the_maximum_transferable_and_the_study_reports_in_the_loop() {
     let status = t.wait_exit();
     assert!(status.success(), "{status:?}");
 }
+
+/// Where `needle` is on the pty's screen: (column, row), 0-based.
+fn locate(t: &Term, needle: &str) -> (usize, usize) {
+    let p = t.parser.lock().expect("parser");
+    for (y, row) in p.screen().rows(0, 80).enumerate() {
+        if let Some(i) = row.find(needle) {
+            return (row[..i].chars().count(), y);
+        }
+    }
+    panic!(
+        "{needle:?} is not on the screen:\n{}",
+        p.screen().contents()
+    );
+}
+
+/// A left click in the SGR mouse encoding the terminal sends when mouse capture is on.
+fn click(t: &mut Term, (x, y): (usize, usize)) {
+    t.send(&format!(
+        "\x1b[<0;{};{}M\x1b[<0;{};{}m",
+        x + 1,
+        y + 1,
+        x + 1,
+        y + 1
+    ));
+}
+
+#[test]
+fn with_mouse_a_click_selects_a_question_a_second_click_edits_and_a_tab_click_switches() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut args = data_args(d.path());
+    args.push("--mouse".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut t = Term::start(d.path(), &args);
+    open_default(&mut t);
+    t.wait_for("Reflect — 0/6 answered");
+    let at = locate(&t, "LT-LEDS?");
+    click(&mut t, at);
+    // The facts panel now shows the clicked question on one line.
+    t.wait_for("What could contribute to my LT-LEDS?");
+    click(&mut t, at);
+    t.wait_for("editing");
+    t.type_slowly("clicked");
+    let tab = locate(&t, "3 Budget");
+    click(&mut t, tab);
+    t.wait_for("Budget — sectors");
+    t.send("q");
+    let status = t.wait_exit();
+    assert!(status.success(), "{status:?}");
+    {
+        let p = t.parser.lock().expect("parser");
+        assert_eq!(
+            p.screen().mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "mouse capture switched off on exit"
+        );
+    }
+    assert!(session_text(d.path()).contains("clicked"));
+}
