@@ -1,5 +1,6 @@
-//! Random key sequences on every screen never panic (update and draw) and keep the session
-//! valid: answers only for the pack's question ids, and the saved file loads back equal.
+//! Random key sequences, pastes and mouse clicks on every screen never panic (update and draw)
+//! and keep the session valid: answers only for the pack's question ids, and the saved file
+//! loads back equal.
 
 mod tui_support;
 
@@ -44,27 +45,40 @@ fn key() -> impl Strategy<Value = KeyEvent> {
     (codes, mods).prop_map(|(c, m)| KeyEvent::new(c, m))
 }
 
-fn event() -> impl Strategy<Value = Result<KeyEvent, String>> {
-    prop_oneof![9 => key().prop_map(Ok), 1 => "[a-z\n\r\t ]{0,30}".prop_map(Err)]
+/// A key, a paste or a mouse click somewhere on the 80×24 frame.
+#[derive(Debug, Clone)]
+enum Ev {
+    Key(KeyEvent),
+    Paste(String),
+    Click(u16, u16),
+}
+
+fn event() -> impl Strategy<Value = Ev> {
+    prop_oneof![
+        8 => key().prop_map(Ev::Key),
+        1 => "[a-z\n\r\t ]{0,30}".prop_map(Ev::Paste),
+        2 => (0u16..80, 0u16..24).prop_map(|(x, y)| Ev::Click(x, y)),
+    ]
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
 
     #[test]
-    fn random_keys_never_panic_and_keep_the_session_valid(start in 0usize..8, events in prop::collection::vec(event(), 1..60)) {
+    fn random_keys_and_clicks_never_panic_and_keep_the_session_valid(start in 0usize..8, events in prop::collection::vec(event(), 1..60)) {
         let d = tempfile::tempdir().expect("tmp");
         let mut app = app_open(d.path());
         let env = Env { data_dir: d.path().to_path_buf(), events: None };
         let first = update(&mut app, Action::GoTo(Screen::from_index(start)));
-        let mut steps: Vec<Result<KeyEvent, String>> = vec![];
-        steps.extend(events);
         let mut pending = first;
-        for ev in steps {
+        // Clicks are resolved against the last frame drawn.
+        let _ = render(&app, 80, 24);
+        for ev in events {
             let mut fx = std::mem::take(&mut pending);
             fx.extend(match ev {
-                Ok(k) => press(&mut app, k),
-                Err(text) => update(&mut app, Action::Paste(text)),
+                Ev::Key(k) => press(&mut app, k),
+                Ev::Paste(text) => update(&mut app, Action::Paste(text)),
+                Ev::Click(x, y) => update(&mut app, Action::Click(x, y)),
             });
             let mut queue: std::collections::VecDeque<Effect> = fx.into();
             while let Some(e) = queue.pop_front() {

@@ -113,7 +113,7 @@ fn budget_edit_refused_and_macc() {
     press_all(
         &mut app,
         d.path(),
-        &[ch('3'), k(KeyCode::Enter), ch('l'), ch('e')],
+        &[ch('3'), ch('j'), k(KeyCode::Enter), ch('l'), ch('e')],
     );
     let keys: Vec<_> = (0..30).map(|_| k(KeyCode::Backspace)).collect();
     press_all(&mut app, d.path(), &keys);
@@ -135,10 +135,39 @@ fn simulate() {
     let mut app = app_open(d.path());
     press_all(&mut app, d.path(), &[ch('4')]);
     snap("simulate", &app);
+    // 80×24 shows the chart or the per-year table; t switches (the hint bar says so).
+    render(&app, 80, 24);
+    press_all(&mut app, d.path(), &[ch('t')]);
+    insta::assert_snapshot!("simulate_table_80x24", render(&app, 80, 24));
+    press_all(&mut app, d.path(), &[ch('t')]);
     press_all(&mut app, d.path(), &[ch('c')]);
     snap("simulate_compare", &app);
     press_all(&mut app, d.path(), &[ch('c'), ch('c'), ch('+'), ch('+')]);
     snap("simulate_method_refused", &app);
+}
+
+/// A host whose land sector is a large net sink: the balance goes below zero and the chart
+/// shows it under the zero line, at both sizes.
+#[test]
+fn simulate_net_sink() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    if let Some(w) = app.work.as_mut() {
+        w.session.budget_edits.insert(
+            "sector.afolu.bau".into(),
+            serde_json::Value::String("{ 2021 = -4000, 2030 = -4200 }".into()),
+        );
+    }
+    app.recompute();
+    assert!(
+        app.derived
+            .as_ref()
+            .and_then(|d| d.edits_error.clone())
+            .is_none(),
+        "the sink edit applies"
+    );
+    press_all(&mut app, d.path(), &[ch('4')]);
+    snap("simulate_net_sink", &app);
 }
 
 #[test]

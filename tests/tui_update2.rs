@@ -27,7 +27,11 @@ fn cost(app: &ndc_workbench::tui::app::App, id: &str) -> String {
 fn an_invalid_budget_edit_keeps_the_old_value_and_shows_the_reason() {
     let d = tempfile::tempdir().expect("tmp");
     let mut app = app_open(d.path());
-    press_all(&mut app, d.path(), &[ch('3'), k(KeyCode::Enter), ch('e')]);
+    press_all(
+        &mut app,
+        d.path(),
+        &[ch('3'), ch('j'), k(KeyCode::Enter), ch('e')],
+    );
     assert!(matches!(app.popup, Some(Popup::BudgetEdit { .. })));
     clear_field(&mut app, d.path());
     type_text(&mut app, d.path(), "abc");
@@ -56,7 +60,11 @@ fn saved_or_empty_edits(d: &std::path::Path) -> bool {
 fn an_accepted_edit_is_saved_in_the_session_and_x_reverts_it() {
     let d = tempfile::tempdir().expect("tmp");
     let mut app = app_open(d.path());
-    press_all(&mut app, d.path(), &[ch('3'), k(KeyCode::Enter), ch('e')]);
+    press_all(
+        &mut app,
+        d.path(),
+        &[ch('3'), ch('j'), k(KeyCode::Enter), ch('e')],
+    );
     clear_field(&mut app, d.path());
     type_text(&mut app, d.path(), "12.5");
     press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
@@ -394,4 +402,31 @@ fn the_hint_bar_names_the_new_keys() {
     press_all(&mut app, d.path(), &[ch('3'), k(KeyCode::Enter)]);
     let s = render(&app, 120, 40);
     assert!(s.contains("e edit") && s.contains("x revert"), "{s}");
+}
+
+/// The sectors table lists in-scope sectors first, then by id — not in file order (the test
+/// scenario's file lists energy before afolu). Enter and `e` act on the row that is selected.
+#[test]
+fn enter_and_edit_act_on_the_selected_sector_row_not_the_file_order() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('3'), ch('e')]);
+    match &app.popup {
+        Some(ndc_workbench::tui::app::Popup::BudgetEdit { path, .. }) => {
+            assert_eq!(path, "sector.afolu.bau", "row 0 is Agriculture (afolu)")
+        }
+        other => panic!("no BAU edit popup: {other:?}"),
+    }
+    press_all(
+        &mut app,
+        d.path(),
+        &[k(KeyCode::Esc), ch('j'), k(KeyCode::Enter)],
+    );
+    let screen = render(&app, 120, 40);
+    assert!(
+        screen.contains("Budget › Energy"),
+        "row 1 is Energy:\n{screen}"
+    );
+    assert!(screen.contains("small hydro"), "{screen}");
+    assert_eq!(app.sector_activity_count(), 1);
 }

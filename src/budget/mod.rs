@@ -124,6 +124,20 @@ impl Budget {
     }
 }
 
+/// The order in which a budget lists the scenario's sectors (in NDC scope first, then by id),
+/// as indices into `s.file.sectors`. Row `i` of a budget table is `s.file.sectors[order[i]]`.
+pub fn sector_order(s: &Scenario) -> Vec<usize> {
+    let secs = &s.file.sectors;
+    let mut order: Vec<usize> = (0..secs.len()).collect();
+    order.sort_by(|&a, &b| {
+        secs[b]
+            .in_scope
+            .cmp(&secs[a].in_scope)
+            .then(secs[a].id.cmp(&secs[b].id))
+    });
+    order
+}
+
 /// Build the MO budget of a scenario over its NDC period.
 pub fn build(s: &Scenario) -> Budget {
     let f = &s.file;
@@ -160,6 +174,7 @@ pub fn build(s: &Scenario) -> Budget {
             }
         })
         .collect();
+    // The order of `sector_order`.
     sectors.sort_by(|a, b| b.in_scope.cmp(&a.in_scope).then(a.id.cmp(&b.id)));
 
     let totals = years

@@ -16,6 +16,10 @@
 //!    authorization of the planned quantity (MO → ITMO) otherwise, and the international
 //!    transfer to the partner; for OIMP units whose first transfer is their use or
 //!    cancellation, the partner's authorized entity uses them on receipt.
+//!
+//! Steps 1 and 2's parties, approach, developers and projects come from
+//! [`parties_and_approach`] and [`developer_and_project`], which the TUI's registry sandbox uses
+//! too, so both ledgers start alike.
 
 use super::outcome::Flows;
 use super::params::Params;
@@ -26,7 +30,7 @@ use crate::registry::{
     ManualClock, ReportStatus, Role,
 };
 use crate::scenario::Scenario;
-use crate::scenario::schema::{FirstTransferDef, Mechanism, Purpose};
+use crate::scenario::schema::{Activity, FirstTransferDef, Mechanism, Purpose};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -66,6 +70,111 @@ fn fail(what: &str, e: registry::RegistryError) -> SimError {
     }
 }
 
+/// The host Party, its `partners` and the cooperative approach `CA0001` (Submitted → Active):
+/// how every ledger of a scenario starts, the simulation's and the TUI sandbox's alike.
+/// `label` ends the approach's title (`"simulation"`, `"sandbox"`).
+pub fn parties_and_approach(s: &Scenario, partners: &[String], label: &str) -> Vec<Command> {
+    let party = s.file.party.code.clone();
+    let (p0, p1) = s.period();
+    let mut v = vec![Command::InitParty {
+        party: party.clone(),
+        registry_id: s.file.party.registry_id.clone(),
+        name: s.file.party.name.clone(),
+        ndc_first_year: u16::try_from(p0).ok(),
+        ndc_last_year: u16::try_from(p1).ok(),
+    }];
+    for c in partners {
+        v.push(Command::InitParty {
+            party: c.clone(),
+            registry_id: format!("{c}01"),
+            name: s.partner(c).map(|x| x.name.clone()).unwrap_or_default(),
+            ndc_first_year: None,
+            ndc_last_year: None,
+        });
+    }
+    v.push(Command::RecordApproach {
+        id: "CA0001".into(),
+        title: format!("{} cooperative approach ({label})", s.file.party.name),
+        host: party,
+        parties: partners.to_vec(),
+    });
+    // An approach becomes Submitted once its initial report is filed, then Active.
+    v.push(Command::FileInitialReport {
+        approach: "CA0001".into(),
+        version: 1,
+        status: ReportStatus::Submitted,
+    });
+    for status in [ApproachStatus::Submitted, ApproachStatus::Active] {
+        v.push(Command::SetApproachStatus {
+            id: "CA0001".into(),
+            status,
+        });
+    }
+    v
+}
+
+/// The holding account of the `n`-th developer (1-based): `<PARTY>:DEV0001:Holding`.
+pub fn developer_account(party: &str, n: usize) -> String {
+    format!("{party}:DEV{n:04}:Holding")
+}
+
+/// The `n`-th developer (1-based) of `party`, its holding account and its registered project
+/// `P000n` for `activity`.
+pub fn developer_and_project(
+    party: &str,
+    n: usize,
+    activity: &Activity,
+    covered_by_ndc: Option<String>,
+) -> Vec<Command> {
+    let dev = format!("DEV{n:04}");
+    vec![
+        Command::RegisterOrganization {
+            id: dev.clone(),
+            name: format!("{} developer", activity.name),
+            country: party.to_string(),
+            roles: vec![Role::ProjectDeveloper],
+        },
+        Command::OpenAccount {
+            id: developer_account(party, n),
+            owner: dev.clone(),
+            party: party.to_string(),
+            kind: AccountKind::Holding,
+        },
+        Command::RegisterProject {
+            id: format!("P{n:04}"),
+            name: activity.name.clone(),
+            sector: activity.sector.clone(),
+            mechanism: match activity.mechanism {
+                Mechanism::A62 => registry::Mechanism::A62,
+                Mechanism::A64 => registry::Mechanism::A64,
+                Mechanism::Domestic => registry::Mechanism::Domestic,
+            },
+            host: Some(party.to_string()),
+            developer: Some(dev),
+            methodology: String::new(),
+            unit_type: Default::default(),
+            covered_by_ndc,
+            link: String::new(),
+            registered: true,
+        },
+    ]
+}
+
+/// What a set-up command is, for the simulation's error message.
+fn describe(c: &Command, host: &str) -> &'static str {
+    match c {
+        Command::InitParty { party, .. } if party == host => "the host Party",
+        Command::InitParty { .. } => "a partner Party",
+        Command::RecordApproach { .. } => "the cooperative approach",
+        Command::FileInitialReport { .. } => "the initial report",
+        Command::SetApproachStatus { .. } => "the approach status",
+        Command::RegisterOrganization { .. } => "a developer",
+        Command::OpenAccount { .. } => "an account",
+        Command::RegisterProject { .. } => "a project",
+        _ => "a command",
+    }
+}
+
 /// Execute the plan; every command goes through the registry's validation.
 pub fn execute(
     s: &Scenario,
@@ -82,17 +191,6 @@ pub fn execute(
         l.execute(c).map(|_| ()).map_err(|e| fail(what, e))
     };
 
-    run(
-        &mut l,
-        "the host Party",
-        Command::InitParty {
-            party: party.clone(),
-            registry_id: s.file.party.registry_id.clone(),
-            name: s.file.party.name.clone(),
-            ndc_first_year: u16::try_from(p0).ok(),
-            ndc_last_year: u16::try_from(p1).ok(),
-        },
-    )?;
     let mut partners: Vec<String> = s.file.partners.iter().map(|x| x.code.clone()).collect();
     for a in supply {
         if let Some(c) = &a.acquiring
@@ -102,55 +200,10 @@ pub fn execute(
         }
     }
     partners.retain(|c| *c != party);
-    for c in &partners {
-        let name = s.partner(c).map(|x| x.name.clone()).unwrap_or_default();
-        run(
-            &mut l,
-            "a partner Party",
-            Command::InitParty {
-                party: c.clone(),
-                registry_id: format!("{c}01"),
-                name,
-                ndc_first_year: None,
-                ndc_last_year: None,
-            },
-        )?;
+    for c in parties_and_approach(s, &partners, "simulation") {
+        let what = describe(&c, &party);
+        run(&mut l, what, c)?;
     }
-    run(
-        &mut l,
-        "the cooperative approach",
-        Command::RecordApproach {
-            id: "CA0001".into(),
-            title: format!("{} cooperative approach (simulation)", s.file.party.name),
-            host: party.clone(),
-            parties: partners.clone(),
-        },
-    )?;
-    run(
-        &mut l,
-        "the initial report",
-        Command::FileInitialReport {
-            approach: "CA0001".into(),
-            version: 1,
-            status: ReportStatus::Submitted,
-        },
-    )?;
-    run(
-        &mut l,
-        "the approach status",
-        Command::SetApproachStatus {
-            id: "CA0001".into(),
-            status: ApproachStatus::Submitted,
-        },
-    )?;
-    run(
-        &mut l,
-        "the approach status",
-        Command::SetApproachStatus {
-            id: "CA0001".into(),
-            status: ApproachStatus::Active,
-        },
-    )?;
     // Each partner's registry organization is the authorized entity that uses OIMP units.
     for c in &partners {
         run(
@@ -185,57 +238,15 @@ pub fn execute(
             continue;
         };
         let pid = format!("P{:04}", i + 1);
-        let dev = format!("DEV{:04}", i + 1);
-        let holding = format!("{party}:{dev}:Holding");
-        let mech = match a.mechanism {
-            Mechanism::A62 => registry::Mechanism::A62,
-            Mechanism::A64 => registry::Mechanism::A64,
-            Mechanism::Domestic => registry::Mechanism::Domestic,
+        let covered = if a.in_scope() {
+            "Inside NDC"
+        } else {
+            "Outside NDC"
         };
-        run(
-            &mut l,
-            "a developer",
-            Command::RegisterOrganization {
-                id: dev.clone(),
-                name: format!("{} developer", act.name),
-                country: party.clone(),
-                roles: vec![Role::ProjectDeveloper],
-            },
-        )?;
-        run(
-            &mut l,
-            "an account",
-            Command::OpenAccount {
-                id: holding.clone(),
-                owner: dev.clone(),
-                party: party.clone(),
-                kind: AccountKind::Holding,
-            },
-        )?;
-        run(
-            &mut l,
-            "a project",
-            Command::RegisterProject {
-                id: pid.clone(),
-                name: act.name.clone(),
-                sector: act.sector.clone(),
-                mechanism: mech,
-                host: Some(party.clone()),
-                developer: Some(dev.clone()),
-                methodology: String::new(),
-                unit_type: Default::default(),
-                covered_by_ndc: Some(
-                    if a.in_scope() {
-                        "Inside NDC"
-                    } else {
-                        "Outside NDC"
-                    }
-                    .into(),
-                ),
-                link: String::new(),
-                registered: true,
-            },
-        )?;
+        for c in developer_and_project(&party, i + 1, act, Some(covered.into())) {
+            let what = describe(&c, &party);
+            run(&mut l, what, c)?;
+        }
         if !a.in_scope() {
             outside.push(pid.clone());
         }

@@ -237,6 +237,9 @@ pub struct SimView {
     pub study: Option<StudyJob>,
     pub result: Option<StudyResult>,
     pub(crate) next_job: u64,
+    /// When chart and table do not fit together (small terminals): show the table, not the
+    /// chart (`t` switches).
+    pub table: bool,
 }
 
 /// The Registry's views.
@@ -399,8 +402,10 @@ pub enum Action {
     ChooseExportDir,
     /// The terminal size changed (redraw only).
     Resize(u16, u16),
-    /// Mouse click at (column, row), when the mouse is enabled.
+    /// Mouse click at (column, row), when the mouse is enabled (see `mouse.rs`).
     Click(u16, u16),
+    /// Simulate on a small terminal: chart ↔ per-year table.
+    TogglePane,
     // Results of effects, fed back by the loop:
     Opened(Box<Workspace>, Option<String>),
     Failed(String),
@@ -495,6 +500,8 @@ pub struct App {
     pub sandbox: Option<Sandbox>,
     pub theme: Theme,
     pub mouse: bool,
+    /// Where the last frame drew its clickable rows (written while drawing).
+    pub hits: super::hits::Hits,
     pub size: (u16, u16),
     pub clock: fn() -> DateTime<Utc>,
     /// A scenario to open once the participant has a name.
@@ -551,6 +558,7 @@ impl App {
             sandbox: None,
             theme,
             mouse: false,
+            hits: super::hits::Hits::default(),
             size: (80, 24),
             clock,
             pending_open: None,
@@ -589,7 +597,7 @@ impl App {
             Part::Discuss => &self.discuss,
         }
     }
-    fn questions_view_mut(&mut self, part: Part) -> &mut QuestionsView {
+    pub(crate) fn questions_view_mut(&mut self, part: Part) -> &mut QuestionsView {
         match part {
             Part::Reflect => &mut self.reflect,
             Part::Discuss => &mut self.discuss,
@@ -632,7 +640,12 @@ impl App {
                 Ctx::BudgetAll,
             ]),
             Screen::Report => v.push(Ctx::Report),
-            Screen::Simulate => v.push(Ctx::Simulate),
+            Screen::Simulate => {
+                v.push(Ctx::Simulate);
+                if self.hits.sim_panes.get() {
+                    v.push(Ctx::SimulateSmall);
+                }
+            }
             Screen::Registry => {
                 if self.registry.sandbox {
                     v.push(Ctx::Sandbox);
@@ -752,16 +765,13 @@ impl App {
 
     /// Activities of the budget's selected sector.
     pub fn sector_activity_count(&self) -> usize {
-        let Some(w) = &self.work else { return 0 };
-        let Some(sec) = w.scenario.file.sectors.get(self.budget.sector) else {
-            return 0;
+        // The sector on the selected row of the table, in the (edited) scenario it shows.
+        let s = match (&self.derived, &self.work) {
+            (Some(d), _) => &*d.scenario,
+            (None, Some(w)) => &w.scenario,
+            (None, None) => return 0,
         };
-        w.scenario
-            .file
-            .activities
-            .iter()
-            .filter(|a| a.sector == sec.id)
-            .count()
+        super::screens::budget::activity_ids(s, self.budget.sector).len()
     }
 
     fn go_to(&mut self, s: Screen) -> Vec<Effect> {
@@ -918,10 +928,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         return update_popup(app, action);
     }
     if app.help {
-        if matches!(action, Action::ToggleHelp | Action::Escape) {
+        if matches!(
+            action,
+            Action::ToggleHelp | Action::Escape | Action::Click(..)
+        ) {
             app.help = false;
         }
         return vec![];
+    }
+    if let Action::Click(col, row) = action {
+        return super::mouse::click(app, col, row);
     }
 
     // The answer editor captures everything else.
@@ -961,10 +977,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::PrevTab => app.go_to(Screen::from_index(
             (app.screen.index() + Screen::ALL.len() - 1) % Screen::ALL.len(),
         )),
-        Action::Click(col, row) => match super::ui::tab_at(col, row, app.size.0) {
-            Some(s) => app.go_to(s),
-            None => vec![],
-        },
         Action::Escape => {
             if app.screen == Screen::Simulate
                 && let Some(job) = &app.simulate.study

@@ -7,12 +7,9 @@
 
 use super::app::one_line_field;
 use super::theme::Theme;
-use crate::registry::{
-    AccountKind, ApproachStatus, Beneficiary, CancelSubtype, Class, Command, Filter, Mechanism,
-    ReportStatus, Role,
-};
+use crate::registry::{Beneficiary, CancelSubtype, Class, Command, Filter};
 use crate::scenario::Scenario;
-use crate::scenario::schema::Mechanism as SMech;
+use crate::simulate::ledger_run::{developer_account, developer_and_project, parties_and_approach};
 use chrono::NaiveDate;
 use ratatui_textarea::TextArea;
 
@@ -49,7 +46,7 @@ pub struct Form {
 
 /// The developer holding account of the `i`-th activity (1-based) in the sandbox.
 pub fn dev_account(party: &str, i: usize) -> String {
-    format!("{party}:DEV{i:04}:Holding")
+    developer_account(party, i)
 }
 
 fn first_partner(s: &Scenario) -> String {
@@ -60,17 +57,11 @@ fn first_partner(s: &Scenario) -> String {
         .unwrap_or_else(|| "PARTNER".into())
 }
 
-/// The commands that set up a new sandbox ledger.
+/// The commands that set up a new sandbox ledger: the simulation's set-up (see
+/// `simulate::ledger_run`) for the scenario's partners (a placeholder `PARTNER` when it has
+/// none) and one developer, account and project per activity.
 pub fn setup(s: &Scenario) -> Vec<Command> {
     let party = s.file.party.code.clone();
-    let (p0, p1) = s.period();
-    let mut v = vec![Command::InitParty {
-        party: party.clone(),
-        registry_id: s.file.party.registry_id.clone(),
-        name: s.file.party.name.clone(),
-        ndc_first_year: u16::try_from(p0).ok(),
-        ndc_last_year: u16::try_from(p1).ok(),
-    }];
     let mut partners: Vec<String> = s
         .file
         .partners
@@ -81,66 +72,9 @@ pub fn setup(s: &Scenario) -> Vec<Command> {
     if partners.is_empty() {
         partners.push("PARTNER".into());
     }
-    for c in &partners {
-        v.push(Command::InitParty {
-            party: c.clone(),
-            registry_id: format!("{c}01"),
-            name: s.partner(c).map(|x| x.name.clone()).unwrap_or_default(),
-            ndc_first_year: None,
-            ndc_last_year: None,
-        });
-    }
-    v.push(Command::RecordApproach {
-        id: "CA0001".into(),
-        title: format!("{} cooperative approach (sandbox)", s.file.party.name),
-        host: party.clone(),
-        parties: partners,
-    });
-    v.push(Command::FileInitialReport {
-        approach: "CA0001".into(),
-        version: 1,
-        status: ReportStatus::Submitted,
-    });
-    v.push(Command::SetApproachStatus {
-        id: "CA0001".into(),
-        status: ApproachStatus::Submitted,
-    });
-    v.push(Command::SetApproachStatus {
-        id: "CA0001".into(),
-        status: ApproachStatus::Active,
-    });
+    let mut v = parties_and_approach(s, &partners, "sandbox");
     for (i, a) in s.file.activities.iter().enumerate() {
-        let n = i + 1;
-        let dev = format!("DEV{n:04}");
-        v.push(Command::RegisterOrganization {
-            id: dev.clone(),
-            name: format!("{} developer", a.name),
-            country: party.clone(),
-            roles: vec![Role::ProjectDeveloper],
-        });
-        v.push(Command::OpenAccount {
-            id: dev_account(&party, n),
-            owner: dev.clone(),
-            party: party.clone(),
-            kind: AccountKind::Holding,
-        });
-        v.push(Command::RegisterProject {
-            id: format!("P{n:04}"),
-            name: a.name.clone(),
-            sector: a.sector.clone(),
-            mechanism: match a.mechanism {
-                SMech::A62 => Mechanism::A62,
-                SMech::A64 => Mechanism::A64,
-                SMech::Domestic => Mechanism::Domestic,
-            },
-            host: Some(party.clone()),
-            developer: Some(dev),
-            methodology: String::new(),
-            unit_type: Default::default(),
-            covered_by_ndc: None,
-            link: String::new(),
-            registered: true,
-        });
+        v.extend(developer_and_project(&party, i + 1, a, None));
     }
     v
 }

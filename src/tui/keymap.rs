@@ -23,6 +23,8 @@ pub enum Ctx {
     /// Budget, both views.
     BudgetAll,
     Simulate,
+    /// Simulate when chart and table do not fit together.
+    SimulateSmall,
     Registry,
     /// Registry sandbox (the session's own ledger).
     Sandbox,
@@ -47,6 +49,7 @@ impl Ctx {
             Ctx::BudgetActivities => "Budget — a sector's activities",
             Ctx::BudgetAll => "Budget",
             Ctx::Simulate => "Simulate",
+            Ctx::SimulateSmall => "Simulate — small terminal",
             Ctx::Registry => "Registry",
             Ctx::Sandbox => "Registry — sandbox",
             Ctx::Readiness => "Readiness",
@@ -92,6 +95,7 @@ pub enum Cmd {
     Dec,
     Study,
     Compare,
+    Pane,
     View,
     Filter,
     Sandbox,
@@ -181,6 +185,7 @@ pub const BINDINGS: &[Binding] = &[
     b(Simulate, &[code(KeyCode::Enter)], "Enter", Cmd::Open, "type a value (shares, cap, volume)", "type"),
     b(Simulate, &[ch('u')], "u", Cmd::Study, "uncertainty study (2,000 runs; Esc cancels)", "uncertainty"),
     b(Simulate, &[ch('c')], "c", Cmd::Compare, "compare with another CA method (again: next, off)", "compare"),
+    b(SimulateSmall, &[ch('t')], "t", Cmd::Pane, "chart ↔ per-year table (when both do not fit)", "chart/table"),
     // Registry
     b(Registry, &[ch('v')], "v", Cmd::View, "next view: accounts, blocks, explorer, drills", "view"),
     b(Registry, &[ch('/')], "/", Cmd::Filter, "filter the explorer by serial or text", "filter"),
@@ -312,6 +317,7 @@ mod tests {
             Ctx::BudgetActivities,
             Ctx::BudgetAll,
             Ctx::Simulate,
+            Ctx::SimulateSmall,
             Ctx::Registry,
             Ctx::Sandbox,
             Ctx::Readiness,

@@ -8,8 +8,10 @@
 pub mod app;
 pub mod derived;
 pub mod forms;
+pub mod hits;
 pub mod input;
 pub mod keymap;
+pub mod mouse;
 pub mod params;
 pub mod run;
 pub mod screens;

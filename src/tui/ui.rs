@@ -19,6 +19,7 @@ pub const MIN_H: u16 = 24;
 /// Draw the whole workbench.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
+    app.hits.clear();
     if area.width < MIN_W || area.height < MIN_H {
         draw_too_small(frame, area);
         return;
@@ -108,10 +109,12 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
         .unwrap_or(u16::MAX)
         .min(area.width / 2);
     let [l, r] = Layout::horizontal([Constraint::Min(1), Constraint::Length(rw)]).areas(area);
+    let app_name = format!(" {} ", S::APP);
+    let room = (l.width as usize).saturating_sub(app_name.chars().count() + 3);
     let left = Line::from(vec![
-        Span::styled(format!(" {} ", S::APP), t.header()),
+        Span::styled(app_name, t.header()),
         Span::raw("│ "),
-        Span::styled(title, t.title()),
+        Span::styled(screens::ellipsize(&title, room), t.title()),
     ]);
     frame.render_widget(Paragraph::new(left), l);
     frame.render_widget(Paragraph::new(right_line).right_aligned(), r);
@@ -154,7 +157,16 @@ pub fn tab_at(col: u16, row: u16, width: u16) -> Option<Screen> {
 fn draw_tabs(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = vec![Span::raw(" ")];
-    for (s, label, _) in tab_spans(area.width) {
+    for (s, label, at) in tab_spans(area.width) {
+        app.hits.add(
+            Rect {
+                x: area.x + at,
+                y: area.y,
+                width: u16::try_from(label.chars().count()).unwrap_or(0),
+                height: 1,
+            },
+            super::hits::Target::Tab(s),
+        );
         spans.push(Span::styled(
             label,
             if s == app.screen {
@@ -171,13 +183,30 @@ fn draw_tabs(frame: &mut Frame, area: Rect, app: &App) {
 fn draw_hints(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let mut spans = vec![Span::raw(" ")];
-    let mut width = 1usize;
-    for (k, what) in keymap::hints(&app.contexts()) {
-        let w = k.chars().count() + what.chars().count() + 3;
-        if width + w > area.width as usize {
-            break;
-        }
-        width += w;
+    let hints = keymap::hints(&app.contexts());
+    let size = |(k, what): &(&str, &str)| k.chars().count() + what.chars().count() + 3;
+    // `? help` always shows (it lists what does not fit here); the rest in keymap order.
+    let mut width = 1 + hints
+        .iter()
+        .filter(|(k, _)| *k == "?")
+        .map(size)
+        .sum::<usize>();
+    let mut full = false;
+    let shown: Vec<(&str, &str)> = hints
+        .iter()
+        .filter(|h| {
+            if h.0 == "?" {
+                return true;
+            }
+            full = full || width + size(h) > area.width as usize;
+            if !full {
+                width += size(h);
+            }
+            !full
+        })
+        .copied()
+        .collect();
+    for (k, what) in shown {
         spans.push(Span::styled(k, t.key()));
         spans.push(Span::raw(format!(" {what}  ")));
     }
@@ -238,7 +267,7 @@ fn draw_help(frame: &mut Frame, body: Rect, app: &App) {
             keymap::Ctx::BudgetAll,
         ],
         Screen::Report => vec![keymap::Ctx::Report, keymap::Ctx::Popup],
-        Screen::Simulate => vec![keymap::Ctx::Simulate],
+        Screen::Simulate => vec![keymap::Ctx::Simulate, keymap::Ctx::SimulateSmall],
         Screen::Registry => vec![keymap::Ctx::Registry, keymap::Ctx::Sandbox],
         Screen::Readiness => vec![keymap::Ctx::Readiness],
     };
@@ -439,6 +468,13 @@ fn draw_form(frame: &mut Frame, body: Rect, app: &App, form: &super::forms::Form
             width: inner.width.saturating_sub(label_w),
             height: 1,
         };
+        app.hits.add(
+            Rect {
+                width: inner.width,
+                ..lr
+            },
+            super::hits::Target::FormField(i),
+        );
         frame.render_widget(
             Paragraph::new(Line::styled(
                 format!("{}{label}", if focused { "› " } else { "  " }),

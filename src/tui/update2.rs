@@ -77,7 +77,7 @@ fn check_edit(app: &App, path: &str, typed: &str) -> Result<(), String> {
 fn selected_path(app: &App) -> Option<(String, String)> {
     let d = app.derived.as_ref()?;
     let s = &d.scenario;
-    let sec = s.file.sectors.get(app.budget.sector)?;
+    let sec = super::screens::budget::sector_at(s, app.budget.sector)?;
     match app.budget.drilled {
         None => Some((
             format!("sector.{}.bau", sec.id),
@@ -319,10 +319,18 @@ pub fn simulate(app: &mut App, action: Action) -> Vec<Effect> {
                 (Some(c), Some(m)) if next_method(c) != m => Some(next_method(c)),
                 _ => None,
             };
+            // On a small terminal the comparison is a table: show it, not the chart.
+            if app.simulate.compare.is_some() {
+                app.simulate.table = true;
+            }
             app.recompute();
             vec![]
         }
         Action::RunStudy => start_study(app),
+        Action::TogglePane => {
+            app.simulate.table = !app.simulate.table;
+            vec![]
+        }
         _ => vec![],
     }
 }
@@ -477,6 +485,14 @@ pub fn form(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Escape => {
             app.popup = None;
+            vec![]
+        }
+        Action::Click(col, row) => {
+            if let Some(super::hits::Target::FormField(i)) = app.hits.at(col, row)
+                && i < n
+            {
+                f.focus = i;
+            }
             vec![]
         }
         Action::Activate => {

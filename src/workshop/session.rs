@@ -460,17 +460,20 @@ pub fn list(data_dir: &Path) -> Vec<SessionSummary> {
     let Ok(rd) = std::fs::read_dir(sessions_dir(data_dir)) else {
         return vec![];
     };
+    // Each built-in pack is parsed once, not once per session (Home lists them at start-up).
+    let mut packs: std::collections::HashMap<String, Option<Pack>> = Default::default();
     let mut out: Vec<SessionSummary> = rd
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .filter_map(|p| {
             let s = Session::load(&p).ok()?;
-            let total = super::builtin_pack(&s.pack.id)
-                .and_then(|r| r.ok())
-                .map(|pk| pk.questions.len());
-            let answered = match super::builtin_pack(&s.pack.id).and_then(|r| r.ok()) {
-                Some(pk) => s.progress_all(&pk).answered,
+            let pack = packs
+                .entry(s.pack.id.clone())
+                .or_insert_with(|| super::builtin_pack(&s.pack.id).and_then(|r| r.ok()));
+            let total = pack.as_ref().map(|pk| pk.questions.len());
+            let answered = match pack {
+                Some(pk) => s.progress_all(pk).answered,
                 None => s
                     .answers
                     .values()

@@ -9,12 +9,13 @@ use crate::budget::Budget;
 use crate::scenario::Scenario;
 use crate::scenario::units::{format_quantity, group_thousands};
 use crate::tui::app::{Action, App};
+use crate::tui::hits::Target;
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::strings as S;
 use crate::tui::ui::pane;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Margin, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 use rust_decimal::Decimal;
@@ -57,9 +58,15 @@ pub fn field_path(id: &str, field: &str) -> String {
     format!("activity.{id}.{field}")
 }
 
-/// Ids of the activities of sector `index`, in file order.
-pub fn activity_ids(s: &Scenario, index: usize) -> Vec<String> {
-    let Some(sec) = s.file.sectors.get(index) else {
+/// The sector on row `row` of the sectors table (the budget's order, not the file's).
+pub fn sector_at(s: &Scenario, row: usize) -> Option<&crate::scenario::schema::Sector> {
+    let i = *crate::budget::sector_order(s).get(row)?;
+    s.file.sectors.get(i)
+}
+
+/// Ids of the activities of the sector on row `row` of the sectors table, in file order.
+pub fn activity_ids(s: &Scenario, row: usize) -> Vec<String> {
+    let Some(sec) = sector_at(s, row) else {
         return vec![];
     };
     s.file
@@ -215,8 +222,8 @@ pub fn macc_lines(s: &Scenario, b: &Budget, bar_w: usize) -> (Vec<String>, Vec<b
             bar = c.into_iter().collect();
         }
         lines.push(format!(
-            "{:<18.18} {:>7} {:>10} {:>11} {} {}",
-            st.activity,
+            "{:<18} {:>7} {:>10} {:>11} {} {}",
+            super::ellipsize(&st.activity, 18),
             st.cost_per_t.round_dp(2).normalize(),
             num(s, st.abatement),
             num(s, st.cumulative),
@@ -337,6 +344,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     match app.budget.drilled {
         None => {
+            let num_w = if rest.width >= 100 { 10 } else { 8 };
+            let nw = name_w(
+                s.file.sectors.iter().map(|x| x.name.as_str()),
+                rest.width,
+                num_w + 3 + num_w * 5 + 7,
+                8,
+            );
             let rows_data = sector_rows(s, b);
             let last = rows_data.len().saturating_sub(1);
             let rows: Vec<Row> = rows_data
@@ -345,7 +359,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 .map(|(i, r)| {
                     let right = |x: String| Cell::from(Line::from(x).right_aligned());
                     let row = Row::new(vec![
-                        Cell::from(r.name),
+                        Cell::from(super::ellipsize(&r.name, usize::from(nw))),
                         right(r.bau),
                         Cell::from(r.scope),
                         right(r.unconditional),
@@ -369,16 +383,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 right("Expected".into()),
             ])
             .style(t.title());
-            let num_w = if rest.width >= 100 { 10 } else { 8 };
             let table = Table::new(
                 rows,
                 [
-                    Constraint::Length(name_w(
-                        s.file.sectors.iter().map(|x| x.name.as_str()),
-                        rest.width,
-                        num_w + 3 + num_w * 5 + 7,
-                        8,
-                    )),
+                    Constraint::Length(nw),
                     Constraint::Length(num_w),
                     Constraint::Length(3),
                     Constraint::Length(num_w),
@@ -405,6 +413,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             .areas(rest);
             let mut st = TableState::default().with_selected(Some(app.budget.sector));
             frame.render_stateful_widget(table, top, &mut st);
+            table_hits(app, top, st.offset(), s.file.sectors.len(), Target::Sector);
             frame.render_widget(
                 Paragraph::new(tl.into_iter().map(Line::raw).collect::<Vec<_>>())
                     .wrap(Wrap { trim: true })
@@ -416,14 +425,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
+/// Record the visible rows of a bordered table with a one-line header drawn in `area`.
+fn table_hits(app: &App, area: Rect, offset: usize, n: usize, target: fn(usize) -> Target) {
+    let inner = area.inner(Margin::new(1, 1));
+    for i in offset..n {
+        app.hits.row(inner, i - offset + 1, target(i));
+    }
+}
+
 fn draw_activities(frame: &mut Frame, rest: Rect, app: &App, s: &Scenario, sel: usize) {
     let t = &app.theme;
     let ty = s.target_year();
     let cur = &s.file.scenario.currency;
-    let name = s
-        .file
-        .sectors
-        .get(app.budget.sector)
+    let name = sector_at(s, app.budget.sector)
         .map(|x| x.name.clone())
         .unwrap_or_default();
     let ids = activity_ids(s, app.budget.sector);
@@ -435,15 +449,22 @@ fn draw_activities(frame: &mut Frame, rest: Rect, app: &App, s: &Scenario, sel: 
                 .any(|(f, _)| e.contains_key(&field_path(id, f)))
         })
     };
+    let nw = name_w(
+        ids.iter()
+            .filter_map(|id| s.activity(id))
+            .map(|a| a.name.as_str()),
+        rest.width,
+        8 + 14 + 10 + 8 + 4,
+        12,
+    ) + 2;
     let rows: Vec<Row> = ids
         .iter()
         .filter_map(|id| s.activity(id))
         .map(|a| {
             Row::new(vec![
-                Cell::from(format!(
-                    "{}{}",
-                    if is_edited(&a.id) { "* " } else { "" },
-                    a.name
+                Cell::from(super::ellipsize(
+                    &format!("{}{}", if is_edited(&a.id) { "* " } else { "" }, a.name),
+                    usize::from(nw),
                 )),
                 Cell::from(a.mechanism.as_str()),
                 Cell::from(a.ndc_part.as_str()),
@@ -476,16 +497,7 @@ fn draw_activities(frame: &mut Frame, rest: Rect, app: &App, s: &Scenario, sel: 
     let table = Table::new(
         rows,
         [
-            Constraint::Length(
-                name_w(
-                    ids.iter()
-                        .filter_map(|id| s.activity(id))
-                        .map(|a| a.name.as_str()),
-                    rest.width,
-                    8 + 14 + 10 + 8 + 4,
-                    12,
-                ) + 2,
-            ),
+            Constraint::Length(nw),
             Constraint::Length(8),
             Constraint::Length(14),
             Constraint::Length(10),
@@ -506,6 +518,7 @@ fn draw_activities(frame: &mut Frame, rest: Rect, app: &App, s: &Scenario, sel: 
         Layout::vertical([Constraint::Length(table_h), Constraint::Min(10)]).areas(rest);
     let mut st = TableState::default().with_selected(Some(sel));
     frame.render_stateful_widget(table, top, &mut st);
+    table_hits(app, top, st.offset(), ids.len(), Target::Activity);
     let Some(a) = ids.get(sel).and_then(|id| s.activity(id)) else {
         frame.render_widget(
             Paragraph::new(Line::styled("No activities in this sector.", t.dim()))
@@ -521,7 +534,9 @@ fn draw_activities(frame: &mut Frame, rest: Rect, app: &App, s: &Scenario, sel: 
             None => "not authorized".into(),
         }),
     ])];
+    let fields_inner = bottom.inner(Margin::new(1, 1));
     for (i, (f, label)) in FIELDS.iter().enumerate() {
+        app.hits.row(fields_inner, i + 1, Target::Field(i));
         let path = field_path(&a.id, f);
         let value = field_text(s, &path).unwrap_or_default();
         let edited = edits.is_some_and(|e| e.contains_key(&path));

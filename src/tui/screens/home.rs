@@ -2,6 +2,7 @@
 //! with their progress, and "continue where I left off".
 
 use crate::tui::app::{Action, App, HomeItem};
+use crate::tui::hits::Target;
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::strings as S;
 use crate::tui::ui::pane;
@@ -54,8 +55,8 @@ fn item_line(app: &App, item: &HomeItem) -> String {
     }
 }
 
-/// Lines of the list and the line index of the selected entry.
-fn list_lines(app: &App) -> (Vec<Line<'static>>, usize) {
+/// Lines of the list, the line index of the selected entry, and the line of every entry.
+fn list_lines(app: &App, width: usize) -> (Vec<Line<'static>>, usize, Vec<usize>) {
     let t = &app.theme;
     let items = app.home.items();
     let mut lines = vec![];
@@ -75,6 +76,7 @@ fn list_lines(app: &App) -> (Vec<Line<'static>>, usize) {
         (S::HOME_SESSIONS, h.sessions.len()),
     ];
     let mut idx = 0;
+    let mut at = vec![];
     for (title, n) in groups {
         if n == 0 {
             if title == S::HOME_SESSIONS {
@@ -91,10 +93,14 @@ fn list_lines(app: &App) -> (Vec<Line<'static>>, usize) {
         }
         for item in items.iter().skip(idx).take(n) {
             let sel = idx == app.home_sel;
+            at.push(lines.len());
             if sel {
                 selected_line = lines.len();
             }
-            let text = format!("{}{}", if sel { "› " } else { "  " }, item_line(app, item));
+            let text = super::ellipsize(
+                &format!("{}{}", if sel { "› " } else { "  " }, item_line(app, item)),
+                width,
+            );
             lines.push(if sel {
                 Line::styled(text, t.selected())
             } else {
@@ -106,7 +112,7 @@ fn list_lines(app: &App) -> (Vec<Line<'static>>, usize) {
     for p in &h.problems {
         lines.push(Line::styled(format!("! {p}"), t.error()));
     }
-    (lines, selected_line)
+    (lines, selected_line, at)
 }
 
 fn details(app: &App) -> Vec<Line<'static>> {
@@ -173,10 +179,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     );
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(rest);
-    let (lines, sel) = list_lines(app);
     let block = pane(S::HOME_TITLE, true, app);
-    let inner_h = block.inner(left).height as usize;
+    let inner = block.inner(left);
+    let (lines, sel, at) = list_lines(app, inner.width as usize);
+    let inner_h = inner.height as usize;
     let offset = sel.saturating_sub(inner_h.saturating_sub(2));
+    for (i, line) in at.into_iter().enumerate() {
+        if let Some(dy) = line.checked_sub(offset) {
+            app.hits.row(inner, dy, Target::HomeItem(i));
+        }
+    }
     let offset = u16::try_from(offset).unwrap_or(0);
     frame.render_widget(Paragraph::new(lines).block(block).scroll((offset, 0)), left);
     frame.render_widget(

@@ -25,6 +25,29 @@ pub fn no_scenario(frame: &mut Frame, area: Rect, app: &App, title: &str) {
     frame.render_widget(p, area);
 }
 
+/// `text` cut to `width` columns (display width), ending with `…` when it was cut, so a
+/// clipped name never reads as a whole one.
+pub fn ellipsize(text: &str, width: usize) -> String {
+    use ratatui::text::Span;
+    if Span::raw(text).width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = Span::raw(c.encode_utf8(&mut [0; 4]).to_string()).width();
+        if w + cw + 1 > width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
 /// Word-wrap `text` to `width` columns (display width), at most `max` lines (the last one
 /// ends with `…` when cut).
 pub fn wrap(text: &str, width: usize, max: usize) -> Vec<String> {
@@ -84,6 +107,15 @@ pub fn wrap(text: &str, width: usize, max: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::wrap;
+
+    #[test]
+    fn ellipsize_marks_a_cut() {
+        use super::ellipsize;
+        assert_eq!(ellipsize("Agriculture", 20), "Agriculture");
+        assert_eq!(ellipsize("Agriculture", 6), "Agric…");
+        assert_eq!(ellipsize("Agriculture", 11), "Agriculture");
+        assert_eq!(ellipsize("Agriculture", 10), "Agricultu…");
+    }
 
     #[test]
     fn wraps_and_cuts_with_an_ellipsis() {

@@ -8,6 +8,7 @@ use super::wrap;
 use crate::scenario::Scenario;
 use crate::simulate::Simulation;
 use crate::tui::app::{Action, App};
+use crate::tui::hits::Target;
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::strings as S;
 use crate::tui::ui::pane;
@@ -158,6 +159,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let text_w = (inner.width as usize).saturating_sub(4);
     let mut lines: Vec<Line> = vec![];
     let mut sel_range = (0, 0);
+    let mut rows: Vec<(usize, usize, usize)> = vec![]; // (question, first line, end line)
     let mut section = "";
     for (i, (sec, q)) in w.questions(part).into_iter().enumerate() {
         if sec.id != section {
@@ -195,6 +197,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         if selected {
             sel_range = (start, lines.len());
         }
+        rows.push((i, start, lines.len()));
     }
     let h = inner.height as usize;
     let offset = sel_range.1.saturating_sub(h);
@@ -203,6 +206,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         offset
     };
+    for (q, start, end) in rows {
+        for line in start.max(offset)..end {
+            app.hits.row(inner, line - offset, Target::Question(q));
+        }
+    }
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
@@ -220,13 +228,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         [Constraint::Percentage(55), Constraint::Percentage(45)]
     };
     let [top, bottom] = Layout::vertical(split).areas(right);
+    app.hits.add(bottom, Target::Answer);
     let fw = (top.width as usize).saturating_sub(2);
     let mut f: Vec<Line> = wrap(&q.text, fw, usize::MAX)
         .into_iter()
         .map(|l| Line::styled(l, t.title()))
         .collect();
     let hanging = |f: &mut Vec<Line>, first: &str, rest: &str, text: &str| {
-        for (i, l) in wrap(text, fw.saturating_sub(first.chars().count()), usize::MAX)
+        // Wrapped to the wider indent, so continuation lines are not cut at the border.
+        let indent = first.chars().count().max(rest.chars().count());
+        for (i, l) in wrap(text, fw.saturating_sub(indent), usize::MAX)
             .into_iter()
             .enumerate()
         {

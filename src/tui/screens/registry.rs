@@ -8,13 +8,14 @@ use crate::registry::explorer::ExplorerQuery;
 use crate::registry::{AccountKind, Ledger};
 use crate::scenario::units::group_thousands;
 use crate::tui::app::{Action, App, RegTab};
+use crate::tui::hits::Target;
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::strings as S;
 use crate::tui::ui::pane;
 use crate::workshop::pack::{DrillExpect, DrillState};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use rust_decimal::Decimal;
@@ -302,6 +303,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     )];
     spans.push(Span::raw("  "));
     for tab in RegTab::ALL {
+        let x = tabs.x + u16::try_from(Line::from(spans.clone()).width()).unwrap_or(0);
+        let w = u16::try_from(tab.title().chars().count() + 2).unwrap_or(0);
+        app.hits.add(
+            Rect {
+                x,
+                y: tabs.y,
+                width: w.min((tabs.x + tabs.width).saturating_sub(x)),
+                height: 1,
+            },
+            Target::RegView(tab),
+        );
         spans.push(Span::styled(
             format!(" {} ", tab.title()),
             if tab == v.tab {
@@ -343,7 +355,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     let h = body.height.saturating_sub(3) as usize;
     let w = body.width.saturating_sub(2) as usize;
-    let fit = |s: String| -> String { s.chars().take(w).collect() };
+    let fit = |s: String| -> String { super::ellipsize(&s, w) };
     let drawn = with_ledger(app, |l| {
         if let Some(serial) = &v.life {
             let lines: Vec<Line> = life_lines(l, serial)
@@ -391,7 +403,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                         Line::raw(s)
                     });
                 }
-                ("Accounts holding units".to_string(), out, None)
+                let shown = out.len() - 1;
+                (
+                    "Accounts holding units".to_string(),
+                    out,
+                    Some((off, shown)),
+                )
             }
             RegTab::Blocks => {
                 let rows = block_rows(l);
@@ -420,7 +437,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                         Line::raw(s)
                     });
                 }
-                (format!("Live blocks ({n}); Enter: life story"), out, None)
+                let shown = out.len() - 1;
+                (
+                    format!("Live blocks ({n}); Enter: life story"),
+                    out,
+                    Some((off, shown)),
+                )
             }
             RegTab::Explorer | RegTab::Drills => {
                 let rows = explorer_rows(l, &v.filter);
@@ -449,17 +471,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                         Line::raw(s)
                     });
                 }
+                let shown = out.len() - 1;
                 (
                     format!(
                         "Explorer: {n} event{} (/ filter, Enter: life story)",
                         if n == 1 { "" } else { "s" }
                     ),
                     out,
-                    None::<()>,
+                    Some((off, shown)),
                 )
             }
         }
     });
+    if let Some((_, _, Some((off, n)))) = &drawn {
+        let inner = body.inner(Margin::new(1, 1));
+        for i in 0..*n {
+            app.hits.row(inner, i + 1, Target::RegRow(off + i));
+        }
+    }
     let (title, lines, _) = drawn.unwrap_or_else(|| {
         (
             S::REGISTRY_TITLE.to_string(),
@@ -489,7 +518,9 @@ fn draw_drills(frame: &mut Frame, area: Rect, app: &App) {
     if w.pack.drills.is_empty() {
         lines.push(Line::styled("This question pack has no drills.", t.dim()));
     }
+    let inner = area.inner(Margin::new(1, 1));
     for (i, d) in w.pack.drills.iter().enumerate() {
+        app.hits.row(inner, lines.len(), Target::Drill(i));
         let sel = i == app.registry.drill;
         lines.push(if sel {
             Line::styled(format!("› {}", d.title), t.selected())

@@ -109,8 +109,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
     }
     a.push(Line::raw(""));
+    let file = w
+        .session_path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
     a.push(Line::styled(
-        "Budget, simulation and registry summaries join the report when those screens are wired.",
+        format!(
+            "Full report (budget, simulation, registry): ndc-workbench report <data folder>/sessions/{file}"
+        ),
         t.dim(),
     ));
     frame.render_widget(

@@ -9,6 +9,7 @@ use crate::scenario::units::group_thousands;
 use crate::simulate::{Simulation, YearRow};
 use crate::tui::app::{Action, App, StudyResult};
 use crate::tui::derived::ca_method_name;
+use crate::tui::hits::Target;
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::params::{Param, value_text};
 use crate::tui::strings as S;
@@ -24,13 +25,16 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 /// Simulate's own keys.
-pub fn handle_key(_app: &App, key: &KeyEvent) -> Option<Action> {
-    Some(match keymap::lookup(Ctx::Simulate, key)? {
+pub fn handle_key(app: &App, key: &KeyEvent) -> Option<Action> {
+    let cmd =
+        keymap::lookup(Ctx::Simulate, key).or_else(|| keymap::lookup(Ctx::SimulateSmall, key));
+    Some(match cmd? {
         Cmd::Inc => Action::Adjust(1),
         Cmd::Dec => Action::Adjust(-1),
         Cmd::Open => Action::Activate,
         Cmd::Study => Action::RunStudy,
         Cmd::Compare => Action::Compare,
+        Cmd::Pane if app.hits.sim_panes.get() => Action::TogglePane,
         _ => return None,
     })
 }
@@ -143,21 +147,66 @@ fn f(s: &Scenario, t: Decimal) -> f64 {
     s.unit().from_tonnes(t).to_f64().unwrap_or(0.0)
 }
 
-fn draw_chart(frame: &mut Frame, area: Rect, app: &App, s: &Scenario, sim: &Simulation) {
+/// The chart's series: (legend name, legend mark, marker, colour).
+const SERIES: [(&str, &str, Marker, Color); 4] = [
+    ("BAU", "•", Marker::Dot, Color::Gray),
+    ("target", "█", Marker::Bar, Color::Yellow),
+    ("projected", "⣀", Marker::Braille, Color::Cyan),
+    ("balance (after CA)", "▀", Marker::HalfBlock, Color::Green),
+];
+
+/// The chart of BAU, target/trajectory, projected emissions and the emissions balance. The
+/// y axis starts at 0, below it when a series is negative (a net sink; then a dotted zero line
+/// shows where the sink begins), or just below the smallest value when every value is above
+/// half the largest. The legend is a line in the bottom border (a legend box
+/// would hide the lines it names). `compact`: the title names the `t` switch (small terminals).
+fn draw_chart(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    s: &Scenario,
+    sim: &Simulation,
+    compact: bool,
+) {
     let ys = &sim.outcome.years;
     let pts = |g: &dyn Fn(&YearRow) -> Option<Decimal>| -> Vec<(f64, f64)> {
         ys.iter()
             .filter_map(|y| g(y).map(|v| (f64::from(y.year), f(s, v))))
             .collect()
     };
-    let bau = pts(&|y| Some(y.bau));
-    let target = pts(&|y| y.target);
-    let proj = pts(&|y| Some(y.projected_emissions));
-    let bal = pts(&|y| Some(y.emissions_balance));
-    let all = bau.iter().chain(&target).chain(&proj).chain(&bal);
-    let (lo, hi) = all.fold((0.0f64, 0.0f64), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    let series = [
+        pts(&|y| Some(y.bau)),
+        pts(&|y| y.target),
+        pts(&|y| Some(y.projected_emissions)),
+        pts(&|y| Some(y.emissions_balance)),
+    ];
+    let (lo, hi) = series
+        .iter()
+        .flatten()
+        .fold((0.0f64, 0.0f64), |(a, b), p| (a.min(p.1), b.max(p.1)));
     let hi = if hi <= lo { lo + 1.0 } else { hi };
+    // The smallest value drawn: when every series stays well above zero (a large emitter whose
+    // lines differ by a few percent), the axis starts just below it so the gap between
+    // projection and target can be seen; the labels name the real values.
+    let min = series
+        .iter()
+        .flatten()
+        .map(|p| p.1)
+        .fold(f64::INFINITY, f64::min);
+    let lo = if min.is_finite() && min > hi * 0.5 {
+        min
+    } else {
+        lo
+    };
     let pad = (hi - lo) * 0.05;
+    let (y0, y1) = (
+        if lo < 0.0 || (lo > 0.0 && lo > hi * 0.5) {
+            lo - pad
+        } else {
+            0.0
+        },
+        if hi > 0.0 { hi + pad } else { 0.0 },
+    );
     let (x0, x1) = (
         ys.first().map(|y| f64::from(y.year)).unwrap_or(0.0),
         ys.last().map(|y| f64::from(y.year)).unwrap_or(1.0),
@@ -166,49 +215,65 @@ fn draw_chart(frame: &mut Frame, area: Rect, app: &App, s: &Scenario, sim: &Simu
     let style = |c: Color| {
         if nc { Style::new() } else { Style::new().fg(c) }
     };
-    fn ds<'a>(name: &'static str, data: &'a [(f64, f64)], m: Marker, st: Style) -> Dataset<'a> {
-        Dataset::default()
-            .name(name)
-            .data(data)
-            .marker(m)
-            .graph_type(GraphType::Line)
-            .style(st)
+    let zero = [(x0, 0.0), (x1, 0.0)];
+    let mut datasets: Vec<Dataset> = vec![];
+    if lo < 0.0 {
+        datasets.push(
+            Dataset::default()
+                .data(&zero)
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(style(Color::DarkGray)),
+        );
     }
-    let datasets = vec![
-        ds("BAU", &bau, Marker::Dot, style(Color::Gray)),
-        ds("target", &target, Marker::Bar, style(Color::Yellow)),
-        ds("projected", &proj, Marker::Braille, style(Color::Cyan)),
-        ds(
-            "balance (after CA)",
-            &bal,
-            Marker::HalfBlock,
-            style(Color::Green),
-        ),
-    ];
+    for ((_, _, m, c), data) in SERIES.iter().zip(&series) {
+        let d = Dataset::default()
+            .data(data)
+            .marker(*m)
+            .graph_type(GraphType::Line)
+            .style(style(*c));
+        datasets.push(d);
+    }
     let ylab = |v: f64| {
         Span::raw(group_thousands(
             Decimal::from_f64_retain(v).unwrap_or_default().round(),
             0,
         ))
     };
+    let unit = s.unit().short();
+    let mut block = pane(
+        if compact {
+            format!("Emissions, {unit} CO2e, <0 net sink (t: table)")
+        } else {
+            format!("Emissions, {unit} CO2e (below 0: net sink)")
+        },
+        false,
+        app,
+    );
+    // The legend is one line in the bottom border: a legend box would hide the lines it
+    // names.
+    let mut legend: Vec<Span> = vec![Span::raw(" ")];
+    for (name, mark, _, c) in SERIES {
+        legend.push(Span::styled(mark, style(c)));
+        legend.push(Span::raw(format!(
+            "{} ",
+            name.trim_end_matches(" (after CA)")
+        )));
+    }
+    legend.push(Span::raw("after CA "));
+    block = block.title_bottom(Line::from(legend));
+    // Labels are spread evenly, so they name the values at the bottom, middle and top; the
+    // dotted line marks zero.
+    let y_labels = vec![ylab(y0), ylab((y0 + y1) / 2.0), ylab(y1)];
     let chart = Chart::new(datasets)
-        .block(pane(
-            format!("Emissions, {} CO2e (below 0: net sink)", s.unit().short()),
-            false,
-            app,
-        ))
+        .block(block)
         .x_axis(
             Axis::default()
                 .bounds([x0, x1])
                 .labels(vec![Span::raw(format!("{x0}")), Span::raw(format!("{x1}"))]),
         )
-        .y_axis(Axis::default().bounds([lo - pad, hi + pad]).labels(vec![
-            ylab(lo - pad),
-            ylab((lo + hi) / 2.0),
-            ylab(hi + pad),
-        ]))
-        .legend_position(Some(ratatui::widgets::LegendPosition::BottomLeft))
-        .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)));
+        .y_axis(Axis::default().bounds([y0, y1]).labels(y_labels))
+        .legend_position(None);
     frame.render_widget(chart, area);
 }
 
@@ -386,10 +451,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let sel = app.simulate.sel.min(Param::ALL.len() - 1);
     let inner_h = left.height.saturating_sub(2) as usize;
     let scroll = (sel + 1).saturating_sub(inner_h);
+    let block = pane("Parameters (←→ change)", true, app);
+    let inner = block.inner(left);
+    for i in scroll..Param::ALL.len() {
+        app.hits.row(inner, i - scroll, Target::Param(i));
+    }
     frame.render_widget(
         Paragraph::new(plines)
             .scroll((u16::try_from(scroll).unwrap_or(0), 0))
-            .block(pane("Parameters (←→ change)", true, app)),
+            .block(block),
         left,
     );
     let Ok(sim) = &d.sim else {
@@ -414,18 +484,30 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             "Per year (✓ met, ✗ missed, · not checked)".to_string(),
         ),
     };
+    // Chart above table when both fit; otherwise one of them, `t` switches (small terminals).
     let table_h = u16::try_from(table.len()).unwrap_or(12) + 2;
-    let chart_room = right.height.saturating_sub(table_h);
-    let (chart_area, table_area) = if chart_room >= 10 {
+    let both = right.height.saturating_sub(table_h) >= 10;
+    app.hits.sim_panes.set(!both);
+    let table_area = if both {
         let [c, tb] =
             Layout::vertical([Constraint::Min(10), Constraint::Length(table_h)]).areas(right);
-        (Some(c), tb)
+        draw_chart(frame, c, app, s, sim, false);
+        tb
+    } else if app.simulate.table {
+        right
     } else {
-        (None, right)
+        draw_chart(frame, right, app, s, sim, true);
+        app.hits.add(right, Target::SimPane);
+        return;
     };
-    if let Some(c) = chart_area {
-        draw_chart(frame, c, app, s, sim);
+    if !both {
+        app.hits.add(table_area, Target::SimPane);
     }
+    let title = match (both, d.compare.is_some()) {
+        (true, _) => title,
+        (false, true) => format!("{title} (t: chart)"),
+        (false, false) => "Per year (✓ met ✗ missed · not checked) t: chart".to_string(),
+    };
     let lines: Vec<Line> = table
         .into_iter()
         .enumerate()
