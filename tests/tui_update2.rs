@@ -430,3 +430,74 @@ fn enter_and_edit_act_on_the_selected_sector_row_not_the_file_order() {
     assert!(screen.contains("small hydro"), "{screen}");
     assert_eq!(app.sector_activity_count(), 1);
 }
+
+/// OIMP in the sandbox: an OIMP authorization takes its first-transfer definition from the form;
+/// retiring those ITMOs without naming an authorized entity is refused with the entities the
+/// participant may name, and succeeds once one is named.
+#[test]
+fn an_oimp_retirement_in_the_sandbox_names_an_authorized_entity() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = sandbox_app(d.path());
+    let partner = app
+        .derived
+        .as_ref()
+        .and_then(|dv| dv.scenario.file.partners.first().map(|p| p.code.clone()))
+        .unwrap_or_else(|| "PARTNER".into());
+    press_all(&mut app, d.path(), &[ch('i'), k(KeyCode::Enter)]);
+    assert!(app.popup.is_none(), "issue: {:?}", app.registry.last);
+    // Authorize: purpose is the 4th field.
+    press_all(
+        &mut app,
+        d.path(),
+        &[
+            ch('a'),
+            k(KeyCode::Down),
+            k(KeyCode::Down),
+            k(KeyCode::Down),
+        ],
+    );
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "OIMP\n");
+    assert!(
+        app.popup.is_none(),
+        "authorize OIMP: {:?}",
+        app.registry.last
+    );
+    // Retire ITMOs: class is the 4th field, then beneficiary name, id, country, purpose, entity.
+    press_all(
+        &mut app,
+        d.path(),
+        &[
+            ch('r'),
+            k(KeyCode::Down),
+            k(KeyCode::Down),
+            k(KeyCode::Down),
+        ],
+    );
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "ITMO");
+    for text in ["Druk Air", "BT-0001", "BTN", "CORSIA"] {
+        press_all(&mut app, d.path(), &[k(KeyCode::Tab)]);
+        type_text(&mut app, d.path(), text);
+    }
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    let Some(Popup::Form(f)) = &app.popup else {
+        panic!("an OIMP retirement without an entity is refused in the form");
+    };
+    let e = f.error.clone().unwrap_or_default();
+    let entity = format!("REG-{partner}");
+    assert!(e.contains("authorized entit") && e.contains(&entity), "{e}");
+    press_all(&mut app, d.path(), &[k(KeyCode::Tab)]);
+    type_text(&mut app, d.path(), &format!("{entity}\n"));
+    assert!(
+        app.popup.is_none(),
+        "retire with {entity}: {:?}",
+        app.registry.last
+    );
+    assert!(
+        app.registry
+            .last
+            .as_ref()
+            .is_some_and(|(_, refused)| !*refused)
+    );
+}

@@ -70,7 +70,9 @@ fn fail(what: &str, e: registry::RegistryError) -> SimError {
     }
 }
 
-/// The host Party, its `partners` and the cooperative approach `CA0001` (Submitted → Active):
+/// The host Party, its `partners`, the cooperative approach `CA0001` (initial report filed,
+/// Submitted → Active) and each partner's registry organization `REG-<code>` as its authorized
+/// entity:
 /// how every ledger of a scenario starts, the simulation's and the TUI sandbox's alike.
 /// `label` ends the approach's title (`"simulation"`, `"sandbox"`).
 pub fn parties_and_approach(s: &Scenario, partners: &[String], label: &str) -> Vec<Command> {
@@ -108,6 +110,18 @@ pub fn parties_and_approach(s: &Scenario, partners: &[String], label: &str) -> V
         v.push(Command::SetApproachStatus {
             id: "CA0001".into(),
             status,
+        });
+    }
+    // Each partner's registry organization is an authorized entity of the approach: the one
+    // that uses or cancels OIMP units it receives.
+    for c in partners {
+        v.push(Command::RecordAuthorizedEntity {
+            organization: format!("REG-{c}"),
+            approach: "CA0001".into(),
+            date: NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or_default(),
+            conditions: format!("OIMP use on receipt ({label})"),
+            revocation_conditions: String::new(),
+            status: registry::EntityStatus::Active,
         });
     }
     v
@@ -167,6 +181,7 @@ fn describe(c: &Command, host: &str) -> &'static str {
         Command::InitParty { .. } => "a partner Party",
         Command::RecordApproach { .. } => "the cooperative approach",
         Command::FileInitialReport { .. } => "the initial report",
+        Command::RecordAuthorizedEntity { .. } => "an authorized entity",
         Command::SetApproachStatus { .. } => "the approach status",
         Command::RegisterOrganization { .. } => "a developer",
         Command::OpenAccount { .. } => "an account",
@@ -203,21 +218,6 @@ pub fn execute(
     for c in parties_and_approach(s, &partners, "simulation") {
         let what = describe(&c, &party);
         run(&mut l, what, c)?;
-    }
-    // Each partner's registry organization is the authorized entity that uses OIMP units.
-    for c in &partners {
-        run(
-            &mut l,
-            "an authorized entity",
-            Command::RecordAuthorizedEntity {
-                organization: format!("REG-{c}"),
-                approach: "CA0001".into(),
-                date: NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or_default(),
-                conditions: "OIMP use on receipt (simulation)".into(),
-                revocation_conditions: String::new(),
-                status: registry::EntityStatus::Active,
-            },
-        )?;
     }
 
     let planned = |act: &str, v: i32| {

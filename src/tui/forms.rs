@@ -100,6 +100,7 @@ pub fn new_form(kind: FormKind, s: &Scenario, theme: &Theme) -> Form {
             f("vintage", vintage),
             f("purpose (NDC/OIMP)", "NDC"),
             f("acquiring party", &partner),
+            f("first transfer (OIMP only)", "UseOrCancel"),
         ],
         FormKind::Transfer => vec![
             f("from", &dev),
@@ -118,6 +119,7 @@ pub fn new_form(kind: FormKind, s: &Scenario, theme: &Theme) -> Form {
             f("beneficiary id", ""),
             f("country", ""),
             f("purpose", ""),
+            f("entity (OIMP only)", ""),
         ],
         FormKind::Cancel => vec![
             f("from", &dev),
@@ -194,6 +196,7 @@ impl Form {
             }],
             FormKind::Authorize => {
                 let purpose = self.required("purpose (NDC/OIMP)")?;
+                let oimp = purpose.to_uppercase().contains("OIMP");
                 let acq = self.get("acquiring party");
                 let q: u64 = self.number("quantity")?;
                 vec![
@@ -208,7 +211,10 @@ impl Form {
                         authorized_quantity: Some(q),
                         period_start: u16::try_from(p0).unwrap_or(2021),
                         period_end: u16::try_from(p1).unwrap_or(2030),
-                        first_transfer_definition: None,
+                        // Required for OIMP purposes, meaningless for NDC-only ones.
+                        first_transfer_definition: oimp
+                            .then(|| self.get("first transfer (OIMP only)"))
+                            .filter(|d| !d.is_empty()),
                     },
                     Command::Authorize {
                         account: self.required("account")?,
@@ -249,7 +255,7 @@ impl Form {
                     country: self.required("country")?,
                     purpose: self.required("purpose")?,
                 },
-                authorized_entity: None,
+                authorized_entity: Some(self.get("entity (OIMP only)")).filter(|e| !e.is_empty()),
             }],
             FormKind::Cancel => {
                 let subtype = match self.get("subtype (voluntary/omge)").to_lowercase().as_str() {

@@ -91,6 +91,16 @@ impl<'a> Planner<'a> {
         Ok(())
     }
 
+    /// The Active authorized entities of `approach`, for refusals: what a user may name instead.
+    fn entities_hint(&self, approach: &str) -> String {
+        let orgs = self.st.lc.active_entities_of(approach);
+        if orgs.is_empty() {
+            "it has none yet: record one with `registry authorized-entity`".to_string()
+        } else {
+            format!("its authorized entities: {}", orgs.join(", "))
+        }
+    }
+
     /// Rule 6: OIMP use or cancellation names an Active authorized entity of the approach.
     pub(super) fn gate_oimp_entity(
         &self,
@@ -104,15 +114,18 @@ impl<'a> Planner<'a> {
             None => Err(rej(
                 R_GATE,
                 format!(
-                    "OIMP use or cancellation of ITMOs under {} must name an authorized entity of cooperative approach {} (pass --entity; record it with `registry authorized-entity`)",
-                    auth.id, auth.approach
+                    "OIMP use or cancellation of ITMOs under {} must name an authorized entity of cooperative approach {} ({}; on the command line pass --entity)",
+                    auth.id,
+                    auth.approach,
+                    self.entities_hint(&auth.approach)
                 ),
             )),
             Some(e) if self.st.lc.active_entity(&auth.approach, e).is_none() => Err(rej(
                 R_GATE,
                 format!(
-                    "{e} is not an Active authorized entity of cooperative approach {}; OIMP use or cancellation must name one (record it with `registry authorized-entity`)",
-                    auth.approach
+                    "{e} is not an Active authorized entity of cooperative approach {}; OIMP use or cancellation must name one ({})",
+                    auth.approach,
+                    self.entities_hint(&auth.approach)
                 ),
             )),
             Some(_) => Ok(()),

@@ -178,6 +178,15 @@ impl Lifecycle {
             .get(&(approach.to_string(), org.to_string()))
             .filter(|e| e.status == EntityStatus::Active)
     }
+
+    /// The organizations that are Active authorized entities of `approach`, in id order.
+    pub fn active_entities_of(&self, approach: &str) -> Vec<&str> {
+        self.entities
+            .iter()
+            .filter(|((a, _), e)| a == approach && e.status == EntityStatus::Active)
+            .map(|((_, org), _)| org.as_str())
+            .collect()
+    }
 }
 
 impl State {
