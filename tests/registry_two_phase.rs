@@ -211,6 +211,24 @@ fn retirement_request_approved_by_another_actor_retires_with_the_beneficiary() {
     let kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
     assert_eq!(kinds, ["RetirementRequested", "Moved"]);
     assert_eq!(rows[1].beneficiary.as_ref().unwrap().id, "CHE-123");
+    // Summaries speak in units, grouped as participants read them (400 of the 1000 issued).
+    assert!(
+        rows[0].summary.contains("400 units reserved"),
+        "{}",
+        rows[0].summary
+    );
+    assert!(
+        rows[1].summary.starts_with("400 units "),
+        "{}",
+        rows[1].summary
+    );
+    let issued = l.explore(&explorer::ExplorerQuery::default()).unwrap();
+    let issued = issued.iter().find(|r| r.kind == "Issued").unwrap();
+    assert!(
+        issued.summary.starts_with("issued 1,000 units"),
+        "{}",
+        issued.summary
+    );
     let life = l.serial_life("BTN01-P0007-2024-000001-000400").unwrap();
     let kinds: Vec<&str> = life.events.iter().map(|r| r.kind.as_str()).collect();
     assert_eq!(

@@ -133,7 +133,15 @@ fn beneficiary_of(ev: &Event) -> Option<&Beneficiary> {
     }
 }
 
-fn summary(ev: &Event) -> String {
+/// A unit count with thousands separators (`46,250`), as participants read quantities.
+fn units(n: u64) -> String {
+    crate::scenario::units::group_thousands(rust_decimal::Decimal::from(n), 0)
+}
+
+/// One line saying what an event did, in units (blocks are never rewritten, so the count of a
+/// block id read from today's state is its count at the event).
+fn summary(st: &State, ev: &Event) -> String {
+    let n = |blocks: &[BlockId]| units(st.units_of(blocks));
     match ev {
         Event::Issued {
             project,
@@ -143,7 +151,7 @@ fn summary(ev: &Event) -> String {
             ..
         } => format!(
             "issued {} units of {project} vintage {vintage} ({first}-{last})",
-            last - first + 1
+            units(last - first + 1)
         ),
         Event::Moved {
             from,
@@ -151,8 +159,8 @@ fn summary(ev: &Event) -> String {
             kind,
             blocks,
         } => format!(
-            "{} block(s) {from} → {to} ({})",
-            blocks.len(),
+            "{} units {from} → {to} ({})",
+            n(blocks),
             match kind {
                 MoveKind::Transfer {
                     acquiring_party: Some(p),
@@ -170,7 +178,7 @@ fn summary(ev: &Event) -> String {
             authorization,
             blocks,
             ..
-        } => format!("{} block(s) authorized under {authorization}", blocks.len()),
+        } => format!("{} units authorized under {authorization}", n(blocks)),
         Event::CommandRejected { rule, message } => format!("rejected: {rule}: {message}"),
         Event::RetirementRequested {
             id,
@@ -179,8 +187,8 @@ fn summary(ev: &Event) -> String {
             beneficiary,
             ..
         } => format!(
-            "request {id}: {} block(s) reserved for {} ({subtype:?}) of {}",
-            blocks.len(),
+            "request {id}: {} units reserved for {} ({subtype:?}) of {}",
+            n(blocks),
             match subtype {
                 super::types::RetirementSubtype::Retire => "retirement",
                 super::types::RetirementSubtype::Use => "use",
@@ -193,11 +201,11 @@ fn summary(ev: &Event) -> String {
             blocks,
             ..
         } => format!(
-            "request {id}: {} block(s) reserved for authorization under {authorization}",
-            blocks.len()
+            "request {id}: {} units reserved for authorization under {authorization}",
+            n(blocks)
         ),
         Event::RequestApproved { id, blocks } => {
-            format!("request {id} approved ({} block(s))", blocks.len())
+            format!("request {id} approved ({} units)", n(blocks))
         }
         Event::RequestRejected { id, reason } => format!("request {id} rejected: {reason}"),
         Event::RequestCancelled { id, reason } => format!("request {id} cancelled: {reason}"),
@@ -250,7 +258,7 @@ fn row(st: &State, env: &Envelope) -> ExplorerRow {
             .map(|b| st.block_serial(b).to_string())
             .collect(),
         accounts: accounts_of(st, &env.event),
-        summary: summary(&env.event),
+        summary: summary(st, &env.event),
         beneficiary: beneficiary_of(&env.event).cloned(),
         annotations: st.lc.annotations.get(&env.seq).cloned().unwrap_or_default(),
     }
