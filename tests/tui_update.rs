@@ -265,9 +265,31 @@ fn report_exports_into_the_chosen_folder() {
     let fx = press(&mut app, ch('e'));
     assert_eq!(fx, vec![Effect::Export { dir: out.clone() }]);
     run_effects(&mut app, d.path(), fx);
-    assert!(matches!(&app.report.last, Some(Ok(files)) if files.len() == 3));
+    let Some(Ok(files)) = &app.report.last else {
+        panic!("export failed: {:?}", app.report.last);
+    };
     let csv = std::fs::read_to_string(out.join("testland-2030--tester-answers.csv")).expect("csv");
     assert!(csv.contains("'=cmd"), "{csv}");
+    // the full session report sits beside the answers, the same files `ndc-workbench report` writes
+    let full = out.join("report-testland-2030-tester");
+    for name in [
+        "report.md",
+        "report.json",
+        "answers.csv",
+        "budget-edits.csv",
+    ] {
+        assert!(
+            files.iter().any(|f| f.ends_with(name)),
+            "{name} not listed: {files:?}"
+        );
+        assert!(full.join(name).is_file(), "{name} not written");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(full.join("report.json")).expect("json"))
+            .expect("valid JSON");
+    assert!(json["simulation"]["max_transferable"].is_u64(), "{json}");
+    let md = std::fs::read_to_string(full.join("report.md")).expect("md");
+    assert!(md.contains("tester"), "{md}");
 }
 
 #[test]

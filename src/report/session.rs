@@ -225,6 +225,17 @@ pub fn load_session(session: Session, path: &Path) -> Result<Inputs, ReportError
     let mut notes = vec![];
     let base = scenario_of(&session, &mut notes)?;
     let pack = pack_of(&session, &mut notes);
+    inputs_with(session, path, base, pack, notes)
+}
+
+/// Inputs from a session whose scenario and pack are already loaded (the TUI has them).
+pub fn inputs_with(
+    session: Session,
+    path: &Path,
+    base: Scenario,
+    pack: Pack,
+    mut notes: Vec<String>,
+) -> Result<Inputs, ReportError> {
     let s = edited(&base, &session)?;
     let params = params_of(&session, &s)?;
     let journal = if plain_file_name(&session.registry_journal) {
@@ -582,3 +593,39 @@ pub fn json(r: &Report) -> Value {
 
 mod render;
 pub use render::{csv_files, default_out_dir, markdown, md_escape, md_line, md_lines};
+
+/// Write the whole session report (`report.md`, `report.json` and the CSV tables) into
+/// `dir/<report-SCENARIO-PARTICIPANT>/`, as `ndc-workbench report` does for each format; returns
+/// the paths written. Used by the TUI's Report export, so the screen and the command agree.
+pub fn export_all(
+    dir: &Path,
+    session: &Session,
+    session_path: &Path,
+    scenario: &Scenario,
+    pack: &Pack,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let inputs = inputs_with(
+        session.clone(),
+        session_path,
+        scenario.clone(),
+        pack.clone(),
+        vec![],
+    )?;
+    let r = build(inputs)?;
+    let out = dir.join(default_out_dir(&r));
+    let mut files: Vec<(String, String)> = vec![("report.md".into(), markdown(&r))];
+    let json = serde_json::to_string_pretty(&json(&r))
+        .map_err(|e| ReportError(format!("cannot encode the report as JSON: {e}")))?;
+    files.push(("report.json".into(), json + "\n"));
+    files.extend(
+        csv_files(&r).map_err(|e| ReportError(format!("cannot write the report as CSV: {e}")))?,
+    );
+    let mut written = vec![];
+    for (name, text) in files {
+        let path = out.join(name);
+        crate::store::atomic_write(&path, text.as_bytes())
+            .map_err(|e| ReportError(format!("{}: {e}", path.display())))?;
+        written.push(path);
+    }
+    Ok(written)
+}

@@ -93,11 +93,28 @@ pub fn perform(app: &App, env: &Env, effect: Effect) -> Option<Action> {
         Effect::Export { dir } => {
             let w = app.work.as_ref()?;
             Some(
-                match crate::report::answers::export(&dir, &w.session, &w.pack, &w.scenario) {
+                // The answers on their own (for the trainer's collection), then the whole
+                // session report (answers, budget, simulation, registry) as `report` writes it.
+                match crate::report::answers::export(&dir, &w.session, &w.pack, &w.scenario)
+                    .map_err(|e| e.to_string())
+                    .and_then(|mut files| {
+                        crate::report::session::export_all(
+                            &dir,
+                            &w.session,
+                            &w.session_path,
+                            &w.scenario,
+                            &w.pack,
+                        )
+                        .map(|more| {
+                            files.extend(more);
+                            files
+                        })
+                        .map_err(|e| format!("answers written; the full report failed: {e}"))
+                    }) {
                     Ok(files) => {
                         Action::Exported(files.iter().map(|f| f.display().to_string()).collect())
                     }
-                    Err(e) => Action::ExportFailed(e.to_string()),
+                    Err(e) => Action::ExportFailed(e),
                 },
             )
         }

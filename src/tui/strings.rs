@@ -34,7 +34,7 @@ pub const REGISTRY_TITLE: &str = "Registry";
 pub const REGISTRY_INTRO: &str = "The ledger the simulation writes, and a sandbox to operate it.";
 pub const REGISTRY_COMING: &str = "The registry (registry module) will appear here: accounts and holdings by vintage and unit class, serial blocks, the explorer log, action forms (issue, authorize, first transfer, transfer, retire, cancel) and the registry drills.";
 pub const REPORT_TITLE: &str = "Report";
-pub const REPORT_INTRO: &str = "What this session produced. Export writes the answers as Markdown, CSV and JSON into the folder below.";
+pub const REPORT_INTRO: &str = "Export writes your answers and the full report (budget, simulation, registry) as Markdown, CSV and JSON into the folder below.";
 pub const EXPORT_DIR_PROMPT: &str = "Export folder";
 pub const DEFAULT_EXPORT_DIR: &str = "./ndc-workbench-export";
 

@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     };
     let t = &app.theme;
     let extra = match &app.report.last {
-        Some(Ok(files)) => files.len() + 1,
+        Some(Ok(files)) => 2 + files.len().div_ceil(2),
         Some(Err(_)) => 2,
         None => 0,
     };
@@ -61,8 +61,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     ];
     match &app.report.last {
         Some(Ok(files)) => {
+            // One line per folder (the answers, then the full report's folder) so a dozen
+            // files fit the pane.
             l.push(Line::styled("exported:", t.info()));
-            l.extend(files.iter().map(|f| Line::raw(format!("  {f}"))));
+            let mut folders: Vec<(String, Vec<String>)> = vec![];
+            for f in files {
+                let p = std::path::Path::new(f);
+                let dir = p
+                    .parent()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default();
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+                let name = name.unwrap_or_else(|| f.clone());
+                match folders.iter_mut().find(|(d, _)| *d == dir) {
+                    Some((_, names)) => names.push(name),
+                    None => folders.push((dir, vec![name])),
+                }
+            }
+            for (dir, names) in folders {
+                l.push(Line::raw(format!("  {dir}/: {}", names.join(", "))));
+            }
         }
         Some(Err(e)) => l.push(Line::styled(format!("export failed: {e}"), t.error())),
         None => {}
