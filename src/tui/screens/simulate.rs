@@ -342,11 +342,25 @@ fn compare_table(s: &Scenario, a: &Simulation, b: &Simulation) -> Vec<String> {
         .unwrap_or(0)
         .max(7);
     let half = w * 2 + 3;
+    let verdict = |o: &crate::simulate::Outcome| {
+        if o.meets_target {
+            format!("✓ meets the target; maximum {}", units(o.max_transferable))
+        } else {
+            format!(
+                "✗ misses it in {:?}; maximum {}",
+                o.failing_years,
+                units(o.max_transferable)
+            )
+        }
+    };
+    // The verdicts come first: on a small terminal the table's last years are what gets cut.
     let mut v = vec![
         format!(
             "Same {} ITMOs under two methods",
             units(a.outcome.transferred)
         ),
+        format!("{ma}: {}", verdict(&a.outcome)),
+        format!("{mb}: {}", verdict(&b.outcome)),
         format!("year {:<half$} | {mb}", ma),
         format!(
             "       {:>w$} {:>w$} |   {:>w$} {:>w$}",
@@ -359,19 +373,6 @@ fn compare_table(s: &Scenario, a: &Simulation, b: &Simulation) -> Vec<String> {
             r.0, r.1, r.2[0], r.2[1], r.3, r.4[0], r.4[1]
         ));
     }
-    let verdict = |o: &crate::simulate::Outcome| {
-        if o.meets_target {
-            format!("✓ meets the target; maximum {}", units(o.max_transferable))
-        } else {
-            format!(
-                "✗ misses it in {:?}; maximum {}",
-                o.failing_years,
-                units(o.max_transferable)
-            )
-        }
-    };
-    v.push(format!("{ma}: {}", verdict(&a.outcome)));
-    v.push(format!("{mb}: {}", verdict(&b.outcome)));
     v
 }
 
@@ -473,7 +474,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         );
         return;
     };
-    let (table, title) = match &d.compare {
+    let (mut table, title) = match &d.compare {
         Some(Ok(b)) => (compare_table(s, sim, b), "Method comparison".to_string()),
         Some(Err(e)) => (
             vec![format!("The other method cannot run: {e}")],
@@ -508,11 +509,38 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         (false, true) => format!("{title} (t: chart)"),
         (false, false) => "Per year (✓ met ✗ missed · not checked) t: chart".to_string(),
     };
+    // Lines above the per-year rows: the comparison's title, two verdicts and two header rows;
+    // the year table's one header row.
+    let header_n = match &d.compare {
+        Some(Ok(_)) => 5,
+        Some(Err(_)) => table.len(),
+        None => 1,
+    };
+    // When the rows do not fit, the earliest years give way: the target year is the one that
+    // matters, and it is the last.
+    let avail = usize::from(table_area.height.saturating_sub(2));
+    if table.len() > avail && avail > header_n + 1 {
+        let keep = avail - header_n - 1;
+        let drop = table.len() - header_n - keep;
+        table.splice(
+            header_n..header_n + drop,
+            [format!(
+                "  … {drop} earlier years (a taller terminal shows them)"
+            )],
+        );
+    }
+    let compared = matches!(d.compare, Some(Ok(_)));
     let lines: Vec<Line> = table
         .into_iter()
         .enumerate()
         .map(|(i, l)| {
-            if i == 0 || (d.compare.is_some() && i <= 2) {
+            if compared && (i == 1 || i == 2) {
+                if l.contains('✗') {
+                    Line::styled(l, t.error())
+                } else {
+                    Line::styled(l, t.info())
+                }
+            } else if i == 0 || (compared && i <= 4) {
                 Line::styled(l, t.title())
             } else if l.get(5..).is_some_and(|r| r.starts_with('✗')) || l.contains(" ✗ ") {
                 Line::styled(l, t.error())
