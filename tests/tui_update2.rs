@@ -501,3 +501,27 @@ fn an_oimp_retirement_in_the_sandbox_names_an_authorized_entity() {
             .is_some_and(|(_, refused)| !*refused)
     );
 }
+
+/// In the MACC view the sector table is hidden, so Enter and `e` (which act on a sector) do
+/// nothing and the hint bar does not offer them; `m` or Esc go back.
+#[test]
+fn the_macc_view_offers_only_what_it_can_do() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('3'), ch('m')]);
+    assert!(app.budget.macc);
+    let screen = render(&app, 120, 40);
+    let hints = screen.lines().last().unwrap_or_default().to_string();
+    assert!(
+        !hints.contains("edit BAU") && !hints.contains("activities"),
+        "{hints}"
+    );
+    assert!(hints.contains("sectors"), "{hints}");
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter), ch('e')]);
+    assert!(app.budget.drilled.is_none() && app.popup.is_none());
+    assert!(app.budget.macc);
+    press_all(&mut app, d.path(), &[k(KeyCode::Esc)]);
+    assert!(!app.budget.macc);
+    press_all(&mut app, d.path(), &[ch('m'), ch('m')]);
+    assert!(!app.budget.macc, "m toggles back");
+}

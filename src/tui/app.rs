@@ -631,14 +631,13 @@ impl App {
             Screen::Home => v.push(Ctx::Home),
             Screen::Reflect => v.push(Ctx::Questions),
             Screen::Discuss => v.extend([Ctx::Questions, Ctx::Discuss]),
-            Screen::Budget => v.extend([
-                if self.budget.drilled.is_some() {
-                    Ctx::BudgetActivities
-                } else {
-                    Ctx::Budget
-                },
-                Ctx::BudgetAll,
-            ]),
+            Screen::Budget => v.extend(if self.budget.drilled.is_some() {
+                vec![Ctx::BudgetActivities, Ctx::BudgetAll]
+            } else if self.budget.macc {
+                vec![Ctx::BudgetMacc]
+            } else {
+                vec![Ctx::Budget, Ctx::BudgetAll]
+            }),
             Screen::Report => v.push(Ctx::Report),
             Screen::Simulate => {
                 v.push(Ctx::Simulate);

@@ -22,6 +22,8 @@ pub enum Ctx {
     BudgetActivities,
     /// Budget, both views.
     BudgetAll,
+    /// The MACC view (sectors hidden): only leaving it and saving apply.
+    BudgetMacc,
     Simulate,
     /// Simulate when chart and table do not fit together.
     SimulateSmall,
@@ -48,6 +50,7 @@ impl Ctx {
             Ctx::Budget => "Budget — sectors",
             Ctx::BudgetActivities => "Budget — a sector's activities",
             Ctx::BudgetAll => "Budget",
+            Ctx::BudgetMacc => "Budget — MACC view",
             Ctx::Simulate => "Simulate",
             Ctx::SimulateSmall => "Simulate — small terminal",
             Ctx::Registry => "Registry",
@@ -177,6 +180,8 @@ pub const BINDINGS: &[Binding] = &[
     b(Budget, &[ch('m')], "m", Cmd::Macc, "MACC view: activities by cost, p*", "MACC"),
     b(BudgetActivities, &[code(KeyCode::Esc), code(KeyCode::Backspace)], "Esc", Cmd::Back, "back to the sectors (also ← on the first field)", "back"),
     b(BudgetActivities, &[ch('e'), code(KeyCode::Enter)], "e", Cmd::Edit, "edit the selected field (←→ choose the field; also Enter)", "edit"),
+    b(BudgetMacc, &[ch('m'), code(KeyCode::Esc)], "m Esc", Cmd::Macc, "back to the sector table", "sectors"),
+    b(BudgetMacc, &[ch('S')], "S", Cmd::SaveAs, "save the edited scenario as a new file", "save as"),
     b(BudgetAll, &[ch('x')], "x", Cmd::Revert, "revert the selected value to the scenario's", "revert"),
     b(BudgetAll, &[ch('S')], "S", Cmd::SaveAs, "save the edited scenario as a new file", "save as"),
     // Simulate
@@ -316,6 +321,7 @@ mod tests {
             Ctx::Budget,
             Ctx::BudgetActivities,
             Ctx::BudgetAll,
+            Ctx::BudgetMacc,
             Ctx::Simulate,
             Ctx::SimulateSmall,
             Ctx::Registry,

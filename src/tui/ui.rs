@@ -265,6 +265,7 @@ fn draw_help(frame: &mut Frame, body: Rect, app: &App) {
             keymap::Ctx::Budget,
             keymap::Ctx::BudgetActivities,
             keymap::Ctx::BudgetAll,
+            keymap::Ctx::BudgetMacc,
         ],
         Screen::Report => vec![keymap::Ctx::Report, keymap::Ctx::Popup],
         Screen::Simulate => vec![keymap::Ctx::Simulate, keymap::Ctx::SimulateSmall],

@@ -32,12 +32,14 @@ pub const FIELDS: [(&str, &str); 6] = [
 
 /// Budget's own keys.
 pub fn handle_key(app: &App, key: &KeyEvent) -> Option<Action> {
-    let ctx = if app.budget.drilled.is_some() {
-        Ctx::BudgetActivities
+    let ctxs: &[Ctx] = if app.budget.drilled.is_some() {
+        &[Ctx::BudgetActivities, Ctx::BudgetAll]
+    } else if app.budget.macc {
+        &[Ctx::BudgetMacc]
     } else {
-        Ctx::Budget
+        &[Ctx::Budget, Ctx::BudgetAll]
     };
-    for c in [ctx, Ctx::BudgetAll] {
+    for &c in ctxs {
         if let Some(cmd) = keymap::lookup(c, key) {
             return match cmd {
                 Cmd::Open => Some(Action::Activate),
