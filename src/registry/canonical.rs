@@ -189,9 +189,9 @@ impl CanonicalWriter {
         let ents = &mut entries[f.ent_base..];
         if !ents
             .windows(2)
-            .all(|w| key_bytes(&w[0].key) < key_bytes(&w[1].key))
+            .all(|w| key_cmp(key_bytes(&w[0].key), key_bytes(&w[1].key)).is_lt())
         {
-            ents.sort_unstable_by(|a, b| key_bytes(&a.key).cmp(key_bytes(&b.key)));
+            ents.sort_unstable_by(|a, b| key_cmp(key_bytes(&a.key), key_bytes(&b.key)));
             if ents
                 .windows(2)
                 .any(|w| key_bytes(&w[0].key) == key_bytes(&w[1].key))
@@ -239,12 +239,43 @@ impl CanonicalWriter {
     }
 }
 
+/// Byte-order comparison of short keys (same order as `<[u8]>::cmp`, without a libc call).
+#[inline]
+fn key_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// True when any byte of the word is `"`, `\` or a control character (SWAR).
+#[inline]
+fn word_needs_escape(w: u64) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    let lt_0x20 = w.wrapping_sub(LO * 0x20) & !w & HI;
+    (lt_0x20 | has_zero(w ^ (LO * b'"' as u64)) | has_zero(w ^ (LO * b'\\' as u64))) != 0
+}
+
 /// serde_json's string escaping: `"` `\` and control characters; lowercase `\u00xx`.
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
+    // Fast path: skip whole 8-byte words that need no escape.
+    let mut clean = 0;
+    while clean + 8 <= bytes.len() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[clean..clean + 8]);
+        if word_needs_escape(u64::from_le_bytes(w)) {
+            break;
+        }
+        clean += 8;
+    }
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    for (i, &b) in bytes.iter().enumerate().skip(clean) {
         let esc: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",

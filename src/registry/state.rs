@@ -1756,10 +1756,26 @@ impl State {
 }
 
 /// Hex → bytes (all zeros when malformed; then it never matches a real payload hash).
+/// Accepts upper- and lowercase digits, like `hex::decode_to_slice` did.
 pub fn decode_hash(h: &str) -> [u8; 32] {
+    fn nib(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
+    }
+    let b = h.as_bytes();
     let mut out = [0u8; 32];
-    if hex::decode_to_slice(h, &mut out).is_err() {
-        return [0u8; 32];
+    if b.len() != 64 {
+        return out;
+    }
+    for (i, o) in out.iter_mut().enumerate() {
+        match (nib(b[2 * i]), nib(b[2 * i + 1])) {
+            (Some(hi), Some(lo)) => *o = hi << 4 | lo,
+            _ => return [0u8; 32],
+        }
     }
     out
 }
