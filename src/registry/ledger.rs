@@ -181,7 +181,7 @@ impl Ledger {
                     command_id: sub.command_id,
                 });
             }
-            if let Some((rule, message)) = &rec.rejected {
+            if let Some((rule, message)) = rec.rejected.as_deref() {
                 return Err(RegistryError::Rejected {
                     rule: rule.clone(),
                     message: message.clone(),

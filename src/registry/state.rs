@@ -271,7 +271,9 @@ pub struct CommandRecord {
     pub batch_id: u64,
     pub first_seq: u64,
     pub last_seq: u64,
-    pub rejected: Option<(String, String)>,
+    /// `(rule, message)` of a refused command; boxed because most commands are not refused
+    /// and this record is kept for every command of the journal (replay memory).
+    pub rejected: Option<Box<(String, String)>>,
 }
 
 /// One AEF T3-relevant action, recorded during the fold when `record_actions` is on.
@@ -510,7 +512,9 @@ impl State {
         if env.batch_end {
             let first_seq = self.open_batch.as_ref().map(|b| b.1).unwrap_or(seq);
             let rejected = match &env.event {
-                Event::CommandRejected { rule, message } => Some((rule.clone(), message.clone())),
+                Event::CommandRejected { rule, message } => {
+                    Some(Box::new((rule.clone(), message.clone())))
+                }
                 _ => None,
             };
             self.commands.insert(
