@@ -141,9 +141,9 @@ impl CanonicalWriter {
     }
 
     /// Serialize a struct-shaped value whose fields become fields of the innermost open
-    /// object (used to splice an event's `type`/`body` into the envelope). Returns the keys
-    /// it added.
-    pub fn merge<T: Serialize + ?Sized>(&mut self, v: &T) -> Res<Vec<&'static str>> {
+    /// object (used to splice an event's `type`/`body` into the envelope). Returns the index
+    /// of its first entry (see [`CanonicalWriter::keys_from`]).
+    pub fn merge<T: Serialize + ?Sized>(&mut self, v: &T) -> Res<usize> {
         let before = self.entries.len();
         self.merge_next = true;
         v.serialize(&mut *self)?;
@@ -151,13 +151,19 @@ impl CanonicalWriter {
             self.merge_next = false;
             return Err(CanonicalError::Unsupported("merged value is not a struct"));
         }
-        self.entries[before..]
+        Ok(before)
+    }
+
+    /// Keys of the open object's entries from index `from` on (struct keys only).
+    pub fn keys_from(&self, from: usize) -> impl Iterator<Item = Option<&'static str>> + '_ {
+        self.entries
+            .get(from..)
+            .unwrap_or(&[])
             .iter()
             .map(|e| match e.key {
-                Key::Static(k) => Ok(k),
-                Key::Dyn(..) => Err(CanonicalError::Unsupported("merged value is a map")),
+                Key::Static(k) => Some(k),
+                Key::Dyn(..) => None,
             })
-            .collect()
     }
 
     /// Add a `null` field (for keys the reference path would fill with `Value::Null`).
@@ -260,6 +266,19 @@ fn word_needs_escape(w: u64) -> bool {
     (lt_0x20 | has_zero(w ^ (LO * b'"' as u64)) | has_zero(w ^ (LO * b'\\' as u64))) != 0
 }
 
+/// Bytes that need an escape: control characters, `"` and `\\`.
+static NEEDS_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 /// serde_json's string escaping: `"` `\` and control characters; lowercase `\u00xx`.
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
@@ -276,6 +295,9 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
     }
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate().skip(clean) {
+        if !NEEDS_ESCAPE[b as usize] {
+            continue;
+        }
         let esc: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",

@@ -349,17 +349,25 @@ impl Envelope {
         w.field("schema_version", &self.schema_version)?;
         w.field("seq", &self.seq)?;
         w.field("ts", &self.ts)?;
-        let keys = w.merge(&self.event)?;
+        let from = w.merge(&self.event)?;
         // The reference path keeps only `type` and `body` (missing ones become null).
-        if keys.iter().any(|k| *k != "type" && *k != "body") {
-            return Err(super::canonical::CanonicalError::Unsupported(
-                "event has keys besides type and body",
-            ));
-        }
-        for k in ["type", "body"] {
-            if !keys.contains(&k) {
-                w.null_field(k);
+        let (mut has_type, mut has_body) = (false, false);
+        for k in w.keys_from(from) {
+            match k {
+                Some("type") => has_type = true,
+                Some("body") => has_body = true,
+                _ => {
+                    return Err(super::canonical::CanonicalError::Unsupported(
+                        "event has keys besides type and body",
+                    ));
+                }
             }
+        }
+        if !has_type {
+            w.null_field("type");
+        }
+        if !has_body {
+            w.null_field("body");
         }
         w.end_object(f)
     }
