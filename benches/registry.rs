@@ -8,6 +8,13 @@
 //! in-memory transfer 20.3 µs, in-memory 6.4 issuance (3 legs) 23.2 µs. `registry check` on the
 //! same journal: 424 MB peak RSS (goal 300 MB: not met); `ledger balance` on its export:
 //! 12.9 s user, 2.0 GB.
+//!
+//! 2026-11-26, branch `perf` (same machine, load average 2.5–3.8 from two other builds):
+//! replay + full check 10.8 s [10.3, 11.4] wall in this bench (load-inflated; `/usr/bin/time`
+//! user time 7.4–9.6 s new vs 7.8–9.5 s old over three interleaved runs: no measurable change,
+//! goal still not met). `registry check` peak RSS 389 MB (was 426 MB; goal 300 MB: not met).
+//! The direct canonical writer makes sealing (synth, in-memory commands) cheaper but replay
+//! does not seal; its cost is parsing, the fold's indexes and allocation.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

@@ -62,6 +62,49 @@ impl Clock for ManualClock {
 }
 
 /// ISO-8601 UTC with seconds, as stored in `ts`.
+/// Hand-written for years 0–9999 (one allocation, no format-string parsing per command);
+/// other years go through chrono's `%Y` (which adds a sign), so the output is the same.
 pub fn format_ts(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    use chrono::{Datelike, Timelike};
+    let y = t.year();
+    if !(0..=9999).contains(&y) {
+        return t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    }
+    let mut b = *b"0000-00-00T00:00:00Z";
+    let mut put = |at: usize, width: usize, mut v: u32| {
+        for i in (at..at + width).rev() {
+            b[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, 4, y as u32);
+    put(5, 2, t.month());
+    put(8, 2, t.day());
+    put(11, 2, t.hour());
+    put(14, 2, t.minute());
+    put(17, 2, t.second());
+    String::from_utf8_lossy(&b).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn format_ts_matches_chrono() {
+        for s in [
+            0i64,
+            1,
+            59,
+            86_399,
+            951_782_400,
+            1_700_000_000,
+            253_402_300_799,
+            -1,
+        ] {
+            let t = DateTime::from_timestamp(s, 0).unwrap_or_default();
+            assert_eq!(format_ts(t), t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        }
+        let far = DateTime::from_timestamp(253_402_300_800, 0).unwrap_or_default();
+        assert_eq!(format_ts(far), far.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    }
 }

@@ -396,6 +396,88 @@ impl Envelope {
     /// Encode as one journal line (with trailing `\n`), computing `hash`. Returns the line; the
     /// caller sets `self.hash` from [`line_hash`] or uses [`Envelope::seal`].
     pub fn seal(&mut self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut out = Vec::with_capacity(512);
+        self.seal_into(&mut out)?;
+        Ok(out)
+    }
+
+    /// [`Envelope::seal`], appending the line to `out` (no allocation besides `hash`). Uses the
+    /// direct writer ([`super::canonical`]); anything it declines goes through
+    /// [`Envelope::seal_reference`], so the bytes are the same either way.
+    pub fn seal_into(&mut self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        let start = out.len();
+        if self.seal_direct(out).is_err() {
+            out.truncate(start);
+            let line = self.seal_reference()?;
+            out.extend_from_slice(&line);
+        }
+        Ok(())
+    }
+
+    /// [`Envelope::seal_into`] through the direct writer only (an error when it declines the
+    /// event; `out` may then hold a partial line).
+    pub fn seal_direct(
+        &mut self,
+        out: &mut Vec<u8>,
+    ) -> Result<(), super::canonical::CanonicalError> {
+        let start = out.len();
+        super::canonical::with_writer(|w| {
+            self.write_canonical(w)?;
+            out.extend_from_slice(&w.out);
+            Ok::<(), super::canonical::CanonicalError>(())
+        })?;
+        let digest = Sha256::digest(&out[start..]);
+        self.hash = hex_lower(&digest);
+        out.pop(); // closing brace
+        out.extend_from_slice(b",\"hash\":\"");
+        out.extend_from_slice(self.hash.as_bytes());
+        out.extend_from_slice(b"\"}\n");
+        Ok(())
+    }
+
+    /// The canonical form `C` (without `hash`) through the direct writer. The envelope's keys
+    /// are written here; the event contributes `type` and `body` through its own `Serialize`
+    /// (adjacently tagged), so a new event variant needs nothing here.
+    fn write_canonical(
+        &self,
+        w: &mut super::canonical::CanonicalWriter,
+    ) -> Result<(), super::canonical::CanonicalError> {
+        let f = w.begin_object();
+        w.field("actor", &self.actor)?;
+        w.field("batch_end", &self.batch_end)?;
+        w.field("batch_id", &self.batch_id)?;
+        w.field("command_id", &self.command_id)?;
+        w.field("payload_hash", &self.payload_hash)?;
+        w.field("prev_hash", &self.prev_hash)?;
+        w.field("schema_version", &self.schema_version)?;
+        w.field("seq", &self.seq)?;
+        w.field("ts", &self.ts)?;
+        let from = w.merge(&self.event)?;
+        // The reference path keeps only `type` and `body` (missing ones become null).
+        let (mut has_type, mut has_body) = (false, false);
+        for k in w.keys_from(from) {
+            match k {
+                Some("type") => has_type = true,
+                Some("body") => has_body = true,
+                _ => {
+                    return Err(super::canonical::CanonicalError::Unsupported(
+                        "event has keys besides type and body",
+                    ));
+                }
+            }
+        }
+        if !has_type {
+            w.null_field("type");
+        }
+        if !has_body {
+            w.null_field("body");
+        }
+        w.end_object(f)
+    }
+
+    /// Reference encoding through `serde_json::Value` and [`canonical`] (the original
+    /// implementation). Kept as the specification the direct writer is tested against.
+    pub fn seal_reference(&mut self) -> Result<Vec<u8>, serde_json::Error> {
         let mut v = serde_json::to_value(&self.event)?;
         let (ty, body) = match v.as_object_mut() {
             Some(m) => (
@@ -547,8 +629,32 @@ pub fn canonical(v: &Value, out: &mut Vec<u8>) -> Result<(), serde_json::Error> 
     Ok(())
 }
 
-/// SHA-256 (hex) of the canonical encoding of any serializable payload.
+/// Lowercase hex of a digest.
+fn hex_lower(d: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(d.len() * 2);
+    for &x in d {
+        s.push(HEX[(x >> 4) as usize] as char);
+        s.push(HEX[(x & 15) as usize] as char);
+    }
+    s
+}
+
+/// SHA-256 (hex) of the canonical encoding of any serializable payload (direct writer, with
+/// the reference path for anything it declines; same bytes either way).
 pub fn payload_hash<T: Serialize>(payload: &T) -> Result<String, serde_json::Error> {
+    let fast = super::canonical::with_writer(|w| {
+        payload.serialize(&mut *w)?;
+        Ok::<_, super::canonical::CanonicalError>(hex_lower(&Sha256::digest(&w.out)))
+    });
+    match fast {
+        Ok(h) => Ok(h),
+        Err(_) => payload_hash_reference(payload),
+    }
+}
+
+/// Reference implementation of [`payload_hash`] (through `serde_json::Value`).
+pub fn payload_hash_reference<T: Serialize>(payload: &T) -> Result<String, serde_json::Error> {
     let v = serde_json::to_value(payload)?;
     let mut out = Vec::with_capacity(256);
     canonical(&v, &mut out)?;

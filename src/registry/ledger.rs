@@ -185,7 +185,7 @@ impl Ledger {
                     command_id: sub.command_id,
                 });
             }
-            if let Some((rule, message)) = &rec.rejected {
+            if let Some((rule, message)) = rec.rejected.as_deref() {
                 return Err(RegistryError::Rejected {
                     rule: rule.clone(),
                     message: message.clone(),
@@ -492,10 +492,8 @@ struct Planner<'a> {
 
 impl<'a> Planner<'a> {
     fn new(st: &'a State, ts: &str) -> Planner<'a> {
-        let date = ts
-            .get(..10)
-            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            .unwrap_or_default();
+        // `parse_ymd` reads the fixed `YYYY-MM-DD` prefix (no format-string parsing per command).
+        let date = parse_ymd(ts).unwrap_or_default();
         Planner {
             st,
             date,

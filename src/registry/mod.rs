@@ -6,6 +6,7 @@
 //! - [`types`]: picklists and small value types.
 //! - [`serial`]: serial strings (format/parse round trip).
 //! - [`event`]: events, envelope, canonical encoding, hashes.
+//! - [`canonical`]: the direct (allocation-free) canonical JSON writer behind `event`.
 //! - [`journal`]: the JSON Lines file (verify, append with fsync, torn tails).
 //! - [`state`]: the fold (event → state) with structural invariant checks.
 //! - [`command`]: the command and outcome types.
@@ -22,6 +23,7 @@
 //! - [`clock`]: injected clocks.
 
 pub mod ca;
+pub mod canonical;
 pub mod cli;
 pub mod clock;
 pub mod command;

@@ -274,7 +274,9 @@ pub struct CommandRecord {
     pub batch_id: u64,
     pub first_seq: u64,
     pub last_seq: u64,
-    pub rejected: Option<(String, String)>,
+    /// `(rule, message)` of a refused command; boxed because most commands are not refused
+    /// and this record is kept for every command of the journal (replay memory).
+    pub rejected: Option<Box<(String, String)>>,
 }
 
 /// One AEF T3-relevant action, recorded during the fold when `record_actions` is on.
@@ -520,7 +522,9 @@ impl State {
         if env.batch_end {
             let first_seq = self.open_batch.as_ref().map(|b| b.1).unwrap_or(seq);
             let rejected = match &env.event {
-                Event::CommandRejected { rule, message } => Some((rule.clone(), message.clone())),
+                Event::CommandRejected { rule, message } => {
+                    Some(Box::new((rule.clone(), message.clone())))
+                }
                 _ => None,
             };
             self.commands.insert(
@@ -1784,10 +1788,26 @@ impl State {
 }
 
 /// Hex → bytes (all zeros when malformed; then it never matches a real payload hash).
+/// Accepts upper- and lowercase digits, like `hex::decode_to_slice` did.
 pub fn decode_hash(h: &str) -> [u8; 32] {
+    fn nib(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
+    }
+    let b = h.as_bytes();
     let mut out = [0u8; 32];
-    if hex::decode_to_slice(h, &mut out).is_err() {
-        return [0u8; 32];
+    if b.len() != 64 {
+        return out;
+    }
+    for (i, o) in out.iter_mut().enumerate() {
+        match (nib(b[2 * i]), nib(b[2 * i + 1])) {
+            (Some(hi), Some(lo)) => *o = hi << 4 | lo,
+            _ => return [0u8; 32],
+        }
     }
     out
 }

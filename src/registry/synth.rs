@@ -406,6 +406,15 @@ fn random_command(rng: &mut ChaCha8Rng) -> Command {
     }
 }
 
+/// The commands [`run`] would submit first: the setup, then `random` random commands of the
+/// seeded stream (for encoding tests; `run` stops by event count instead).
+pub fn commands(seed: u64, random: usize) -> Vec<Command> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut c = setup_commands();
+    c.extend((0..random).map(|_| random_command(&mut rng)));
+    c
+}
+
 /// Run the workload. `on_ack` is called with each command id once it is durable (committed or
 /// refused and journaled). Setup commands have fixed ids, so re-running on an existing journal
 /// continues it (the command ids of the random part include the seed).
