@@ -419,8 +419,17 @@ fn two_phase_requests_lifecycle_and_exports_from_the_cli() {
         .stderr(predicate::str::contains(
             "refused by rule 6 four-eyes: request R1 was made by clerk (REG-BTN); a requester never approves their own request",
         ));
+    // a role nobody has is a usage error naming --actor; roles are read in any case
     reg(&l)
-        .args(["approve", "--request", "R1", "--actor", dna])
+        .args(["approve", "--request", "R1", "--actor", "ana:REG-BTN:chief"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("unknown role \"chief\"")
+                .and(predicate::str::contains("--actor")),
+        );
+    reg(&l)
+        .args(["approve", "--request", "R1", "--actor", "ana:REG-BTN:dna"])
         .assert()
         .success();
     reg(&l)

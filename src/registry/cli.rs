@@ -798,11 +798,7 @@ fn parse_actor(s: &str) -> Result<Actor, CliError> {
         [user, org, role] if !user.is_empty() && !org.is_empty() => Ok(Actor {
             user: (*user).to_string(),
             org: (*org).to_string(),
-            role: if *role == "Root" {
-                Role::Root
-            } else {
-                parse_role(role)?
-            },
+            role: parse_role_in(role, "--actor")?,
         }),
         _ => Err(CliError::usage(
             format!("--actor {s:?}: not USER:ORG:ROLE"),
@@ -827,8 +823,36 @@ fn parse_enum<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// A role name as people type it: any case, with or without dashes or spaces
+/// (`DNA`, `dna`, `project-developer`, `Climate Fund`).
 fn parse_role(s: &str) -> Result<Role, CliError> {
-    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| CliError::usage(format!("unknown role {s:?}"), "--role", "use DNA, Regulator, ProjectDeveloper, VVB, AuthorizedEntity, Buyer, ClimateFund, Observer"))
+    parse_role_in(s, "--role")
+}
+
+fn parse_role_in(s: &str, flag: &str) -> Result<Role, CliError> {
+    let key: String = s
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect::<String>()
+        .to_lowercase();
+    Ok(match key.as_str() {
+        "root" => Role::Root,
+        "dna" => Role::Dna,
+        "regulator" => Role::Regulator,
+        "projectdeveloper" | "developer" => Role::ProjectDeveloper,
+        "vvb" => Role::Vvb,
+        "authorizedentity" => Role::AuthorizedEntity,
+        "buyer" => Role::Buyer,
+        "climatefund" => Role::ClimateFund,
+        "observer" => Role::Observer,
+        _ => {
+            return Err(CliError::usage(
+                format!("unknown role {s:?}"),
+                flag,
+                "use DNA, Regulator, ProjectDeveloper, VVB, AuthorizedEntity, Buyer, ClimateFund, Observer (or Root in --actor)",
+            ));
+        }
+    })
 }
 
 pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
