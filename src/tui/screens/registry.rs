@@ -19,6 +19,7 @@ use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use rust_decimal::Decimal;
+use std::rc::Rc;
 
 /// Registry's own keys.
 pub fn handle_key(app: &App, key: &KeyEvent) -> Option<Action> {
@@ -99,13 +100,43 @@ pub fn block_rows(l: &Ledger) -> Vec<(String, String, String, u64, bool)> {
         .collect()
 }
 
-/// Explorer rows for the filter: (seq, type, short hash, date, summary, first serial).
-/// A filter that reads as a serial selects by serial; any other text matches type, summary,
-/// accounts and serials.
-pub fn explorer_rows(
-    l: &Ledger,
-    filter: &str,
-) -> Vec<(u64, String, String, String, String, Option<String>)> {
+/// One explorer row: (seq, type, short hash, date, summary, first serial).
+pub type ExplorerRow = (u64, String, String, String, String, Option<String>);
+
+/// What the explorer cache is keyed by: the ledger's head hash, its event count, the filter.
+type ExplorerKey = (String, usize, String);
+type ExplorerCache = Option<(ExplorerKey, Rc<Vec<ExplorerRow>>)>;
+
+thread_local! {
+    /// The last explorer rows built, keyed by the ledger's head hash, length and the filter:
+    /// a frame redraws the same rows until the ledger or the filter changes, so they are built
+    /// once, not on every frame (the draw goal is 1 ms at 200×60).
+    static EXPLORER_CACHE: std::cell::RefCell<ExplorerCache> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Explorer rows for the filter, cached per ledger state. A filter that reads as a serial
+/// selects by serial; any other text matches type, summary, accounts and serials.
+pub fn explorer_rows(l: &Ledger, filter: &str) -> Rc<Vec<ExplorerRow>> {
+    let key = (
+        l.head_hash().to_string(),
+        l.events().len(),
+        filter.to_string(),
+    );
+    if let Some(rows) = EXPLORER_CACHE.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, r)| r.clone())
+    }) {
+        return rows;
+    }
+    let rows = Rc::new(build_explorer_rows(l, filter));
+    EXPLORER_CACHE.with(|c| *c.borrow_mut() = Some((key, rows.clone())));
+    rows
+}
+
+fn build_explorer_rows(l: &Ledger, filter: &str) -> Vec<ExplorerRow> {
     let f = filter.trim();
     let rows = if f.is_empty() {
         l.explore(&ExplorerQuery::default()).unwrap_or_default()
@@ -454,9 +485,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     )),
                     t.title(),
                 );
-                let (off, rows) = window(rows, v.sel, h);
+                let off = (v.sel + 1).saturating_sub(h.max(1));
                 let mut out = vec![head];
-                for (i, r) in rows.into_iter().enumerate() {
+                for (i, r) in rows.iter().skip(off).take(h).enumerate() {
                     let s = fit(format!(
                         "{:>5} {:<20} {:<10} {:<10} {}",
                         r.0,
