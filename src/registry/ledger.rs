@@ -529,6 +529,33 @@ impl<'a> Planner<'a> {
         id
     }
 
+    /// Take `want` (≥ 1) units from block `b`, lowest serials first: the whole block when it
+    /// fits (`b.id`), else a `Split` into `out` whose lower child (returned) holds `want` units.
+    /// Split-not-mutate: the parent's range is partitioned exactly, never rewritten.
+    pub(super) fn take_lowest(&mut self, b: &Block, want: u64, out: &mut Vec<Event>) -> BlockId {
+        if b.count() <= want {
+            return b.id;
+        }
+        let lo = self.new_id();
+        let hi = self.new_id();
+        out.push(Event::Split {
+            parent: b.id,
+            children: vec![
+                Piece {
+                    block: lo,
+                    first: b.first,
+                    last: b.first + want - 1,
+                },
+                Piece {
+                    block: hi,
+                    first: b.first + want,
+                    last: b.last,
+                },
+            ],
+        });
+        lo
+    }
+
     /// LOWEST_SERIAL_FIRST selection (see module docs). Emits the needed `Split` into `out`
     /// and returns the selected whole-block ids (after splitting).
     fn select(
@@ -572,30 +599,9 @@ impl<'a> Planner<'a> {
             if left == 0 {
                 continue; // only reached when counting for the error message
             }
-            if b.count() <= left {
-                picked.push(b.id);
-                left -= b.count();
-            } else {
-                let lo = self.new_id();
-                let hi = self.new_id();
-                out.push(Event::Split {
-                    parent: b.id,
-                    children: vec![
-                        Piece {
-                            block: lo,
-                            first: b.first,
-                            last: b.first + left - 1,
-                        },
-                        Piece {
-                            block: hi,
-                            first: b.first + left,
-                            last: b.last,
-                        },
-                    ],
-                });
-                picked.push(lo);
-                left = 0;
-            }
+            let taken = self.take_lowest(b, left, out);
+            picked.push(taken);
+            left -= b.count().min(left);
             if left == 0 {
                 break;
             }

@@ -455,30 +455,8 @@ impl<'a> Planner<'a> {
                             if left == 0 {
                                 break;
                             }
-                            if b.count() <= left {
-                                approved.push(b.id);
-                                left -= b.count();
-                            } else {
-                                let lo = self.new_id();
-                                let hi = self.new_id();
-                                ev.push(Event::Split {
-                                    parent: b.id,
-                                    children: vec![
-                                        Piece {
-                                            block: lo,
-                                            first: b.first,
-                                            last: b.first + left - 1,
-                                        },
-                                        Piece {
-                                            block: hi,
-                                            first: b.first + left,
-                                            last: b.last,
-                                        },
-                                    ],
-                                });
-                                approved.push(lo);
-                                left = 0;
-                            }
+                            approved.push(self.take_lowest(b, left, ev));
+                            left -= b.count().min(left);
                         }
                         self.authorization_gate(auth, &approved, ev, q)?;
                         ev.push(Event::RequestApproved {
