@@ -223,6 +223,12 @@ fn retirement_request_approved_by_another_actor_retires_with_the_beneficiary() {
         rows[1].summary
     );
     let issued = l.explore(&explorer::ExplorerQuery::default()).unwrap();
+    let party = issued.iter().find(|r| r.kind == "PartyRegistered").unwrap();
+    assert!(
+        party.summary.contains("BTN") && party.summary.contains("BTN01"),
+        "{}",
+        party.summary
+    );
     let issued = issued.iter().find(|r| r.kind == "Issued").unwrap();
     assert!(
         issued.summary.starts_with("issued 1,000 units"),

@@ -153,6 +153,15 @@ fn summary(st: &State, ev: &Event) -> String {
             "issued {} units of {project} vintage {vintage} ({first}-{last})",
             units(last - first + 1)
         ),
+        Event::PartyRegistered {
+            code,
+            registry_id,
+            name,
+            ..
+        } => format!("Party {code} ({name}), registry {registry_id}"),
+        Event::OrganizationRegistered {
+            id, name, roles, ..
+        } => format!("organization {id} ({name}), roles {roles:?}"),
         Event::Moved {
             from,
             to,
