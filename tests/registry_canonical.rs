@@ -15,6 +15,7 @@ use ndc_workbench::registry::event::{
 };
 use ndc_workbench::registry::invariants::check_journal;
 use ndc_workbench::registry::synth::{self, SynthConfig};
+use ndc_workbench::registry::wire;
 use ndc_workbench::registry::*;
 
 fn assert_same_line(env: &Envelope) {
@@ -450,4 +451,210 @@ fn journal_written_by_the_previous_encoder_still_verifies_byte_for_byte() {
         );
     }
     l.check().unwrap();
+}
+
+/// The fast line reader (`registry::wire`) must give the same verdict and the same envelope as
+/// `Envelope::parse` on every line, and must actually take its fast path on what the registry
+/// writes (otherwise replay silently falls back to the slow reader).
+fn assert_reads_like_parse(line: &[u8], what: &str) {
+    let reference = Envelope::parse(line);
+    let mut env = wire::blank_envelope();
+    let fast = wire::parse_into(line, &mut env);
+    match (&reference, &fast) {
+        (Ok(r), Ok(())) => assert_eq!(&env, r, "{what}: {}", String::from_utf8_lossy(line)),
+        (Err(_), Err(_)) => {}
+        _ => panic!(
+            "{what}: parse says {:?}, wire says {:?} for {}",
+            reference.as_ref().map(|_| "ok"),
+            fast,
+            String::from_utf8_lossy(line)
+        ),
+    }
+    // And an envelope reused from a previous, different line gives the same result.
+    let mut reused = wire::blank_envelope();
+    reused.ts = "a much longer timestamp-like string than any real one".into();
+    reused.event = Event::YearClosed { year: 1999 };
+    if wire::parse_into(line, &mut reused).is_ok() {
+        assert_eq!(
+            &reused,
+            reference.as_ref().unwrap(),
+            "{what} (reused envelope)"
+        );
+    }
+}
+
+fn synth_lines(events: u64, seed: u64) -> Vec<Vec<u8>> {
+    let clock = ManualClock::at_date(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()).stepping(7);
+    let mut l = Ledger::in_memory(clock);
+    synth::run(&mut l, SynthConfig { events, seed }, |_| {}).unwrap();
+    l.events()
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            let mut line = e.seal().unwrap();
+            line.pop();
+            line
+        })
+        .collect()
+}
+
+#[test]
+fn fast_reader_takes_its_fast_path_on_every_synth_line_and_agrees_with_parse() {
+    for (i, line) in synth_lines(6_000, 21).iter().enumerate() {
+        let mut env = wire::blank_envelope();
+        assert!(
+            wire::parse_fast(line, &mut env),
+            "line {} declined: {}",
+            i + 1,
+            String::from_utf8_lossy(line)
+        );
+        assert_eq!(env, Envelope::parse(line).unwrap(), "line {}", i + 1);
+    }
+}
+
+#[test]
+fn fast_reader_agrees_with_parse_on_every_event_kind() {
+    for (i, event) in odd_events().into_iter().enumerate() {
+        for user in ["ana", "ünïcode \"user\""] {
+            let mut env = Envelope {
+                seq: i as u64 + 1,
+                ts: "2025-02-28T23:59:59Z".into(),
+                actor: Actor {
+                    user: user.into(),
+                    org: "REG".into(),
+                    role: Role::Dna,
+                },
+                command_id: format!("cmd:{i}"),
+                payload_hash: "ab".repeat(32),
+                batch_id: u64::MAX - i as u64,
+                batch_end: i % 2 == 0,
+                schema_version: SCHEMA_VERSION,
+                prev_hash: GENESIS_HASH.into(),
+                hash: String::new(),
+                event: event.clone(),
+            };
+            let mut line = env.seal().unwrap();
+            line.pop();
+            assert_reads_like_parse(&line, &format!("event {i} ({})", env.event.type_name()));
+            let mut fresh = wire::blank_envelope();
+            // Escapes in an envelope string decline the fast path; anything else is read by it.
+            assert_eq!(
+                wire::parse_fast(&line, &mut fresh),
+                !user.contains('"'),
+                "event {i}"
+            );
+        }
+    }
+}
+
+/// Differential fuzz: damaged and rearranged lines (whitespace, escapes, leading zeros, signs,
+/// reordered or duplicated keys, unknown keys, wrong types, truncation, byte flips, bad UTF-8)
+/// get the same verdict and value from both readers.
+#[test]
+fn fast_reader_agrees_with_parse_on_damaged_lines() {
+    use rand::{RngExt, SeedableRng};
+    let lines = synth_lines(800, 4);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0xC0FFEE);
+    let edits: &[(&str, &str)] = &[
+        ("\"seq\":", "\"seq\": "),
+        ("\"seq\":", "\"seq\":0"),
+        ("\"seq\":", "\"seq\":-"),
+        ("\"batch_id\":", "\"batch_id\":1.0e0+"),
+        ("\"batch_end\":", "\"batch_end\": "),
+        ("\"ts\":\"", "\"ts\":\"\\u0032"),
+        ("\"user\":\"", "\"user\":\"\\n"),
+        ("\"org\":\"", "\"org\":\"\u{1}"),
+        ("{\"actor\"", "{\"extra\":1,\"actor\""),
+        ("{\"actor\"", " {\"actor\""),
+        (",\"hash\"", ",\"seq\":1,\"hash\""),
+        (",\"type\":\"", ",\"type\":\"X"),
+        ("\"body\":{", "\"body\":{\"zzz\":[1,{\"a\":\"}\"}],"),
+        ("\"body\":{", "\"body\":{ "),
+        ("\"body\":", "\"body\":null,\"b\":"),
+        ("\"schema_version\":1", "\"schema_version\":4294967296"),
+        ("\"seq\":", "\"seq\":99999999999999999999"),
+        ("\"role\":\"", "\"role\":\"x"),
+        ("\"role\":\"Root\"", "\"role\":\"DNA\""),
+        ("\"batch_end\":false", "\"batch_end\":0"),
+        ("}", "}}"),
+        (":", ":\t"),
+    ];
+    let mut checked = 0;
+    for line in &lines {
+        let text = String::from_utf8(line.clone()).unwrap();
+        for (from, to) in edits {
+            if let Some(at) = text.find(from) {
+                let mut t = text.clone();
+                t.replace_range(at..at + from.len(), to);
+                assert_reads_like_parse(t.as_bytes(), &format!("edit {from:?} → {to:?}"));
+                checked += 1;
+            }
+        }
+        // Random byte damage: flips, deletions, insertions of JSON-significant bytes,
+        // truncation, invalid UTF-8.
+        for _ in 0..6 {
+            let mut b = line.clone();
+            let at = rng.random_range(0..b.len());
+            match rng.random_range(0..5u8) {
+                0 => b[at] ^= 1 << rng.random_range(0..8u32),
+                1 => {
+                    b.remove(at);
+                }
+                2 => b.insert(at, b"\"\\{}[],: 0-e\xff"[rng.random_range(0..13usize)]),
+                3 => b.truncate(at),
+                _ => b.insert(at, 0xC3),
+            }
+            assert_reads_like_parse(&b, "random damage");
+            checked += 1;
+        }
+        // Keys reordered (valid JSON, not canonical): parse accepts, fast path declines.
+        let v: serde_json::Value = serde_json::from_slice(line).unwrap();
+        let mut m: Vec<(String, serde_json::Value)> =
+            v.as_object().unwrap().clone().into_iter().collect();
+        m.reverse();
+        let reordered = format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!("{}:{}", serde_json::to_string(k).unwrap(), v))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        assert_reads_like_parse(reordered.as_bytes(), "reordered keys");
+        checked += 1;
+    }
+    assert!(checked > 10_000, "{checked} damaged lines checked");
+}
+
+/// A journal replays without the per-account index and builds it once at the end
+/// (`Ledger::load`); that index must equal the one a ledger keeps while committing, and a
+/// `check` from the file (which never builds it) must still pass.
+#[test]
+fn index_built_at_load_equals_the_index_kept_while_committing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.jsonl");
+    let clock = ManualClock::at_date(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()).stepping(7);
+    let mut live = Ledger::open_with(&path, clock, Durability::Deferred).unwrap();
+    synth::run(
+        &mut live,
+        SynthConfig {
+            events: 8_000,
+            seed: 3,
+        },
+        |_| {},
+    )
+    .unwrap();
+    live.flush().unwrap();
+    let loaded = Ledger::load(&path, SystemClock).unwrap();
+    let (a, b) = (live.state(), loaded.state());
+    assert!(a.has_account_index() && b.has_account_index());
+    assert_eq!(a.accounts.len(), b.accounts.len());
+    let mut held = 0;
+    for (x, y) in a.accounts.iter().zip(&b.accounts) {
+        assert_eq!(x.id, y.id);
+        assert_eq!(x.blocks, y.blocks, "account {}", x.id);
+        held += x.blocks.len();
+    }
+    assert!(held > 1_000, "{held} blocks held");
+    loaded.check_state().unwrap();
+    assert_eq!(check_journal(&path).unwrap().events, live.last_seq());
 }

@@ -50,6 +50,15 @@ pub fn read_journal(
     path: &Path,
     mut on_event: impl FnMut(Envelope) -> Result<(), JournalError>,
 ) -> Result<ReadSummary, JournalError> {
+    read_journal_ref(path, |env| on_event(env.clone()))
+}
+
+/// [`read_journal`] lending each event instead of giving it away: one envelope is reused for
+/// every line, so a streaming reader (`check`) allocates nothing per line for the envelope.
+pub fn read_journal_ref(
+    path: &Path,
+    on_event: impl FnMut(&Envelope) -> Result<(), JournalError>,
+) -> Result<ReadSummary, JournalError> {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -60,48 +69,110 @@ pub fn read_journal(
         }
         Err(e) => return Err(io(path)(e)),
     };
-    let mut r = BufReader::with_capacity(1 << 20, file);
-    let mut buf = Vec::with_capacity(1024);
-    let mut prev_hash = GENESIS_HASH.to_string();
-    let mut seq = 0u64;
-    let mut line_no = 0u64;
-    let mut offset = 0u64;
-    let mut good_len = 0u64;
-    let mut good_seq = 0u64;
-    let mut in_batch = false;
+    // Lines are verified where they lie in the read buffer (a line split across two reads is
+    // put together in `carry`). 256 KiB keeps the buffer in cache between the copy from the
+    // kernel and the hashing and parsing that follow.
+    let mut r = BufReader::with_capacity(256 << 10, file);
+    let mut v = Verifier {
+        path,
+        on_event,
+        env: super::wire::blank_envelope(),
+        prev_hash: GENESIS_HASH.to_string(),
+        seq: 0,
+        line_no: 0,
+        offset: 0,
+        good_len: 0,
+        good_seq: 0,
+        in_batch: false,
+    };
+    let mut carry: Vec<u8> = Vec::new();
     loop {
-        buf.clear();
-        let n = r.read_until(b'\n', &mut buf).map_err(io(path))?;
-        if n == 0 {
+        let chunk = r.fill_buf().map_err(io(path))?;
+        if chunk.is_empty() {
             break;
         }
-        line_no += 1;
-        offset += n as u64;
-        if buf.last() != Some(&b'\n') {
-            return Err(JournalError::TornTail {
-                path: path.to_path_buf(),
-                line: line_no,
-                last_good_seq: good_seq,
-                bytes: offset - good_len,
-                reason: "last line has no newline (partial write)".into(),
-            });
+        let mut used = 0;
+        while let Some(nl) = super::wire::find_byte(chunk, used, b'\n') {
+            if carry.is_empty() {
+                v.line(&chunk[used..nl])?;
+            } else {
+                carry.extend_from_slice(&chunk[used..nl]);
+                v.line(&carry)?;
+                carry.clear();
+            }
+            used = nl + 1;
         }
-        let line = &buf[..buf.len() - 1];
-        let expect = seq + 1;
-        let corrupt = |reason: String| JournalError::Corrupt {
+        carry.extend_from_slice(&chunk[used..]);
+        let n = chunk.len();
+        r.consume(n);
+    }
+    if !carry.is_empty() {
+        v.line_no += 1;
+        v.offset += carry.len() as u64;
+        return Err(JournalError::TornTail {
             path: path.to_path_buf(),
-            line: line_no,
+            line: v.line_no,
+            last_good_seq: v.good_seq,
+            bytes: v.offset - v.good_len,
+            reason: "last line has no newline (partial write)".into(),
+        });
+    }
+    if v.in_batch {
+        return Err(JournalError::TornTail {
+            path: path.to_path_buf(),
+            line: v.line_no,
+            last_good_seq: v.good_seq,
+            bytes: v.offset - v.good_len,
+            reason: format!(
+                "events {}..={} form an incomplete batch (no batch_end)",
+                v.good_seq + 1,
+                v.seq
+            ),
+        });
+    }
+    Ok(ReadSummary {
+        events: v.seq,
+        head_hash: v.prev_hash,
+        good_len: v.good_len,
+    })
+}
+
+/// The running verification of [`read_journal_ref`]: one complete line at a time.
+struct Verifier<'p, F> {
+    path: &'p Path,
+    on_event: F,
+    env: Envelope,
+    prev_hash: String,
+    seq: u64,
+    line_no: u64,
+    offset: u64,
+    good_len: u64,
+    good_seq: u64,
+    in_batch: bool,
+}
+
+impl<F: FnMut(&Envelope) -> Result<(), JournalError>> Verifier<'_, F> {
+    /// Verify one line (without its newline) and hand its event on.
+    fn line(&mut self, line: &[u8]) -> Result<(), JournalError> {
+        self.line_no += 1;
+        self.offset += line.len() as u64 + 1;
+        let expect = self.seq + 1;
+        let corrupt = |reason: String| JournalError::Corrupt {
+            path: self.path.to_path_buf(),
+            line: self.line_no,
             seq: expect,
             reason,
         };
-        let env = Envelope::parse(line).map_err(|e| corrupt(format!("not a valid event: {e}")))?;
+        let env = &mut self.env;
+        super::wire::parse_into(line, env)
+            .map_err(|e| corrupt(format!("not a valid event: {e}")))?;
         if env.seq != expect {
             return Err(corrupt(format!(
                 "seq is {}, expected {expect} (gap or reorder)",
                 env.seq
             )));
         }
-        if env.prev_hash != prev_hash {
+        if env.prev_hash != self.prev_hash {
             return Err(corrupt(
                 "prev_hash does not match the previous event's hash (broken chain)".into(),
             ));
@@ -112,33 +183,16 @@ pub fn read_journal(
                 "hash does not match the line's content (altered)".into(),
             ));
         }
-        seq = expect;
-        prev_hash.clone_from(&env.hash);
-        in_batch = !env.batch_end;
-        let end = env.batch_end;
-        on_event(env)?;
-        if end {
-            good_len = offset;
-            good_seq = seq;
+        self.seq = expect;
+        self.prev_hash.clone_from(&env.hash);
+        self.in_batch = !env.batch_end;
+        (self.on_event)(env)?;
+        if !self.in_batch {
+            self.good_len = self.offset;
+            self.good_seq = self.seq;
         }
+        Ok(())
     }
-    if in_batch {
-        return Err(JournalError::TornTail {
-            path: path.to_path_buf(),
-            line: line_no,
-            last_good_seq: good_seq,
-            bytes: offset - good_len,
-            reason: format!(
-                "events {}..={seq} form an incomplete batch (no batch_end)",
-                good_seq + 1
-            ),
-        });
-    }
-    Ok(ReadSummary {
-        events: seq,
-        head_hash: prev_hash,
-        good_len,
-    })
 }
 
 /// Drop an unacknowledged torn tail explicitly. Returns `(bytes removed, last good seq)`.

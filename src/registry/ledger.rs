@@ -110,7 +110,9 @@ impl Ledger {
     /// Read-only load of a journal (no lock, no append).
     pub fn load(path: &Path, clock: impl Clock + 'static) -> Result<Ledger, RegistryError> {
         let mut l = Ledger::in_memory(clock);
-        let mut state = State::new();
+        // Replay without the per-account index and build it once at the end (one sort per
+        // account instead of an ordered insert and removal for every move and split).
+        let mut state = State::without_account_index();
         let mut events = Vec::new();
         read_journal(path, |env| {
             state
@@ -122,6 +124,7 @@ impl Ledger {
             events.push(env);
             Ok(())
         })?;
+        state.build_account_index();
         l.state = state;
         l.events = events;
         l.auto_id = l.state.last_seq;

@@ -7,6 +7,7 @@
 //! - [`serial`]: serial strings (format/parse round trip).
 //! - [`event`]: events, envelope, canonical encoding, hashes.
 //! - [`canonical`]: the direct (allocation-free) canonical JSON writer behind `event`.
+//! - [`wire`]: fast reading of canonical journal lines (same verdicts as `event`).
 //! - [`journal`]: the JSON Lines file (verify, append with fsync, torn tails).
 //! - [`state`]: the fold (event → state) with structural invariant checks.
 //! - [`command`]: the command and outcome types.
@@ -41,6 +42,7 @@ pub mod serial;
 pub mod state;
 pub mod synth;
 pub mod types;
+pub mod wire;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use command::{Command, CommandOutcome, Levies, RangeOutcome, Submission};

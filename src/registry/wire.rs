@@ -1,0 +1,305 @@
+//! Fast reading of journal lines. One job: turn a stored line into an [`Envelope`] quickly,
+//! reusing the envelope's allocations, with exactly the verdicts of [`Envelope::parse`].
+//!
+//! Replay spends most of its time here (a 1,000,000-event journal is ~590 MB of JSON), so the
+//! common case gets a hand-written reader:
+//!
+//! - **Fast path**: the line is in the canonical layout the registry writes (keys in byte order,
+//!   no whitespace, see [`super::event`]), every envelope string is free of escapes and control
+//!   characters, every integer is plain decimal without leading zeros. The envelope's fields
+//!   are read in place into the caller's [`Envelope`] (`String`s are cleared and refilled, so
+//!   replay allocates nothing for them), and the body is deserialized once, straight from the
+//!   line, as the variant its `type` names.
+//! - **Anything else** (keys in another order, whitespace, escapes, an unknown key, a number
+//!   that does not fit, bad UTF-8, a body that does not deserialize) declines the fast path and
+//!   goes through [`Envelope::parse`], which is the authority: it accepts or refuses the line
+//!   with its own error. The fast path therefore never refuses a line; it only ever accepts lines
+//!   that `Envelope::parse` accepts, with the same result (tested on every event kind and on
+//!   synth journals in `tests/registry_wire.rs`).
+
+use serde::Deserialize;
+use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer, StrDeserializer};
+use serde::de::{DeserializeSeed, MapAccess};
+
+use super::event::{Envelope, Event};
+use super::types::Role;
+
+/// Parse `line` (without its newline) into `env`, reusing `env`'s allocations. Same verdict and
+/// same result as [`Envelope::parse`]; `env` holds garbage after an error.
+pub fn parse_into(line: &[u8], env: &mut Envelope) -> Result<(), serde_json::Error> {
+    if fast(line, env).is_some() {
+        return Ok(());
+    }
+    *env = Envelope::parse(line)?;
+    Ok(())
+}
+
+/// An envelope to parse into (its strings grow to the journal's sizes once, then are reused).
+pub fn blank_envelope() -> Envelope {
+    Envelope {
+        seq: 0,
+        ts: String::new(),
+        actor: super::types::Actor::system(),
+        command_id: String::new(),
+        payload_hash: String::new(),
+        batch_id: 0,
+        batch_end: false,
+        schema_version: 0,
+        prev_hash: String::new(),
+        hash: String::new(),
+        event: Event::YearClosed { year: 0 },
+    }
+}
+
+/// The fast path alone: `true` when it read the line (then `env` equals what
+/// [`Envelope::parse`] gives), `false` when it declined (then `env` holds garbage). For tests
+/// and measurements; readers call [`parse_into`].
+pub fn parse_fast(line: &[u8], env: &mut Envelope) -> bool {
+    fast(line, env).is_some()
+}
+
+/// The canonical layout, read in order. `None` declines (the caller falls back).
+fn fast(line: &[u8], env: &mut Envelope) -> Option<()> {
+    // UTF-8 is checked once for the whole line (the reference path reads every string and the
+    // raw body as `&str`, so an invalid byte anywhere makes it refuse the line too).
+    let text = std::str::from_utf8(line).ok()?;
+    let mut c = Cursor { s: text, i: 0 };
+    c.lit(b"{\"actor\":{\"org\":\"")?;
+    set(&mut env.actor.org, c.string()?);
+    c.lit(b",\"role\":\"")?;
+    env.actor.role = Role::deserialize(BorrowedStrDeserializer::<serde_json::Error>::new(
+        c.string()?,
+    ))
+    .ok()?;
+    c.lit(b",\"user\":\"")?;
+    set(&mut env.actor.user, c.string()?);
+    c.lit(b"},\"batch_end\":")?;
+    env.batch_end = c.boolean()?;
+    c.lit(b",\"batch_id\":")?;
+    env.batch_id = c.uint()?;
+    c.lit(b",\"body\":")?;
+    let body = c.object()?;
+    c.lit(b",\"command_id\":\"")?;
+    set(&mut env.command_id, c.string()?);
+    c.lit(b",\"payload_hash\":\"")?;
+    set(&mut env.payload_hash, c.string()?);
+    c.lit(b",\"prev_hash\":\"")?;
+    set(&mut env.prev_hash, c.string()?);
+    c.lit(b",\"schema_version\":")?;
+    env.schema_version = u32::try_from(c.uint()?).ok()?;
+    c.lit(b",\"seq\":")?;
+    env.seq = c.uint()?;
+    c.lit(b",\"ts\":\"")?;
+    set(&mut env.ts, c.string()?);
+    c.lit(b",\"type\":\"")?;
+    let ty = c.string()?;
+    c.lit(b",\"hash\":\"")?;
+    set(&mut env.hash, c.string()?);
+    c.lit(b"}")?;
+    if c.i != line.len() {
+        return None;
+    }
+    env.event = event_from(ty, body).ok()?;
+    Some(())
+}
+
+fn set(dst: &mut String, s: &str) {
+    dst.clear();
+    dst.push_str(s);
+}
+
+/// Deserialize `body` as the variant `ty` names, in one pass over the bytes.
+fn event_from(ty: &str, body: &[u8]) -> Result<Event, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let event = Event::deserialize(MapAccessDeserializer::new(Tagged {
+        ty,
+        de: &mut de,
+        at: 0,
+    }))?;
+    de.end()?;
+    Ok(event)
+}
+
+/// The two entries `type` and `body` of the adjacently tagged [`Event`], the body read straight
+/// from the JSON deserializer.
+struct Tagged<'a, 'de> {
+    ty: &'a str,
+    de: &'a mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
+    at: u8,
+}
+
+impl<'de> MapAccess<'de> for Tagged<'_, 'de> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, serde_json::Error> {
+        let key = match self.at {
+            0 => "type",
+            1 => "body",
+            _ => return Ok(None),
+        };
+        seed.deserialize(StrDeserializer::<serde_json::Error>::new(key))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, serde_json::Error> {
+        self.at += 1;
+        if self.at == 1 {
+            seed.deserialize(StrDeserializer::<serde_json::Error>::new(self.ty))
+        } else {
+            seed.deserialize(&mut *self.de)
+        }
+    }
+}
+
+struct Cursor<'a> {
+    s: &'a str,
+    i: usize,
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in the lowest byte of `w` equal to `b` (bits above the lowest hit may be
+/// spurious, so only the lowest set bit is used).
+fn eq_mask(w: u64, b: u8) -> u64 {
+    let x = w ^ (LO * b as u64);
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// High bit set in the lowest byte of `w` below 0x20 (same caveat as [`eq_mask`]).
+fn control_mask(w: u64) -> u64 {
+    w.wrapping_sub(LO * 0x20) & !w & HI
+}
+
+/// Index of the first byte at or after `from` for which `mask` (8 bytes at a time) or `hit`
+/// (the last few bytes) says yes.
+fn find(
+    b: &[u8],
+    from: usize,
+    mask: impl Fn(u64) -> u64,
+    hit: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    let mut i = from;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let m = mask(u64::from_le_bytes(w));
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b.get(i..)?.iter().position(|&c| hit(c)).map(|k| i + k)
+}
+
+/// Index of the first `byte` at or after `from` (8 bytes at a time).
+pub fn find_byte(b: &[u8], from: usize, byte: u8) -> Option<usize> {
+    find(b, from, |w| eq_mask(w, byte), |c| c == byte)
+}
+
+impl<'a> Cursor<'a> {
+    fn bytes(&self) -> &'a [u8] {
+        self.s.as_bytes()
+    }
+
+    fn lit(&mut self, lit: &[u8]) -> Option<()> {
+        if self.bytes().get(self.i..self.i + lit.len())? == lit {
+            self.i += lit.len();
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    /// The rest of a string whose opening quote was consumed: no escapes, no control
+    /// characters. Consumes the closing quote.
+    fn string(&mut self) -> Option<&'a str> {
+        let b = self.bytes();
+        let n = find(
+            b,
+            self.i,
+            |w| eq_mask(w, b'"') | eq_mask(w, b'\\') | control_mask(w),
+            |c| c == b'"' || c == b'\\' || c < 0x20,
+        )?;
+        if b[n] != b'"' {
+            return None;
+        }
+        let out = self.s.get(self.i..n)?;
+        self.i = n + 1;
+        Some(out)
+    }
+
+    /// A non-negative integer as serde_json reads one into a `u64`: digits, no leading zero,
+    /// no sign, fraction or exponent, no overflow.
+    fn uint(&mut self) -> Option<u64> {
+        let rest = &self.bytes()[self.i..];
+        let n = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 || (n > 1 && rest[0] == b'0') {
+            return None;
+        }
+        if matches!(rest.get(n), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        let mut v = 0u64;
+        for &c in &rest[..n] {
+            v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
+        }
+        self.i += n;
+        Some(v)
+    }
+
+    fn boolean(&mut self) -> Option<bool> {
+        if self.lit(b"true").is_some() {
+            Some(true)
+        } else {
+            self.lit(b"false").map(|()| false)
+        }
+    }
+
+    /// The extent of a JSON object (strings and nesting respected; the content itself is
+    /// validated later by the body's deserializer).
+    fn object(&mut self) -> Option<&'a [u8]> {
+        let b = self.bytes();
+        let start = self.i;
+        if b.get(start) != Some(&b'{') {
+            return None;
+        }
+        let structural = |w: u64| {
+            eq_mask(w, b'"')
+                | eq_mask(w, b'{')
+                | eq_mask(w, b'}')
+                | eq_mask(w, b'[')
+                | eq_mask(w, b']')
+        };
+        let in_string = |w: u64| eq_mask(w, b'"') | eq_mask(w, b'\\');
+        let mut depth = 0usize;
+        let mut i = start;
+        loop {
+            i = find(b, i, structural, |c| b"\"{}[]".contains(&c))?;
+            match b[i] {
+                b'"' => loop {
+                    i = find(b, i + 1, in_string, |c| c == b'"' || c == b'\\')?;
+                    if b[i] == b'"' {
+                        break;
+                    }
+                    i += 1; // the escaped byte
+                },
+                b'{' | b'[' => depth += 1,
+                _ => {
+                    depth -= 1;
+                    if depth == 0 {
+                        self.i = i + 1;
+                        return Some(&b[start..=i]);
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+}
