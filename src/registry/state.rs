@@ -27,7 +27,9 @@ use super::event::*;
 use super::serial::Serial;
 use super::types::*;
 
+mod commands;
 mod lifecycle;
+pub use commands::CommandTable;
 pub use lifecycle::*;
 
 /// FxHash-style hasher for the in-memory indexes (ids are not attacker-chosen at replay
@@ -251,7 +253,8 @@ pub struct Block {
     pub account: u32,
     pub frozen: bool,
     pub live: bool,
-    pub parent: Option<BlockId>,
+    /// The block this one was split from (block ids start at 1).
+    pub parent: Option<std::num::NonZeroU64>,
     pub created_seq: u64,
     pub first_transfer: Option<Arc<FirstTransfer>>,
     pub terminal: Option<Arc<Terminal>>,
@@ -316,12 +319,14 @@ pub struct State {
     pub issuance_ix: HashMap<String, u32>,
     /// Every block ever created, indexed by `id - 1`.
     pub blocks: Vec<Block>,
-    pub commands: HashMap<String, CommandRecord>,
+    pub commands: CommandTable,
     pub last_seq: u64,
     pub last_hash: String,
     pub last_ts: String,
     pub last_batch: u64,
-    pub open_batch: Option<(u64, u64, String)>,
+    /// `(batch id, first seq)` of the batch being folded; its command id is `open_command`.
+    pub open_batch: Option<(u64, u64)>,
+    open_command: String,
     pub record_actions: bool,
     pub actions: Vec<ActionRecord>,
     interned: HashMap<String, Arc<str>>,
@@ -528,8 +533,8 @@ impl State {
         }
         // Batches: contiguous, one command id per batch, each command id in one batch only.
         match &self.open_batch {
-            Some((bid, _, cid)) => {
-                if *bid != env.batch_id || *cid != env.command_id {
+            Some((bid, _)) => {
+                if *bid != env.batch_id || self.open_command != env.command_id {
                     return Err(v(
                         6,
                         "atomicity",
@@ -558,7 +563,8 @@ impl State {
                         format!("command id {:?} appears in two batches", env.command_id),
                     ));
                 }
-                self.open_batch = Some((env.batch_id, seq, env.command_id.clone()));
+                self.open_batch = Some((env.batch_id, seq));
+                self.open_command.clone_from(&env.command_id);
             }
         }
         let date = env.date();
@@ -577,7 +583,7 @@ impl State {
                 _ => None,
             };
             self.commands.insert(
-                env.command_id.clone(),
+                &env.command_id,
                 CommandRecord {
                     payload_hash: decode_hash(&env.payload_hash),
                     batch_id: env.batch_id,
@@ -1440,7 +1446,7 @@ impl State {
                     b.id = c.block;
                     b.first = c.first;
                     b.last = c.last;
-                    b.parent = Some(*parent);
+                    b.parent = std::num::NonZeroU64::new(*parent);
                     b.created_seq = seq;
                     // Invariant 10: children inherit first_transferred (and every attribute).
                     self.index_insert(b.account, || b.key());
@@ -1877,4 +1883,27 @@ pub fn decode_hash(h: &str) -> [u8; 32] {
 /// A move is international when it crosses Parties or leaves the registry.
 pub fn is_international(from: &Account, to: &Account) -> bool {
     from.party != to.party || matches!(to.kind, AccountKind::FirstTransferOut | AccountKind::Export)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_hash;
+
+    #[test]
+    fn decode_hash_reads_either_case_and_zeroes_anything_else() {
+        let hex = "00ff10ABcdEf".repeat(5) + "0123";
+        let want: Vec<u8> = (0..32)
+            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+            .collect();
+        assert_eq!(decode_hash(&hex).to_vec(), want);
+        for bad in [
+            hex.replacen('0', "g", 1),
+            hex.replacen('0', " ", 1),
+            hex[..62].to_string(),
+            hex.clone() + "00",
+            "é".repeat(32),
+        ] {
+            assert_eq!(decode_hash(&bad), [0u8; 32], "{bad:?}");
+        }
+    }
 }

@@ -1,0 +1,162 @@
+//! The whole-state invariants of `check` (registry-model §7) refuse a damaged state, each with
+//! the number of the invariant it breaks. The fold keeps these invariants for any journal, so a
+//! damaged state can only be made by hand here; the point is that the final pass of `check`
+//! would notice if the fold ever let one through. Covers the conservation and partition pass
+//! (live blocks sorted per issuance), the account index (when kept), first transfers on MOs,
+//! authorized totals and verified quantities.
+
+use chrono::NaiveDate;
+use ndc_workbench::registry::invariants::check_state;
+use ndc_workbench::registry::state::State;
+use ndc_workbench::registry::synth::{self, SynthConfig};
+use ndc_workbench::registry::*;
+
+fn ledger() -> Ledger {
+    let clock = ManualClock::at_date(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()).stepping(7);
+    let mut l = Ledger::in_memory(clock);
+    synth::run(
+        &mut l,
+        SynthConfig {
+            events: 4_000,
+            seed: 8,
+        },
+        |_| {},
+    )
+    .unwrap();
+    l
+}
+
+fn refused(st: &State) -> u8 {
+    check_state(st)
+        .expect_err("the damaged state must be refused")
+        .invariant
+}
+
+/// Index (into `blocks`) of a live block whose issuance has other live blocks after it, and of
+/// the last live block of some issuance.
+fn middle_and_last(st: &State) -> (usize, usize) {
+    let mut per: std::collections::BTreeMap<u32, Vec<(u64, usize)>> = Default::default();
+    for (i, b) in st.blocks.iter().enumerate().filter(|(_, b)| b.live) {
+        per.entry(b.issuance).or_default().push((b.first, i));
+    }
+    let v = per
+        .values_mut()
+        .find(|v| v.len() >= 3)
+        .expect("an issuance with 3 blocks");
+    v.sort();
+    (v[0].1, v[v.len() - 1].1)
+}
+
+#[test]
+fn an_intact_state_passes_with_and_without_the_account_index() {
+    let l = ledger();
+    check_state(l.state()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.jsonl");
+    let mut text = Vec::new();
+    for e in l.events() {
+        text.extend(e.clone().seal().unwrap());
+    }
+    std::fs::write(&path, text).unwrap();
+    let report = invariants::check_journal(&path).unwrap();
+    assert_eq!(report.events, l.last_seq());
+    let live = l.state().blocks.iter().filter(|b| b.live).count() as u64;
+    assert_eq!(report.live_blocks, live);
+}
+
+#[test]
+fn a_gap_in_an_issuance_breaks_exact_partition_and_a_missing_tail_breaks_conservation() {
+    let l = ledger();
+    let (middle, last) = middle_and_last(l.state());
+    let mut st = l.state().clone();
+    st.blocks[middle].live = false;
+    assert_eq!(refused(&st), 3, "the index still holds it");
+    let mut st = State::clone(l.state());
+    st.blocks[middle].live = false;
+    let acc = st.blocks[middle].account as usize;
+    let key = st.blocks[middle].key();
+    st.accounts[acc].blocks.remove(&key);
+    assert_eq!(refused(&st), 2);
+    let mut st = l.state().clone();
+    st.blocks[last].live = false;
+    let acc = st.blocks[last].account as usize;
+    let key = st.blocks[last].key();
+    st.accounts[acc].blocks.remove(&key);
+    assert_eq!(refused(&st), 1);
+}
+
+#[test]
+fn overlapping_blocks_break_exact_partition() {
+    let l = ledger();
+    let (middle, _) = middle_and_last(l.state());
+    let mut st = l.state().clone();
+    // The next block starts where this one now ends: an overlap.
+    st.blocks[middle].last += 1;
+    assert_eq!(refused(&st), 2);
+}
+
+#[test]
+fn a_block_missing_from_its_account_index_breaks_no_double_spend() {
+    let l = ledger();
+    let mut st = l.state().clone();
+    let acc = st
+        .accounts
+        .iter_mut()
+        .find(|a| !a.blocks.is_empty())
+        .unwrap();
+    let first = acc.blocks.iter().next().cloned().unwrap();
+    acc.blocks.remove(&first);
+    assert_eq!(refused(&st), 3);
+}
+
+#[test]
+fn an_mo_marked_first_transferred_breaks_first_transfer_once() {
+    let l = ledger();
+    let mut st = l.state().clone();
+    let ft = st
+        .blocks
+        .iter()
+        .find_map(|b| b.first_transfer.clone())
+        .expect("synth first-transfers some ITMOs");
+    let mo = st
+        .blocks
+        .iter_mut()
+        .find(|b| b.live && b.class == Class::Mo)
+        .unwrap();
+    mo.first_transfer = Some(ft);
+    assert_eq!(refused(&st), 10);
+}
+
+#[test]
+fn more_authorized_than_the_quantity_breaks_authorization_gating() {
+    let l = ledger();
+    let mut st = l.state().clone();
+    let a = st
+        .authorizations
+        .iter_mut()
+        .find(|a| a.authorized_total > 0)
+        .expect("synth authorizes units");
+    a.authorized_quantity = Some(a.authorized_total - 1);
+    assert_eq!(refused(&st), 11);
+}
+
+#[test]
+fn issuing_more_than_verified_breaks_estimation_is_not_issuance() {
+    let l = ledger();
+    let mut st = l.state().clone();
+    let project = st.projects.keys().next().unwrap().clone();
+    st.verifications.insert(
+        "V-forged".into(),
+        ndc_workbench::registry::state::Verification {
+            id: "V-forged".into(),
+            project,
+            vvb: "VVB".into(),
+            date: NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(),
+            monitoring_start: 2023,
+            monitoring_end: 2023,
+            verified_quantity: 100,
+            issued: 101,
+        },
+    );
+    assert_eq!(refused(&st), 13);
+}
