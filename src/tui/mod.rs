@@ -6,6 +6,7 @@
 //! `strings.rs`, styles in `theme.rs`.
 
 pub mod app;
+pub mod cells;
 pub mod derived;
 pub mod forms;
 pub mod hits;
