@@ -8,6 +8,7 @@ use super::wrap;
 use crate::scenario::Scenario;
 use crate::simulate::Simulation;
 use crate::tui::app::{Action, App};
+use crate::tui::cells;
 use crate::tui::hits::Target;
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::strings as S;
@@ -211,11 +212,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             app.hits.row(inner, line - offset, Target::Question(q));
         }
     }
-    frame.render_widget(
+    cells::paragraph(
+        frame,
+        "questions.list",
+        left,
         Paragraph::new(lines)
             .block(block)
             .scroll((u16::try_from(offset).unwrap_or(0), 0)),
-        left,
     );
 
     // Right: facts (top) and answer (bottom).
@@ -280,7 +283,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             false,
             app,
         ));
-    frame.render_widget(fp, top);
+    cells::paragraph(frame, "questions.facts", top, fp);
 
     let group = w
         .session
@@ -299,13 +302,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             Paragraph::new(text.to_string())
         };
-        frame.render_widget(
+        cells::paragraph(
+            frame,
+            "questions.answer",
+            bottom,
             body.wrap(Wrap { trim: false }).block(pane(
                 format!("{}{group}", S::ANSWER_TITLE),
                 false,
                 app,
             )),
-            bottom,
         );
     }
 }
