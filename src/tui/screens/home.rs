@@ -2,6 +2,7 @@
 //! with their progress, and "continue where I left off".
 
 use crate::tui::app::{Action, App, HomeItem};
+use crate::tui::cells;
 use crate::tui::hits::Target;
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::strings as S;
@@ -190,11 +191,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
     }
     let offset = u16::try_from(offset).unwrap_or(0);
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((offset, 0)), left);
-    frame.render_widget(
+    cells::paragraph(
+        frame,
+        "home.list",
+        left,
+        Paragraph::new(lines).block(block).scroll((offset, 0)),
+    );
+    cells::paragraph(
+        frame,
+        "home.details",
+        right,
         Paragraph::new(details(app))
             .wrap(Wrap { trim: true })
             .block(pane("Details", false, app)),
-        right,
     );
 }
