@@ -1,5 +1,7 @@
 //! Home: prepared scenarios, scenarios in `./scenarios` and the data folder, recent sessions
 //! with their progress, and "continue where I left off".
+//!
+//! The list and details panes are drawn through `cells.rs`, keyed by their paragraph and area.
 
 use crate::tui::app::{Action, App, HomeItem};
 use crate::tui::cells;

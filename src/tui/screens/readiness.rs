@@ -1,6 +1,9 @@
 //! Readiness: the party's Article 6 readiness stage (bar and the rule), gaps for the next stage,
 //! milestones, agreements and NMAs (`readiness::report::scenario_text`), and the 6.2 / 6.4 / 6.8
 //! comparison as a page of its own (`a`).
+//!
+//! The long text panes are drawn through `cells.rs`, keyed by their paragraph (text, scroll,
+//! styles) and area.
 
 use crate::readiness::{self, ARTICLE6_COMPARISON, ARTICLE6_TABLE, STAGE_RULE};
 use crate::tui::app::{Action, App};

@@ -3,6 +3,10 @@
 //!
 //! The facts panel is [`facts_panel`], a pure function of (scenario, question): enrich it there
 //! (crediting tail, MO budget, readiness) when those modules land.
+//!
+//! The question list, facts and (read-only) answer panes are drawn through `cells.rs`, keyed by
+//! their paragraph (text, selection, scroll, styles) and area; the answer editor is rendered
+//! every frame (its drawing depends on the editor's own viewport state).
 
 use super::wrap;
 use crate::scenario::Scenario;

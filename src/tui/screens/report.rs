@@ -1,5 +1,7 @@
 //! Report: what the session produced (answers per section) and the export of the answers as
 //! Markdown, CSV and JSON into a chosen folder (`report::answers` does the writing).
+//!
+//! The summary and answers panes are drawn through `cells.rs`, keyed by their paragraph and area.
 
 use crate::tui::app::{Action, App};
 use crate::tui::cells;
