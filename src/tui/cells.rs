@@ -34,6 +34,9 @@ thread_local! {
     static SLOTS: RefCell<HashMap<&'static str, Entry>> = RefCell::new(HashMap::new());
     /// How many times each slot was drawn afresh (for tests; [`clear`] keeps the counts).
     static RENDERS: RefCell<HashMap<&'static str, u64>> = RefCell::new(HashMap::new());
+    /// The buffer of the drawing a miss replaces, for [`blank`] to reuse (a fresh buffer of a
+    /// screenful of cells costs more than blanking an old one).
+    static SPARE: RefCell<Option<Buffer>> = const { RefCell::new(None) };
 }
 
 /// Draw into the frame the cells `render` makes for `key`, or the cells it made last time for an
@@ -54,6 +57,9 @@ pub fn draw<K: PartialEq + 'static>(
             copy(&e.cells, buf);
             return;
         }
+        if let Some(old) = slots.remove(slot) {
+            SPARE.with(|s| *s.borrow_mut() = Some(old.cells));
+        }
         let cells = render(&key);
         copy(&cells, buf);
         slots.insert(
@@ -72,15 +78,23 @@ pub fn draw<K: PartialEq + 'static>(
 pub fn paragraph(frame: &mut Frame, slot: &'static str, area: Rect, p: Paragraph<'static>) {
     let area = area.intersection(frame.area());
     draw(frame, slot, (area, p), |(area, p)| {
-        let mut b = Buffer::empty(*area);
+        let mut b = blank(*area);
         p.render(*area, &mut b);
         b
     });
 }
 
-/// A blank buffer for `area` (for [`draw`]'s closures).
+/// A blank buffer for `area` (for [`draw`]'s closures): every cell reset, whatever buffer it
+/// reuses.
 pub fn blank(area: Rect) -> Buffer {
-    Buffer::empty(area)
+    match SPARE.with(|s| s.borrow_mut().take()) {
+        Some(mut b) => {
+            b.resize(area);
+            b.reset();
+            b
+        }
+        None => Buffer::empty(area),
+    }
 }
 
 /// How many times `slot` was drawn afresh on this thread (a cache miss each).
@@ -91,6 +105,7 @@ pub fn renders(slot: &'static str) -> u64 {
 /// Forget every cached drawing on this thread (tests compare a warm frame with a cold one).
 pub fn clear() {
     SLOTS.with(|s| s.borrow_mut().clear());
+    SPARE.with(|s| *s.borrow_mut() = None);
 }
 
 /// Copy `from` into `to` where their areas meet, replacing those cells.
@@ -180,6 +195,19 @@ mod tests {
             assert_eq!(cached, plain, "case {i}");
             assert_eq!(renders("test"), r0 + i as u64 + 1, "case {i} is a miss");
         }
+    }
+
+    #[test]
+    fn a_reused_buffer_is_blank() {
+        let mut old = Buffer::with_lines(["abc", "def"]);
+        old.set_style(
+            old.area,
+            ratatui::style::Style::new().bg(ratatui::style::Color::Blue),
+        );
+        SPARE.with(|s| *s.borrow_mut() = Some(old));
+        let area = Rect::new(1, 1, 4, 3);
+        assert_eq!(blank(area), Buffer::empty(area));
+        assert_eq!(blank(area), Buffer::empty(area), "no spare: a fresh one");
     }
 
     #[test]
