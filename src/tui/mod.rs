@@ -3,9 +3,11 @@
 //! Elm-style: `app.rs` holds the state, the `Action`s and the pure `update`; `input.rs` turns
 //! terminal events into actions; `run.rs` is the loop and performs the `Effect`s (the only IO);
 //! `ui.rs` draws the frame and hands the body to `screens/*`. Keys live in `keymap.rs`, words in
-//! `strings.rs`, styles in `theme.rs`.
+//! `strings.rs`, styles in `theme.rs`. `cells.rs` keeps the drawn cells of panes whose key did not
+//! change between frames (the help overlay, Simulate's chart, most text panes).
 
 pub mod app;
+pub mod cells;
 pub mod derived;
 pub mod forms;
 pub mod hits;

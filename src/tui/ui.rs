@@ -10,7 +10,7 @@ use super::strings as S;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
 /// The smallest usable terminal.
 pub const MIN_W: u16 = 80;
@@ -215,7 +215,11 @@ fn draw_hints(frame: &mut Frame, area: Rect, app: &App) {
 
 /// A bordered pane; the focused one has a thick border and an underlined title.
 pub fn pane<'a>(title: impl Into<String>, focused: bool, app: &App) -> Block<'a> {
-    let t = &app.theme;
+    pane_in(title, focused, &app.theme)
+}
+
+/// [`pane`] in a theme.
+pub fn pane_in<'a>(title: impl Into<String>, focused: bool, t: &super::theme::Theme) -> Block<'a> {
     let title = format!(" {} ", title.into());
     Block::default()
         .borders(Borders::ALL)
@@ -251,8 +255,20 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
+/// What the help overlay shows depends on: the screen's key contexts (the keymap is static), the
+/// title, the body area (the overlay's width, and whether it fits in one column) and the theme.
+#[derive(PartialEq)]
+struct HelpKey {
+    ctxs: Vec<keymap::Ctx>,
+    title: String,
+    body: Rect,
+    theme: super::theme::Theme,
+}
+
+/// The help overlay over the body. Its cells are cached per [`HelpKey`] (see `cells.rs`): the
+/// lines are generated from the keymap and wrapped only when the screen, the size or the theme
+/// change, not on every frame.
 fn draw_help(frame: &mut Frame, body: Rect, app: &App) {
-    let t = &app.theme;
     let mut ctxs = match app.screen {
         Screen::Home => vec![keymap::Ctx::Home],
         Screen::Reflect => vec![keymap::Ctx::Questions, keymap::Ctx::Editor],
@@ -273,8 +289,21 @@ fn draw_help(frame: &mut Frame, body: Rect, app: &App) {
         Screen::Readiness => vec![keymap::Ctx::Readiness],
     };
     ctxs.push(keymap::Ctx::Global);
+    let key = HelpKey {
+        ctxs,
+        title: format!("{} — {}", S::HELP_TITLE, app.screen.title()),
+        body: body.intersection(frame.area()),
+        theme: app.theme,
+    };
+    super::cells::draw(frame, "help", key, help_cells);
+}
+
+/// The help overlay's cells (the overlay clears what is beneath it).
+fn help_cells(k: &HelpKey) -> ratatui::buffer::Buffer {
+    let t = &k.theme;
+    let body = k.body;
     // Rows as (key column, text), wrapped to a column `w` wide.
-    let lines_for = |cs: &[keymap::Ctx], w: usize, footer: bool| -> Vec<Line> {
+    let lines_for = |cs: &[keymap::Ctx], w: usize, footer: bool| -> Vec<Line<'static>> {
         let mut lines = vec![];
         for (title, rows) in keymap::help(cs) {
             lines.push(Line::styled(title, t.section()));
@@ -299,8 +328,8 @@ fn draw_help(frame: &mut Frame, body: Rect, app: &App) {
         }
         lines
     };
-    let title = format!("{} — {}", S::HELP_TITLE, app.screen.title());
-    let one = lines_for(&ctxs, 68, true);
+    let ctxs = &k.ctxs;
+    let one = lines_for(ctxs, 68, true);
     let fits = u16::try_from(one.len())
         .unwrap_or(u16::MAX)
         .saturating_add(2)
@@ -310,27 +339,24 @@ fn draw_help(frame: &mut Frame, body: Rect, app: &App) {
             .unwrap_or(u16::MAX)
             .saturating_add(2);
         let r = centered(body, 70, h);
-        frame.render_widget(Clear, r);
-        frame.render_widget(Paragraph::new(one).block(pane(title, true, app)), r);
-        return;
+        let mut buf = super::cells::blank(r);
+        Paragraph::new(one)
+            .block(pane_in(k.title.clone(), true, t))
+            .render(r, &mut buf);
+        return buf;
     }
     // Too tall: this screen's keys left, the keys that work everywhere right.
     let r = body;
-    frame.render_widget(Clear, r);
-    let block = pane(title, true, app);
+    let mut buf = super::cells::blank(r);
+    let block = pane_in(k.title.clone(), true, t);
     let inner = block.inner(r);
-    frame.render_widget(block, r);
+    block.render(r, &mut buf);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
     let n = ctxs.len() - 1;
-    frame.render_widget(
-        Paragraph::new(lines_for(&ctxs[..n], left.width as usize, false)),
-        left,
-    );
-    frame.render_widget(
-        Paragraph::new(lines_for(&ctxs[n..], right.width as usize, true)),
-        right,
-    );
+    Paragraph::new(lines_for(&ctxs[..n], left.width as usize, false)).render(left, &mut buf);
+    Paragraph::new(lines_for(&ctxs[n..], right.width as usize, true)).render(right, &mut buf);
+    buf
 }
 
 fn draw_popup(frame: &mut Frame, body: Rect, app: &App, p: &Popup) {

@@ -1,7 +1,10 @@
 //! Home: prepared scenarios, scenarios in `./scenarios` and the data folder, recent sessions
 //! with their progress, and "continue where I left off".
+//!
+//! The list and details panes are drawn through `cells.rs`, keyed by their paragraph and area.
 
 use crate::tui::app::{Action, App, HomeItem};
+use crate::tui::cells;
 use crate::tui::hits::Target;
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::strings as S;
@@ -190,11 +193,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
     }
     let offset = u16::try_from(offset).unwrap_or(0);
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((offset, 0)), left);
-    frame.render_widget(
+    cells::paragraph(
+        frame,
+        "home.list",
+        left,
+        Paragraph::new(lines).block(block).scroll((offset, 0)),
+    );
+    cells::paragraph(
+        frame,
+        "home.details",
+        right,
         Paragraph::new(details(app))
             .wrap(Wrap { trim: true })
             .block(pane("Details", false, app)),
-        right,
     );
 }

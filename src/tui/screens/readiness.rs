@@ -1,9 +1,13 @@
 //! Readiness: the party's Article 6 readiness stage (bar and the rule), gaps for the next stage,
 //! milestones, agreements and NMAs (`readiness::report::scenario_text`), and the 6.2 / 6.4 / 6.8
 //! comparison as a page of its own (`a`).
+//!
+//! The long text panes are drawn through `cells.rs`, keyed by their paragraph (text, scroll,
+//! styles) and area.
 
 use crate::readiness::{self, ARTICLE6_COMPARISON, ARTICLE6_TABLE, STAGE_RULE};
 use crate::tui::app::{Action, App};
+use crate::tui::cells;
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::strings as S;
 use crate::tui::ui::pane;
@@ -58,13 +62,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }
             out
         };
-        frame.render_widget(
+        cells::paragraph(
+            frame,
+            "readiness.compare",
+            area,
             Paragraph::new(lines).scroll((v.scroll, 0)).block(pane(
                 "Article 6.2 / 6.4 / 6.8 compared (a or Esc: back; ↓↑ scroll)",
                 true,
                 app,
             )),
-            area,
         );
         return;
     }
@@ -117,7 +123,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     lines.push(Line::raw(""));
     lines.push(Line::styled("THE STAGE RULE", t.section()));
     lines.extend(STAGE_RULE.lines().map(|l| Line::raw(l.to_string())));
-    frame.render_widget(
+    cells::paragraph(
+        frame,
+        "readiness.text",
+        rest,
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .scroll((v.scroll, 0))
@@ -126,6 +135,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 true,
                 app,
             )),
-        rest,
     );
 }

@@ -3,11 +3,16 @@
 //!
 //! The facts panel is [`facts_panel`], a pure function of (scenario, question): enrich it there
 //! (crediting tail, MO budget, readiness) when those modules land.
+//!
+//! The question list, facts and (read-only) answer panes are drawn through `cells.rs`, keyed by
+//! their paragraph (text, selection, scroll, styles) and area; the answer editor is rendered
+//! every frame (its drawing depends on the editor's own viewport state).
 
 use super::wrap;
 use crate::scenario::Scenario;
 use crate::simulate::Simulation;
 use crate::tui::app::{Action, App};
+use crate::tui::cells;
 use crate::tui::hits::Target;
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::strings as S;
@@ -211,11 +216,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             app.hits.row(inner, line - offset, Target::Question(q));
         }
     }
-    frame.render_widget(
+    cells::paragraph(
+        frame,
+        "questions.list",
+        left,
         Paragraph::new(lines)
             .block(block)
             .scroll((u16::try_from(offset).unwrap_or(0), 0)),
-        left,
     );
 
     // Right: facts (top) and answer (bottom).
@@ -280,7 +287,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             false,
             app,
         ));
-    frame.render_widget(fp, top);
+    cells::paragraph(frame, "questions.facts", top, fp);
 
     let group = w
         .session
@@ -299,13 +306,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             Paragraph::new(text.to_string())
         };
-        frame.render_widget(
+        cells::paragraph(
+            frame,
+            "questions.answer",
+            bottom,
             body.wrap(Wrap { trim: false }).block(pane(
                 format!("{}{group}", S::ANSWER_TITLE),
                 false,
                 app,
             )),
-            bottom,
         );
     }
 }

@@ -2,12 +2,16 @@
 //! holdings by vintage and class, live serial blocks, the explorer log with a serial filter, a
 //! unit's life story, and the pack's drills checked against the sandbox.
 //!
-//! Row builders are pure functions of a `&Ledger`; [`with_ledger`] picks the one shown.
+//! Row builders are pure functions of a `&Ledger`; [`with_ledger`] picks the one shown. The
+//! explorer's rows are cached per ledger state and filter ([`explorer_rows`]); the list and
+//! drill panes are drawn through `cells.rs`, keyed by their paragraph (rows, selection, styles)
+//! and area.
 
 use crate::registry::explorer::ExplorerQuery;
 use crate::registry::{AccountKind, Ledger};
 use crate::scenario::units::group_thousands;
 use crate::tui::app::{Action, App, RegTab};
+use crate::tui::cells;
 use crate::tui::hits::Target;
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::strings as S;
@@ -534,11 +538,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             None,
         )
     });
-    frame.render_widget(
+    cells::paragraph(
+        frame,
+        "registry.list",
+        body,
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .block(pane(title, true, app)),
-        body,
     );
 }
 
@@ -612,8 +618,10 @@ fn draw_drills(frame: &mut Frame, area: Rect, app: &App) {
             }
         }
     }
-    frame.render_widget(
-        Paragraph::new(lines).block(pane("Drills (↑↓ choose)", true, app)),
+    cells::paragraph(
+        frame,
+        "registry.drills",
         area,
+        Paragraph::new(lines).block(pane("Drills (↑↓ choose)", true, app)),
     );
 }

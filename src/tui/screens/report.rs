@@ -1,7 +1,10 @@
 //! Report: what the session produced (answers per section) and the export of the answers as
 //! Markdown, CSV and JSON into a chosen folder (`report::answers` does the writing).
+//!
+//! The summary and answers panes are drawn through `cells.rs`, keyed by their paragraph and area.
 
 use crate::tui::app::{Action, App};
+use crate::tui::cells;
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::strings as S;
 use crate::tui::ui::pane;
@@ -85,11 +88,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Some(Err(e)) => l.push(Line::styled(format!("export failed: {e}"), t.error())),
         None => {}
     }
-    frame.render_widget(
+    cells::paragraph(
+        frame,
+        "report.summary",
+        top,
         Paragraph::new(l)
             .wrap(Wrap { trim: false })
             .block(pane(S::REPORT_TITLE, true, app)),
-        top,
     );
 
     let mut a = vec![];
@@ -138,10 +143,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ),
         t.dim(),
     ));
-    frame.render_widget(
+    cells::paragraph(
+        frame,
+        "report.answers",
+        bottom,
         Paragraph::new(a)
             .wrap(Wrap { trim: false })
             .block(pane("Answers", false, app)),
-        bottom,
     );
 }

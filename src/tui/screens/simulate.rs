@@ -2,18 +2,22 @@
 //! constraint, target met), the chart, the per-year table, the uncertainty study and the
 //! comparison with another CA method.
 //!
-//! Reads `app.derived` (recomputed by `update` on every parameter change); draws only.
+//! Reads `app.derived` (recomputed by `update` on every parameter change); draws only. The
+//! chart and the panes are drawn through `cells.rs`: the chart's cells are kept per
+//! [`ChartKey`] (series, years, unit, area, theme), a pane's per paragraph and area, so a frame
+//! that shows the same simulation at the same size copies them instead of laying them out.
 
 use crate::scenario::Scenario;
 use crate::scenario::units::group_thousands;
 use crate::simulate::{Simulation, YearRow};
 use crate::tui::app::{Action, App, StudyResult};
+use crate::tui::cells;
 use crate::tui::derived::ca_method_name;
 use crate::tui::hits::Target;
 use crate::tui::keymap::{self, Cmd, Ctx};
 use crate::tui::params::{Param, value_text};
 use crate::tui::strings as S;
-use crate::tui::ui::pane;
+use crate::tui::ui::{pane, pane_in};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -155,6 +159,19 @@ const SERIES: [(&str, &str, Marker, Color); 4] = [
     ("balance (after CA)", "▀", Marker::HalfBlock, Color::Green),
 ];
 
+/// Everything the chart's drawing reads: the area, the four series, the years it spans, the unit,
+/// the compact title (small terminals) and the theme. The chart's cells are cached per key (see
+/// `cells.rs`), so a new simulation, a resize or a theme change draws it afresh.
+#[derive(PartialEq)]
+struct ChartKey {
+    area: Rect,
+    series: [Vec<(f64, f64)>; 4],
+    years: (f64, f64),
+    unit: &'static str,
+    compact: bool,
+    theme: crate::tui::theme::Theme,
+}
+
 /// The chart of BAU, target/trajectory, projected emissions and the emissions balance. The
 /// y axis starts at 0, below it when a series is negative (a net sink; then a dotted zero line
 /// shows where the sink begins), or just below the smallest value when every value is above
@@ -174,12 +191,29 @@ fn draw_chart(
             .filter_map(|y| g(y).map(|v| (f64::from(y.year), f(s, v))))
             .collect()
     };
-    let series = [
-        pts(&|y| Some(y.bau)),
-        pts(&|y| y.target),
-        pts(&|y| Some(y.projected_emissions)),
-        pts(&|y| Some(y.emissions_balance)),
-    ];
+    let key = ChartKey {
+        area: area.intersection(frame.area()),
+        series: [
+            pts(&|y| Some(y.bau)),
+            pts(&|y| y.target),
+            pts(&|y| Some(y.projected_emissions)),
+            pts(&|y| Some(y.emissions_balance)),
+        ],
+        years: (
+            ys.first().map(|y| f64::from(y.year)).unwrap_or(0.0),
+            ys.last().map(|y| f64::from(y.year)).unwrap_or(1.0),
+        ),
+        unit: s.unit().short(),
+        compact,
+        theme: app.theme,
+    };
+    crate::tui::cells::draw(frame, "simulate.chart", key, chart_cells);
+}
+
+/// The chart's cells for a [`ChartKey`].
+fn chart_cells(k: &ChartKey) -> ratatui::buffer::Buffer {
+    use ratatui::widgets::Widget;
+    let series = &k.series;
     let (lo, hi) = series
         .iter()
         .flatten()
@@ -207,11 +241,8 @@ fn draw_chart(
         },
         if hi > 0.0 { hi + pad } else { 0.0 },
     );
-    let (x0, x1) = (
-        ys.first().map(|y| f64::from(y.year)).unwrap_or(0.0),
-        ys.last().map(|y| f64::from(y.year)).unwrap_or(1.0),
-    );
-    let nc = app.theme.no_color;
+    let (x0, x1) = k.years;
+    let nc = k.theme.no_color;
     let style = |c: Color| {
         if nc { Style::new() } else { Style::new().fg(c) }
     };
@@ -226,7 +257,7 @@ fn draw_chart(
                 .style(style(Color::DarkGray)),
         );
     }
-    for ((_, _, m, c), data) in SERIES.iter().zip(&series) {
+    for ((_, _, m, c), data) in SERIES.iter().zip(series) {
         let d = Dataset::default()
             .data(data)
             .marker(*m)
@@ -240,15 +271,15 @@ fn draw_chart(
             0,
         ))
     };
-    let unit = s.unit().short();
-    let mut block = pane(
-        if compact {
+    let unit = k.unit;
+    let mut block = pane_in(
+        if k.compact {
             format!("Emissions, {unit} CO2e, <0 net sink (t: table)")
         } else {
             format!("Emissions, {unit} CO2e (below 0: net sink)")
         },
         false,
-        app,
+        &k.theme,
     );
     // The legend is one line in the bottom border: a legend box would hide the lines it
     // names.
@@ -274,7 +305,9 @@ fn draw_chart(
         )
         .y_axis(Axis::default().bounds([y0, y1]).labels(y_labels))
         .legend_position(None);
-    frame.render_widget(chart, area);
+    let mut buf = crate::tui::cells::blank(k.area);
+    chart.render(k.area, &mut buf);
+    buf
 }
 
 fn year_table(s: &Scenario, sim: &Simulation) -> Vec<String> {
@@ -416,7 +449,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Min(1),
     ])
     .areas(area);
-    frame.render_widget(
+    cells::paragraph(
+        frame,
+        "simulate.head",
+        top,
         Paragraph::new(head).wrap(Wrap { trim: true }).block(pane(
             format!(
                 "{} — {} ({})",
@@ -427,7 +463,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             false,
             app,
         )),
-        top,
     );
     // Parameters (left) and results (right).
     let pw = if area.width >= 110 { 36 } else { 28 };
@@ -457,11 +492,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     for i in scroll..Param::ALL.len() {
         app.hits.row(inner, i - scroll, Target::Param(i));
     }
-    frame.render_widget(
+    cells::paragraph(
+        frame,
+        "simulate.params",
+        left,
         Paragraph::new(plines)
             .scroll((u16::try_from(scroll).unwrap_or(0), 0))
             .block(block),
-        left,
     );
     let Ok(sim) = &d.sim else {
         frame.render_widget(
@@ -549,8 +586,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }
         })
         .collect();
-    frame.render_widget(
-        Paragraph::new(lines).block(pane(title, false, app)),
+    cells::paragraph(
+        frame,
+        "simulate.table",
         table_area,
+        Paragraph::new(lines).block(pane(title, false, app)),
     );
 }
