@@ -7,7 +7,9 @@
 
 use assert_cmd::Command;
 
-const CSV: &str = "../shared/data/a6-2-authorizations-2026-08-14.csv";
+/// A copy of `../shared/data/` (provenance beside it), so the tests need nothing outside the
+/// repository.
+const CSV: &str = "tests/fixtures/a6-2-authorizations-2026-08-14.csv";
 
 fn csv_path() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(CSV)
