@@ -391,6 +391,24 @@ fn odd_events() -> Vec<Event> {
     ]
 }
 
+/// Event `i` of [`odd_events`] in an envelope with extreme values (largest batch ids, both
+/// `batch_end` values), unsealed.
+fn odd_envelope(i: usize, actor: Actor, event: Event) -> Envelope {
+    Envelope {
+        seq: i as u64 + 1,
+        ts: "2025-02-28T23:59:59Z".into(),
+        actor,
+        command_id: format!("cmd:{i}"),
+        payload_hash: "ab".repeat(32),
+        batch_id: u64::MAX - i as u64,
+        batch_end: i.is_multiple_of(2),
+        schema_version: SCHEMA_VERSION,
+        prev_hash: GENESIS_HASH.into(),
+        hash: String::new(),
+        event,
+    }
+}
+
 #[test]
 fn direct_writer_matches_reference_on_every_event_kind() {
     let actor = Actor {
@@ -399,19 +417,7 @@ fn direct_writer_matches_reference_on_every_event_kind() {
         role: Role::AuthorizedEntity,
     };
     for (i, event) in odd_events().into_iter().enumerate() {
-        let mut env = Envelope {
-            seq: i as u64 + 1,
-            ts: "2025-02-28T23:59:59Z".into(),
-            actor: actor.clone(),
-            command_id: format!("cmd:{i}"),
-            payload_hash: "ab".repeat(32),
-            batch_id: u64::MAX - i as u64,
-            batch_end: i % 2 == 0,
-            schema_version: SCHEMA_VERSION,
-            prev_hash: GENESIS_HASH.into(),
-            hash: String::new(),
-            event,
-        };
+        let mut env = odd_envelope(i, actor.clone(), event);
         let mut r = env.clone();
         r.seal_reference().unwrap();
         env.hash = r.hash.clone();
@@ -516,23 +522,12 @@ fn fast_reader_takes_its_fast_path_on_every_synth_line_and_agrees_with_parse() {
 fn fast_reader_agrees_with_parse_on_every_event_kind() {
     for (i, event) in odd_events().into_iter().enumerate() {
         for user in ["ana", "ünïcode \"user\""] {
-            let mut env = Envelope {
-                seq: i as u64 + 1,
-                ts: "2025-02-28T23:59:59Z".into(),
-                actor: Actor {
-                    user: user.into(),
-                    org: "REG".into(),
-                    role: Role::Dna,
-                },
-                command_id: format!("cmd:{i}"),
-                payload_hash: "ab".repeat(32),
-                batch_id: u64::MAX - i as u64,
-                batch_end: i % 2 == 0,
-                schema_version: SCHEMA_VERSION,
-                prev_hash: GENESIS_HASH.into(),
-                hash: String::new(),
-                event: event.clone(),
+            let actor = Actor {
+                user: user.into(),
+                org: "REG".into(),
+                role: Role::Dna,
             };
+            let mut env = odd_envelope(i, actor, event.clone());
             let mut line = env.seal().unwrap();
             line.pop();
             assert_reads_like_parse(&line, &format!("event {i} ({})", env.event.type_name()));
