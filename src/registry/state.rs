@@ -327,6 +327,8 @@ pub struct State {
     /// `(batch id, first seq)` of the batch being folded; its command id is `open_command`.
     pub open_batch: Option<(u64, u64)>,
     open_command: String,
+    /// The command table slot reserved for `open_command` when its batch opened.
+    open_claim: Option<commands::Claim>,
     pub record_actions: bool,
     pub actions: Vec<ActionRecord>,
     interned: HashMap<String, Arc<str>>,
@@ -554,15 +556,16 @@ impl State {
                         format!("batch id {} not increasing", env.batch_id),
                     ));
                 }
-                if self.commands.contains_key(&env.command_id) {
-                    return Err(v(
+                let claim = self.commands.claim(&env.command_id).map_err(|_| {
+                    v(
                         5,
                         "idempotency",
                         seq,
                         None,
                         format!("command id {:?} appears in two batches", env.command_id),
-                    ));
-                }
+                    )
+                })?;
+                self.open_claim = Some(claim);
                 self.open_batch = Some((env.batch_id, seq));
                 self.open_command.clone_from(&env.command_id);
             }
@@ -582,16 +585,17 @@ impl State {
                 }
                 _ => None,
             };
-            self.commands.insert(
-                &env.command_id,
-                CommandRecord {
-                    payload_hash: decode_hash(&env.payload_hash),
-                    batch_id: env.batch_id,
-                    first_seq,
-                    last_seq: seq,
-                    rejected,
-                },
-            );
+            let record = CommandRecord {
+                payload_hash: decode_hash(&env.payload_hash),
+                batch_id: env.batch_id,
+                first_seq,
+                last_seq: seq,
+                rejected,
+            };
+            match self.open_claim.take() {
+                Some(claim) => self.commands.fill(claim, &env.command_id, record),
+                None => self.commands.insert(&env.command_id, record),
+            }
             self.open_batch = None;
             self.last_batch = env.batch_id;
         }

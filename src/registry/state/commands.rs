@@ -4,9 +4,15 @@
 //! A journal of 1,000,000 events holds ~600,000 commands, so a `HashMap<String, _>` (a heap
 //! string and a 24-byte key per id, in a power-of-two table at most 7/8 full) was the largest
 //! structure of a replay. Here the ids live back to back in one arena, the records in one
-//! vector in commit order, and the lookup is a power-of-two table of 4-byte record numbers
-//! (open addressing, linear probing, at most half full). Lookups compare the id bytes, so two
-//! ids never share a record whatever their hashes.
+//! vector in commit order, and the lookup is a power-of-two table of 8-byte slots (open
+//! addressing, linear probing, at most half full), each the record number and 32 more bits of
+//! the id's hash. A probe compares those bits first, so a miss (every new command of a replay)
+//! reads only the slot table, not the arena; a hit compares the id bytes, so two ids never
+//! share a record whatever their hashes.
+//!
+//! Replay asks twice per command (is the id new when its batch opens; record it when the batch
+//! ends). [`CommandTable::claim`] does the probe once and [`CommandTable::fill`] writes the
+//! claimed slot; nothing else is inserted in between, which `fill` checks.
 
 use std::hash::Hasher;
 
@@ -19,8 +25,21 @@ pub struct CommandTable {
     /// `(start, len)` of each record's id in `ids`, parallel to `records`.
     spans: Vec<(u32, u32)>,
     records: Vec<CommandRecord>,
-    /// Record number + 1 per slot, 0 for empty; the length is a power of two (or zero).
-    slots: Vec<u32>,
+    /// Per slot: 0 for empty, else `tag << 32 | (record number + 1)`. The length is a power
+    /// of two (or zero).
+    slots: Vec<u64>,
+}
+
+/// A vacant slot reserved for one id by [`CommandTable::claim`], to be filled by
+/// [`CommandTable::fill`] before anything else is inserted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Claim {
+    slot: usize,
+    tag: u64,
+    /// Record count and table size when claimed: a fill after another insert or a rehash is
+    /// not trusted (it re-probes).
+    records: usize,
+    size: usize,
 }
 
 fn hash(id: &str) -> u64 {
@@ -56,14 +75,18 @@ impl CommandTable {
         &self.ids[start as usize..(start + len) as usize]
     }
 
-    /// Slot holding `id`, or the empty slot where it would go.
-    fn slot(&self, id: &str) -> usize {
+    /// `(slot, tag)`: the slot holding `id`, or the empty slot where it would go.
+    fn slot(&self, id: &str) -> (usize, u64) {
         let mask = self.slots.len() - 1;
-        let mut i = hash(id) as usize & mask;
+        let h = hash(id);
+        let tag = h >> 32 << 32;
+        let mut i = h as usize & mask;
         loop {
             match self.slots[i] {
-                0 => return i,
-                n if self.id(n as usize - 1) == id => return i,
+                0 => return (i, tag),
+                n if n >> 32 << 32 == tag && self.id((n as u32) as usize - 1) == id => {
+                    return (i, tag);
+                }
                 _ => i = (i + 1) & mask,
             }
         }
@@ -73,9 +96,9 @@ impl CommandTable {
         if self.slots.is_empty() {
             return None;
         }
-        match self.slots[self.slot(id)] {
+        match self.slots[self.slot(id).0] {
             0 => None,
-            n => self.records.get(n as usize - 1),
+            n => self.records.get((n as u32) as usize - 1),
         }
     }
 
@@ -85,28 +108,52 @@ impl CommandTable {
 
     /// Record `id` (replacing the record of an id already present).
     pub fn insert(&mut self, id: &str, record: CommandRecord) {
+        match self.claim(id) {
+            Ok(c) => self.fill(c, id, record),
+            Err(n) => self.records[n] = record,
+        }
+    }
+
+    /// Reserve the slot for a new `id` (growing first, so the claim stays valid until filled).
+    /// `Err(record number)` when `id` is already present.
+    pub fn claim(&mut self, id: &str) -> Result<Claim, usize> {
         if (self.records.len() + 1) * 2 > self.slots.len() {
             self.rehash((self.slots.len() * 2).max(64));
         }
-        let s = self.slot(id);
-        match self.slots[s] {
-            0 => {
-                let start = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
-                let len = u32::try_from(id.len()).unwrap_or(u32::MAX);
-                self.ids.push_str(id);
-                self.spans.push((start, len));
-                self.records.push(record);
-                self.slots[s] = self.records.len() as u32;
-            }
-            n => self.records[n as usize - 1] = record,
+        let (slot, tag) = self.slot(id);
+        match self.slots[slot] {
+            0 => Ok(Claim {
+                slot,
+                tag,
+                records: self.records.len(),
+                size: self.slots.len(),
+            }),
+            n => Err((n as u32) as usize - 1),
         }
+    }
+
+    /// Record `id` in the slot `claim` reserved for it. A stale claim (something was inserted
+    /// since) is not trusted: the id is then inserted by a fresh probe.
+    pub fn fill(&mut self, claim: Claim, id: &str, record: CommandRecord) {
+        if claim.records != self.records.len()
+            || claim.size != self.slots.len()
+            || self.slots.get(claim.slot) != Some(&0)
+        {
+            return self.insert(id, record);
+        }
+        let start = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+        let len = u32::try_from(id.len()).unwrap_or(u32::MAX);
+        self.ids.push_str(id);
+        self.spans.push((start, len));
+        self.records.push(record);
+        self.slots[claim.slot] = claim.tag | self.records.len() as u64;
     }
 
     fn rehash(&mut self, size: usize) {
         self.slots = vec![0; size];
         for ix in 0..self.records.len() {
-            let s = self.slot(self.id(ix));
-            self.slots[s] = ix as u32 + 1;
+            let (s, tag) = self.slot(self.id(ix));
+            self.slots[s] = tag | (ix as u64 + 1);
         }
     }
 
@@ -156,6 +203,20 @@ mod tests {
         let ids: Vec<&str> = t.iter().map(|(id, _)| id).collect();
         assert_eq!(ids.len(), m.len());
         assert_eq!(ids[0], "synth-0");
+        // A claim is filled in place; a stale one (after another insert or a rehash) re-probes.
+        let mut c = CommandTable::default();
+        let a = c.claim("a").ok();
+        assert!(c.claim("b").is_ok() && a.is_some());
+        c.insert("b", rec(2));
+        c.fill(a.unwrap(), "a", rec(1));
+        let stale = c.claim("z").unwrap();
+        c.reserve(1000);
+        c.fill(stale, "z", rec(3));
+        assert_eq!(c.claim("a"), Err(1), "b was recorded first");
+        assert_eq!(c.claim("b"), Err(0));
+        assert_eq!(c.claim("z"), Err(2));
+        assert_eq!(c.get("z").map(|r| r.batch_id), Some(3));
+        assert_eq!(c.len(), 3);
         let mut r = CommandTable::default();
         r.reserve(10);
         r.insert("a", rec(1));
