@@ -9,8 +9,10 @@
 //!   characters, every integer is plain decimal without leading zeros. The envelope's fields
 //!   are read in place into the caller's [`Envelope`] (`String`s are cleared and refilled, so
 //!   replay allocates nothing for them), and the body is deserialized once, straight from the
-//!   line, as the variant its `type` names (splits and plain transfers, the commonest bodies,
-//!   by hand in their canonical layout, also reusing the previous event's vectors).
+//!   line, as the variant its `type` names. The bodies that make up almost all of a busy
+//!   journal (splits, moves of every kind, issuances, authorizations, freezes, rejections,
+//!   request approvals) are read by hand in their canonical layout, reusing the previous
+//!   event's block list; the rest go through serde.
 //! - **Anything else** (keys in another order, whitespace, escapes, an unknown key, a number
 //!   that does not fit, bad UTF-8, a body that does not deserialize) declines the fast path and
 //!   goes through [`Envelope::parse`], which is the authority: it accepts or refuses the line
@@ -22,8 +24,10 @@ use serde::Deserialize;
 use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer, StrDeserializer};
 use serde::de::{DeserializeSeed, MapAccess};
 
-use super::event::{Envelope, Event, MoveKind, Piece};
-use super::types::Role;
+use chrono::NaiveDate;
+
+use super::event::{Envelope, Event, Leg, MoveKind, Piece};
+use super::types::{Beneficiary, Role};
 
 /// Parse `line` (without its newline) into `env`, reusing `env`'s allocations. Same verdict and
 /// same result as [`Envelope::parse`]; `env` holds garbage after an error.
@@ -68,10 +72,7 @@ fn fast(line: &[u8], env: &mut Envelope) -> Option<()> {
     c.lit(b"{\"actor\":{\"org\":\"")?;
     set(&mut env.actor.org, c.string()?);
     c.lit(b",\"role\":\"")?;
-    env.actor.role = Role::deserialize(BorrowedStrDeserializer::<serde_json::Error>::new(
-        c.string()?,
-    ))
-    .ok()?;
+    env.actor.role = named::<Role>(c.string()?)?;
     c.lit(b",\"user\":\"")?;
     set(&mut env.actor.user, c.string()?);
     c.lit(b"},\"batch_end\":")?;
@@ -111,14 +112,16 @@ fn set(dst: &mut String, s: &str) {
     dst.push_str(s);
 }
 
-/// The two commonest bodies (splits and plain transfers, ~60 % of a synth journal) read by
-/// hand in their canonical layout, reusing the vectors and strings of the previous event when
-/// it was of the same kind. `None` declines: the body then goes through serde.
+/// The commonest bodies read by hand in their canonical layout (keys in byte order, no
+/// whitespace, strings without escapes), reusing the previous event's block list and, for
+/// splits and moves, its other vectors and strings. `None` declines: the body then goes
+/// through serde, which gives the verdict.
 fn body_fast(ty: &str, body: &str, event: &mut Event) -> Option<()> {
     let mut c = Cursor { s: body, i: 0 };
-    match ty {
+    let old = std::mem::replace(event, Event::YearClosed { year: 0 });
+    let new = match ty {
         "Split" => {
-            let mut children = match std::mem::replace(event, Event::YearClosed { year: 0 }) {
+            let mut children = match old {
                 Event::Split { children, .. } => children,
                 _ => Vec::new(),
             };
@@ -142,54 +145,164 @@ fn body_fast(ty: &str, body: &str, event: &mut Event) -> Option<()> {
             }
             c.lit(b",\"parent\":")?;
             let parent = c.uint()?;
-            c.lit(b"}")?;
-            (c.i == body.len()).then_some(())?;
-            *event = Event::Split { parent, children };
+            Event::Split { parent, children }
         }
         "Moved" => {
-            let (mut blocks, mut from, mut to) =
-                match std::mem::replace(event, Event::YearClosed { year: 0 }) {
-                    Event::Moved {
-                        blocks, from, to, ..
-                    } => (blocks, from, to),
-                    _ => (Vec::new(), String::new(), String::new()),
-                };
-            blocks.clear();
-            c.lit(b"{\"blocks\":[")?;
+            let (mut blocks, mut from, mut to) = match old {
+                Event::Moved {
+                    blocks, from, to, ..
+                } => (blocks, from, to),
+                other => (take_blocks(other), String::new(), String::new()),
+            };
+            c.lit(b"{\"blocks\":")?;
+            c.blocks(&mut blocks)?;
+            c.lit(b",\"from\":\"")?;
+            set(&mut from, c.string()?);
+            c.lit(b",\"kind\":{")?;
+            let kind = c.move_kind()?;
+            c.lit(b",\"to\":\"")?;
+            set(&mut to, c.string()?);
+            Event::Moved {
+                blocks,
+                from,
+                to,
+                kind,
+            }
+        }
+        "Issued" => {
+            c.lit(b"{\"authorization\":")?;
+            let authorization = c.opt_string()?.map(str::to_string);
+            c.lit(b",\"class\":\"")?;
+            let class = named(c.string()?)?;
+            c.lit(b",\"date\":")?;
+            let date = c.opt_date()?;
+            c.lit(b",\"first\":")?;
+            let first = c.uint()?;
+            c.lit(b",\"issuance_id\":\"")?;
+            let issuance_id = c.string()?.to_string();
+            c.lit(b",\"last\":")?;
+            let last = c.uint()?;
+            c.lit(b",\"legs\":[")?;
+            let mut legs = Vec::new();
             if c.lit(b"]").is_none() {
                 loop {
-                    blocks.push(c.uint()?);
+                    c.lit(b"{\"account\":\"")?;
+                    let account = c.string()?.to_string();
+                    c.lit(b",\"block\":")?;
+                    let block = c.uint()?;
+                    c.lit(b",\"first\":")?;
+                    let first = c.uint()?;
+                    c.lit(b",\"last\":")?;
+                    let last = c.uint()?;
+                    c.lit(b",\"leg\":\"")?;
+                    let leg = named(c.string()?)?;
+                    c.lit(b"}")?;
+                    legs.push(Leg {
+                        block,
+                        first,
+                        last,
+                        account,
+                        leg,
+                    });
                     if c.lit(b",").is_none() {
                         c.lit(b"]")?;
                         break;
                     }
                 }
             }
-            c.lit(b",\"from\":\"")?;
-            set(&mut from, c.string()?);
-            c.lit(b",\"kind\":{")?;
-            let acquiring_party = if c.lit(b"\"acquiring_party\":\"").is_some() {
-                let party = c.string()?.to_string();
-                c.lit(b",")?;
-                Some(party)
-            } else {
-                None
-            };
-            c.lit(b"\"kind\":\"transfer\"}")?;
-            c.lit(b",\"to\":\"")?;
-            set(&mut to, c.string()?);
-            c.lit(b"}")?;
-            (c.i == body.len()).then_some(())?;
-            *event = Event::Moved {
+            c.lit(b",\"project\":\"")?;
+            let project = c.string()?.to_string();
+            c.lit(b",\"registry\":\"")?;
+            let registry = c.string()?.to_string();
+            c.lit(b",\"unit_type\":\"")?;
+            let unit_type = named(c.string()?)?;
+            c.lit(b",\"verification\":")?;
+            let verification = c.opt_string()?.map(str::to_string);
+            c.lit(b",\"vintage\":")?;
+            let vintage = u16::try_from(c.uint()?).ok()?;
+            Event::Issued {
+                issuance_id,
+                project,
+                registry,
+                vintage,
+                unit_type,
+                verification,
+                first,
+                last,
+                class,
+                authorization,
+                date,
+                legs,
+            }
+        }
+        "Authorized" => {
+            let mut blocks = take_blocks(old);
+            c.lit(b"{\"authorization\":\"")?;
+            let authorization = c.string()?.to_string();
+            c.lit(b",\"blocks\":")?;
+            c.blocks(&mut blocks)?;
+            c.lit(b",\"date\":")?;
+            let date = c.opt_date()?;
+            Event::Authorized {
                 blocks,
-                from,
-                to,
-                kind: MoveKind::Transfer { acquiring_party },
-            };
+                authorization,
+                date,
+            }
+        }
+        "Frozen" | "Unfrozen" => {
+            let mut blocks = take_blocks(old);
+            c.lit(b"{\"blocks\":")?;
+            c.blocks(&mut blocks)?;
+            c.lit(b",\"reason\":\"")?;
+            let reason = c.string()?.to_string();
+            if ty == "Frozen" {
+                Event::Frozen { blocks, reason }
+            } else {
+                Event::Unfrozen { blocks, reason }
+            }
+        }
+        "RequestApproved" => {
+            let mut blocks = take_blocks(old);
+            c.lit(b"{\"blocks\":")?;
+            c.blocks(&mut blocks)?;
+            c.lit(b",\"id\":\"")?;
+            let id = c.string()?.to_string();
+            Event::RequestApproved { id, blocks }
+        }
+        "CommandRejected" => {
+            c.lit(b"{\"message\":\"")?;
+            let message = c.string()?.to_string();
+            c.lit(b",\"rule\":\"")?;
+            let rule = c.string()?.to_string();
+            Event::CommandRejected { rule, message }
         }
         _ => return None,
-    }
+    };
+    c.lit(b"}")?;
+    (c.i == body.len()).then_some(())?;
+    *event = new;
     Some(())
+}
+
+/// The block list of the previous event, emptied, to be filled again (no allocation per line
+/// once it has grown to the journal's longest list).
+fn take_blocks(old: Event) -> Vec<u64> {
+    let mut v = match old {
+        Event::Moved { blocks, .. }
+        | Event::Authorized { blocks, .. }
+        | Event::Frozen { blocks, .. }
+        | Event::Unfrozen { blocks, .. }
+        | Event::RequestApproved { blocks, .. } => blocks,
+        _ => Vec::new(),
+    };
+    v.clear();
+    v
+}
+
+/// A picklist value (`Role`, `Class`, `LegKind`, `UnitType`, …) from its string, through the
+/// type's own `Deserialize` (so exactly the names serde accepts).
+fn named<'de, T: Deserialize<'de>>(s: &'de str) -> Option<T> {
+    T::deserialize(BorrowedStrDeserializer::<serde_json::Error>::new(s)).ok()
 }
 
 /// Deserialize `body` as the variant `ty` names, in one pass over the bytes.
@@ -336,6 +449,94 @@ impl<'a> Cursor<'a> {
         }
         self.i += n;
         Some(v)
+    }
+
+    /// `[n,n,…]` into `out` (cleared first).
+    fn blocks(&mut self, out: &mut Vec<u64>) -> Option<()> {
+        out.clear();
+        self.lit(b"[")?;
+        if self.lit(b"]").is_some() {
+            return Some(());
+        }
+        loop {
+            out.push(self.uint()?);
+            if self.lit(b",").is_none() {
+                return self.lit(b"]");
+            }
+        }
+    }
+
+    /// `null` or a string (whose opening quote is still to be read).
+    fn opt_string(&mut self) -> Option<Option<&'a str>> {
+        if self.lit(b"null").is_some() {
+            return Some(None);
+        }
+        self.lit(b"\"")?;
+        self.string().map(Some)
+    }
+
+    /// `null` or a date string, read by `NaiveDate`'s own `Deserialize`.
+    fn opt_date(&mut self) -> Option<Option<NaiveDate>> {
+        match self.opt_string()? {
+            None => Some(None),
+            Some(s) => named(s).map(Some),
+        }
+    }
+
+    /// The inside of a `kind` object of a move (its `{` already read), through its `}`.
+    fn move_kind(&mut self) -> Option<MoveKind> {
+        if self.lit(b"\"kind\":\"cancel\",\"reason\":\"").is_some() {
+            let reason = self.string()?.to_string();
+            self.lit(b",\"subtype\":\"")?;
+            let subtype = named(self.string()?)?;
+            self.lit(b"}")?;
+            return Some(MoveKind::Cancel { subtype, reason });
+        }
+        let mut acquiring_party = None;
+        let mut authorized_entity = None;
+        if self.lit(b"\"acquiring_party\":\"").is_some() {
+            acquiring_party = Some(self.string()?.to_string());
+            self.lit(b",\"kind\":\"transfer\"}")?;
+            return Some(MoveKind::Transfer { acquiring_party });
+        }
+        if self.lit(b"\"kind\":\"transfer\"}").is_some() {
+            return Some(MoveKind::Transfer { acquiring_party });
+        }
+        if self.lit(b"\"authorized_entity\":\"").is_some() {
+            authorized_entity = Some(self.string()?.to_string());
+            self.lit(b",")?;
+        }
+        self.lit(b"\"beneficiary\":{\"country\":\"")?;
+        let country = self.string()?.to_string();
+        self.lit(b",\"id\":\"")?;
+        let id = self.string()?.to_string();
+        self.lit(b",\"name\":\"")?;
+        let name = self.string()?.to_string();
+        self.lit(b",\"purpose\":\"")?;
+        let purpose = self.string()?.to_string();
+        self.lit(b"}")?;
+        let beneficiary = Beneficiary {
+            name,
+            id,
+            country,
+            purpose,
+        };
+        if self.lit(b",\"kind\":\"retire\"}").is_some() {
+            return Some(MoveKind::Retire {
+                beneficiary,
+                authorized_entity,
+            });
+        }
+        if authorized_entity.is_some() {
+            return None;
+        }
+        self.lit(b",\"kind\":\"use\",\"use_year\":")?;
+        let use_year = u16::try_from(self.uint()?).ok()?;
+        self.lit(b"}")?;
+        Some(MoveKind::Use {
+            use_year,
+            beneficiary,
+        })
     }
 
     fn boolean(&mut self) -> Option<bool> {
