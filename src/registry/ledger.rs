@@ -112,18 +112,23 @@ impl Ledger {
         let mut l = Ledger::in_memory(clock);
         // Replay without the per-account index and build it once at the end (one sort per
         // account instead of an ordered insert and removal for every move and split).
-        let mut state = State::without_account_index();
+        // Command ids are indexed once at the end too (`State::for_replay`); a duplicate id
+        // is reported before any later error, as it is earlier in the journal.
+        let mut state = State::for_replay();
         let mut events = Vec::new();
-        read_journal(path, |env| {
-            state
-                .apply(&env)
-                .map_err(|violation| JournalError::Invariant {
-                    path: path.to_path_buf(),
-                    violation,
-                })?;
+        let inv = |violation| JournalError::Invariant {
+            path: path.to_path_buf(),
+            violation,
+        };
+        let read = read_journal(path, |env| {
+            state.apply(&env).map_err(inv)?;
             events.push(env);
             Ok(())
-        })?;
+        });
+        if let Err(e) = read {
+            return Err(state.index_commands().map_or_else(inv, |()| e).into());
+        }
+        state.index_commands().map_err(inv)?;
         state.build_account_index();
         l.state = state;
         l.events = events;

@@ -29,6 +29,7 @@ use super::types::*;
 
 mod commands;
 mod lifecycle;
+mod prefetch;
 pub use commands::CommandTable;
 pub use lifecycle::*;
 
@@ -376,6 +377,49 @@ impl State {
         }
     }
 
+    /// A state for replaying a journal from a file: no per-account index (as
+    /// [`State::without_account_index`]) and a deferred command table (see
+    /// [`CommandTable::deferred`]): the fold does not look command ids up, and
+    /// [`State::index_commands`] checks idempotency (invariant 5) for the whole replay at the
+    /// end. A replay that stops at an error calls it first: a duplicate command id seen
+    /// before that point is the earlier violation.
+    pub fn for_replay() -> State {
+        State {
+            commands: CommandTable::deferred(),
+            ..State::without_account_index()
+        }
+    }
+
+    /// Index a deferred command table and report the first command id that appears in two
+    /// batches, as the eager fold would have at the second batch's first event. Counts the
+    /// batch still open. A no-op for a state whose table was never deferred.
+    pub fn index_commands(&mut self) -> Result<(), InvariantViolation> {
+        if !self.commands.is_deferred() {
+            return Ok(());
+        }
+        let dup = match self.commands.index() {
+            Ok(()) => None,
+            Err(ix) => self
+                .commands
+                .record(ix)
+                .map(|(id, r)| (id.to_string(), r.first_seq)),
+        };
+        let open = self
+            .open_batch
+            .filter(|_| self.commands.contains_key(&self.open_command))
+            .map(|(_, first_seq)| (self.open_command.clone(), first_seq));
+        match dup.or(open) {
+            None => Ok(()),
+            Some((id, seq)) => Err(v(
+                5,
+                "idempotency",
+                seq,
+                None,
+                format!("command id {id:?} appears in two batches"),
+            )),
+        }
+    }
+
     /// Whether [`Account::blocks`] is maintained (false for [`State::without_account_index`]
     /// until [`State::build_account_index`]).
     pub fn has_account_index(&self) -> bool {
@@ -426,6 +470,25 @@ impl State {
             .get(id)
             .map(|&i| &self.authorizations[i as usize])
     }
+    /// Start fetching the memory `env` will touch when it is applied: the blocks it names. A
+    /// hint only (nothing is read or changed); replay calls it before hashing the line, so
+    /// the fetch overlaps the hash.
+    pub fn prefetch(&self, env: &Envelope) {
+        let ids: &[BlockId] = match &env.event {
+            Event::Split { parent, .. } => std::slice::from_ref(parent),
+            Event::Moved { blocks, .. }
+            | Event::Authorized { blocks, .. }
+            | Event::Frozen { blocks, .. }
+            | Event::Unfrozen { blocks, .. } => blocks,
+            _ => &[],
+        };
+        for &id in ids.iter().take(16) {
+            if let Some(b) = self.block(id) {
+                prefetch::fetch(b);
+            }
+        }
+    }
+
     pub fn block(&self, id: BlockId) -> Option<&Block> {
         if id == 0 {
             return None;

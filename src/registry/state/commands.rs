@@ -13,6 +13,12 @@
 //! Replay asks twice per command (is the id new when its batch opens; record it when the batch
 //! ends). [`CommandTable::claim`] does the probe once and [`CommandTable::fill`] writes the
 //! claimed slot; nothing else is inserted in between, which `fill` checks.
+//!
+//! A replay from a file can go further ([`CommandTable::deferred`]): records are appended in
+//! commit order with no lookup at all, and [`CommandTable::index`] builds the slots at the end
+//! in one loop whose probes are independent, so the CPU overlaps their cache misses (~20 ns
+//! each instead of ~0.3 µs one after another in the middle of the fold). `index` reports the
+//! first id that came back, which is the duplicate an eager table would have refused first.
 
 use std::hash::Hasher;
 
@@ -26,8 +32,10 @@ pub struct CommandTable {
     spans: Vec<(u32, u32)>,
     records: Vec<CommandRecord>,
     /// Per slot: 0 for empty, else `tag << 32 | (record number + 1)`. The length is a power
-    /// of two (or zero).
+    /// of two (or zero). Empty while `deferred`.
     slots: Vec<u64>,
+    /// Records are appended without lookups until [`CommandTable::index`].
+    deferred: bool,
 }
 
 /// A vacant slot reserved for one id by [`CommandTable::claim`], to be filled by
@@ -59,12 +67,53 @@ impl CommandTable {
         self.records.is_empty()
     }
 
+    /// A table that only appends until [`CommandTable::index`] (for replays; see the module
+    /// doc). Lookups before `index` find nothing, and `claim` never refuses.
+    pub fn deferred() -> CommandTable {
+        CommandTable {
+            deferred: true,
+            ..CommandTable::default()
+        }
+    }
+
+    /// Whether lookups are waiting for [`CommandTable::index`].
+    pub fn is_deferred(&self) -> bool {
+        self.deferred
+    }
+
+    /// Build the lookup slots of a deferred table (a no-op otherwise). `Err(record number)`
+    /// of the first record whose id an earlier record already has; the table is then indexed
+    /// all the same, each id pointing at its first record.
+    pub fn index(&mut self) -> Result<(), usize> {
+        if !self.deferred {
+            return Ok(());
+        }
+        self.deferred = false;
+        let size = (self.records.len().saturating_mul(4) / 3 + 1)
+            .next_power_of_two()
+            .max(64);
+        self.slots = vec![0; size];
+        let mut first_dup = None;
+        for ix in 0..self.records.len() {
+            let (s, tag) = self.slot(self.id(ix));
+            if self.slots[s] == 0 {
+                self.slots[s] = tag | (ix as u64 + 1);
+            } else if first_dup.is_none() {
+                first_dup = Some(ix);
+            }
+        }
+        first_dup.map_or(Ok(()), Err)
+    }
+
     /// Make room for `additional` more commands without growing.
     pub fn reserve(&mut self, additional: usize) {
         self.records.reserve(additional);
         self.spans.reserve(additional);
         self.ids.reserve(additional.saturating_mul(16));
-        let want = (self.records.len() + additional).saturating_mul(2);
+        if self.deferred {
+            return;
+        }
+        let want = (self.records.len() + additional).saturating_mul(4) / 3;
         if want > self.slots.len() {
             self.rehash(want.next_power_of_two());
         }
@@ -117,7 +166,15 @@ impl CommandTable {
     /// Reserve the slot for a new `id` (growing first, so the claim stays valid until filled).
     /// `Err(record number)` when `id` is already present.
     pub fn claim(&mut self, id: &str) -> Result<Claim, usize> {
-        if (self.records.len() + 1) * 2 > self.slots.len() {
+        if self.deferred {
+            return Ok(Claim {
+                slot: usize::MAX,
+                tag: 0,
+                records: self.records.len(),
+                size: 0,
+            });
+        }
+        if (self.records.len() + 1) * 4 > self.slots.len() * 3 {
             self.rehash((self.slots.len() * 2).max(64));
         }
         let (slot, tag) = self.slot(id);
@@ -135,18 +192,31 @@ impl CommandTable {
     /// Record `id` in the slot `claim` reserved for it. A stale claim (something was inserted
     /// since) is not trusted: the id is then inserted by a fresh probe.
     pub fn fill(&mut self, claim: Claim, id: &str, record: CommandRecord) {
+        if self.deferred {
+            self.push(id, record);
+            return;
+        }
         if claim.records != self.records.len()
             || claim.size != self.slots.len()
             || self.slots.get(claim.slot) != Some(&0)
         {
             return self.insert(id, record);
         }
+        self.push(id, record);
+        self.slots[claim.slot] = claim.tag | self.records.len() as u64;
+    }
+
+    fn push(&mut self, id: &str, record: CommandRecord) {
         let start = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
         let len = u32::try_from(id.len()).unwrap_or(u32::MAX);
         self.ids.push_str(id);
         self.spans.push((start, len));
         self.records.push(record);
-        self.slots[claim.slot] = claim.tag | self.records.len() as u64;
+    }
+
+    /// The record number (commit order) and the record.
+    pub fn record(&self, ix: usize) -> Option<(&str, &CommandRecord)> {
+        (ix < self.records.len()).then(|| (self.id(ix), &self.records[ix]))
     }
 
     fn rehash(&mut self, size: usize) {
@@ -217,6 +287,35 @@ mod tests {
         assert_eq!(c.claim("z"), Err(2));
         assert_eq!(c.get("z").map(|r| r.batch_id), Some(3));
         assert_eq!(c.len(), 3);
+        // A deferred table appends, then indexes and names the first id that came back.
+        let mut d = CommandTable::deferred();
+        d.reserve(8);
+        for (n, id) in ["a", "b", "c", "b", "a", "d"].into_iter().enumerate() {
+            let c = d.claim(id).expect("a deferred table never refuses");
+            d.fill(c, id, rec(n as u64));
+        }
+        assert!(d.is_deferred() && d.get("a").is_none());
+        assert_eq!(
+            d.index(),
+            Err(3),
+            "the second \"b\" is the first to come back"
+        );
+        assert!(!d.is_deferred());
+        assert_eq!(
+            d.get("b").map(|r| r.batch_id),
+            Some(1),
+            "ids point at their first record"
+        );
+        assert_eq!(d.get("d").map(|r| r.batch_id), Some(5));
+        assert_eq!(d.record(4).map(|(id, _)| id), Some("a"));
+        assert_eq!(d.claim("c"), Err(2));
+        let mut ok = CommandTable::deferred();
+        for n in 0..5_000u64 {
+            ok.insert(&format!("x{n}"), rec(n));
+        }
+        assert_eq!(ok.index(), Ok(()));
+        assert_eq!(ok.get("x4999").map(|r| r.batch_id), Some(4999));
+        assert_eq!(ok.index(), Ok(()), "indexing twice changes nothing");
         let mut r = CommandTable::default();
         r.reserve(10);
         r.insert("a", rec(1));
