@@ -32,46 +32,112 @@ impl Serial {
     }
 
     pub fn parse(input: &str) -> Result<Serial, SerialError> {
-        let err = |reason| SerialError {
-            input: input.to_string(),
-            reason,
-        };
-        let parts: Vec<&str> = input.split('-').collect();
-        if parts.len() != 5 {
-            return Err(err("expected five dash-separated parts"));
+        SerialRef::parse(input)
+            .map(|r| r.to_owned())
+            .map_err(|reason| SerialError {
+                input: input.to_string(),
+                reason,
+            })
+    }
+
+    pub fn as_ref(&self) -> SerialRef<'_> {
+        SerialRef {
+            registry: &self.registry,
+            project: &self.project,
+            vintage: self.vintage,
+            first: self.first,
+            last: self.last,
         }
-        let reg = parts[0];
+    }
+}
+
+/// A serial's parts borrowed from where they are kept (a block and its issuance) or from the
+/// string they were read from: formatting and parsing without allocating, for the round trip
+/// of every live block in `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SerialRef<'a> {
+    pub registry: &'a str,
+    pub project: &'a str,
+    pub vintage: u16,
+    pub first: u64,
+    pub last: u64,
+}
+
+impl<'a> SerialRef<'a> {
+    /// Parse `REGISTRY-PROJECT-VINTAGE-FIRST-LAST`; `Err` says what is wrong.
+    pub fn parse(input: &'a str) -> Result<SerialRef<'a>, &'static str> {
+        let mut it = input.split('-');
+        let mut part = || it.next().ok_or("expected five dash-separated parts");
+        let (reg, project, v, first, last) = (part()?, part()?, part()?, part()?, part()?);
+        if it.next().is_some() {
+            return Err("expected five dash-separated parts");
+        }
         let rb = reg.as_bytes();
         if rb.len() != 5
             || !rb[..3].iter().all(u8::is_ascii_uppercase)
             || !rb[3..].iter().all(u8::is_ascii_digit)
         {
-            return Err(err("registry must be 3 capitals and 2 digits"));
+            return Err("registry must be 3 capitals and 2 digits");
         }
-        if !valid_project_id(parts[1]) {
-            return Err(err("project must be letters and digits"));
+        if !valid_project_id(project) {
+            return Err("project must be letters and digits");
         }
-        let v = parts[2];
         if v.len() != 4 || !v.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(err("vintage must be 4 digits"));
+            return Err("vintage must be 4 digits");
         }
-        let vintage: u16 = v.parse().map_err(|_| err("vintage must be 4 digits"))?;
-        let first = parse_number(parts[3]).ok_or_else(|| err("bad first number"))?;
-        let last = parse_number(parts[4]).ok_or_else(|| err("bad last number"))?;
+        let vintage: u16 = v.parse().map_err(|_| "vintage must be 4 digits")?;
+        let first = parse_number(first).ok_or("bad first number")?;
+        let last = parse_number(last).ok_or("bad last number")?;
         if first == 0 || first > last {
-            return Err(err("need 1 <= FIRST <= LAST"));
+            return Err("need 1 <= FIRST <= LAST");
         }
-        Ok(Serial {
-            registry: reg.to_string(),
-            project: parts[1].to_string(),
+        Ok(SerialRef {
+            registry: reg,
+            project,
             vintage,
             first,
             last,
         })
     }
+
+    pub fn to_owned(&self) -> Serial {
+        Serial {
+            registry: self.registry.to_string(),
+            project: self.project.to_string(),
+            vintage: self.vintage,
+            first: self.first,
+            last: self.last,
+        }
+    }
+
+    /// The canonical form (vintage 4 digits, numbers at least 6, zero-padded) into `out`.
+    pub fn write<W: fmt::Write>(&self, out: &mut W) -> fmt::Result {
+        fn padded<W: fmt::Write>(out: &mut W, n: u64, width: usize) -> fmt::Result {
+            let mut b = itoa::Buffer::new();
+            let digits = b.format(n);
+            for _ in digits.len()..width {
+                out.write_char('0')?;
+            }
+            out.write_str(digits)
+        }
+        out.write_str(self.registry)?;
+        out.write_char('-')?;
+        out.write_str(self.project)?;
+        out.write_char('-')?;
+        padded(out, self.vintage.into(), 4)?;
+        out.write_char('-')?;
+        padded(out, self.first, 6)?;
+        out.write_char('-')?;
+        padded(out, self.last, 6)
+    }
 }
 
-/// Project ids usable in serials: ASCII letters and digits only.
+impl fmt::Display for SerialRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f)
+    }
+}
+
 pub fn valid_project_id(p: &str) -> bool {
     !p.is_empty() && p.len() <= 32 && p.bytes().all(|b| b.is_ascii_alphanumeric())
 }
@@ -88,11 +154,7 @@ fn parse_number(s: &str) -> Option<u64> {
 
 impl fmt::Display for Serial {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}-{}-{:04}-{:06}-{:06}",
-            self.registry, self.project, self.vintage, self.first, self.last
-        )
+        self.as_ref().write(f)
     }
 }
 
@@ -147,6 +209,46 @@ mod tests {
         assert_eq!(big.to_string(), "BTN01-P0007-2024-1234567-12345678");
         assert_eq!(Serial::parse(&big.to_string()), Ok(big));
     }
+    /// The hand-padded writer agrees with `format!`'s padding at every width boundary, and a
+    /// borrowed parse gives back the same parts.
+    #[test]
+    fn writer_matches_format_padding() {
+        for (vintage, n) in [
+            (0u16, 0u64),
+            (7, 9),
+            (999, 99_999),
+            (2024, 999_999),
+            (9999, 1_000_000),
+        ]
+        .into_iter()
+        .chain([(65535, u64::MAX)])
+        {
+            let r = SerialRef {
+                registry: "ABC12",
+                project: "X9",
+                vintage,
+                first: n,
+                last: n,
+            };
+            let want = format!("ABC12-X9-{vintage:04}-{n:06}-{n:06}");
+            let mut got = String::new();
+            r.write(&mut got).unwrap();
+            assert_eq!(got, want);
+            assert_eq!(r.to_string(), want);
+            if n > 0 && vintage <= 9999 {
+                assert_eq!(SerialRef::parse(&got), Ok(r));
+            }
+        }
+        assert_eq!(
+            SerialRef::parse("BTN01-P7-2024-000001-000002-"),
+            Err("expected five dash-separated parts")
+        );
+        assert_eq!(
+            SerialRef::parse("BTN01-P7-2024-000001"),
+            Err("expected five dash-separated parts")
+        );
+    }
+
     #[test]
     fn rejects_bad() {
         for bad in [

@@ -511,6 +511,16 @@ impl State {
             last: b.last,
         }
     }
+    /// [`State::block_serial`] borrowed from the block and its issuance (no allocation).
+    pub fn block_serial_ref<'a>(&'a self, b: &'a Block) -> crate::registry::serial::SerialRef<'a> {
+        crate::registry::serial::SerialRef {
+            registry: &self.issuances[b.issuance as usize].registry,
+            project: &b.project,
+            vintage: b.vintage,
+            first: b.first,
+            last: b.last,
+        }
+    }
     pub fn block_party(&self, b: &Block) -> &str {
         &self.accounts[b.account as usize].party
     }
