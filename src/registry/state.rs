@@ -1560,15 +1560,18 @@ impl State {
                 }
                 let international =
                     is_international(&self.accounts[fi as usize], &self.accounts[ti as usize]);
-                let to_party = self.accounts[ti as usize].party.clone();
-                let from_party = self.accounts[fi as usize].party.clone();
+                // The Parties are copied only where they are kept (first transfers, AEF
+                // action rows), not for every move.
+                let to_party = || self.accounts[ti as usize].party.clone();
                 let to_kind = self.accounts[ti as usize].kind;
                 let acquiring = match kind {
                     MoveKind::Transfer { acquiring_party } => acquiring_party
                         .clone()
-                        .or_else(|| international.then(|| to_party.clone())),
+                        .or_else(|| international.then(to_party)),
                     _ => None,
                 };
+                let to_party = (self.record_actions && to_kind == AccountKind::AdaptationFund)
+                    .then(to_party);
                 // Shared per event: one allocation, not one per block.
                 let term = to_kind.is_terminal().then(|| {
                     Arc::new(Terminal {
@@ -1620,11 +1623,12 @@ impl State {
                     // The first-transferring Party is the Party whose registry issued the unit
                     // (it applies the CA), also when the trigger — a use or cancellation under
                     // an OIMP definition — happens in the acquirer's account.
-                    let ft_party = self
-                        .issuances
-                        .get(b.issuance as usize)
-                        .map(|i| i.party.clone())
-                        .unwrap_or_else(|| from_party.clone());
+                    let ft_party = ft.map(|_| {
+                        self.issuances.get(b.issuance as usize).map_or_else(
+                            || self.accounts[fi as usize].party.clone(),
+                            |i| i.party.clone(),
+                        )
+                    });
                     let class = b.class;
                     let (bf, bl) = (b.first, b.last);
                     let purpose = self.block_auth(b).map(|a| a.purpose);
@@ -1640,6 +1644,7 @@ impl State {
                     }
                     if let Some((trigger, bucket)) = ft {
                         // One shared record per (trigger, bucket, party) in this event.
+                        let ft_party = ft_party.unwrap_or_default();
                         let shared = match &ft_cache {
                             Some((k, a)) if *k == (trigger, bucket) && a.party == ft_party => {
                                 a.clone()
@@ -1668,7 +1673,7 @@ impl State {
                             block: id,
                             first: bf,
                             last: bl,
-                            party: from_party.clone(),
+                            party: self.accounts[fi as usize].party.clone(),
                             acquiring_party: None,
                             transferring_party: None,
                             purpose,
@@ -1680,7 +1685,7 @@ impl State {
                                 Some(ActionRecord {
                                     action_type: "Transfer",
                                     subtype: "Voluntary transfer to the Adaptation Fund (A6.4 ERs)",
-                                    acquiring_party: Some(to_party.clone()),
+                                    acquiring_party: to_party.clone(),
                                     ..base
                                 })
                             }
