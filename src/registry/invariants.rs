@@ -18,7 +18,7 @@ use std::path::Path;
 
 use super::error::{InvariantViolation, JournalError};
 use super::event::{Event, MoveKind};
-use super::journal::read_journal_ahead;
+use super::journal::read_journal_ref;
 use super::ledger::Ledger;
 use super::serial::SerialRef;
 use super::state::State;
@@ -319,22 +319,14 @@ pub fn check_journal_keeping_state(path: &Path) -> Result<(CheckReport, State), 
         st.blocks.reserve((m.len() / 300) as usize);
         st.commands.reserve((m.len() / 1100) as usize);
     }
-    // `st` is borrowed by both closures: the look ahead only reads it (prefetch hints).
-    let st = std::cell::RefCell::new(st);
-    let read = read_journal_ahead(
-        path,
-        |env| st.borrow().prefetch(env),
-        |env| {
-            let mut st = st.borrow_mut();
-            let inv = |violation| JournalError::Invariant {
-                path: path.to_path_buf(),
-                violation,
-            };
-            st.apply(env).map_err(inv)?;
-            check_event(&st, env.seq, &env.event).map_err(inv)
-        },
-    );
-    let mut st = st.into_inner();
+    let read = read_journal_ref(path, |env| {
+        let inv = |violation| JournalError::Invariant {
+            path: path.to_path_buf(),
+            violation,
+        };
+        st.apply(env).map_err(inv)?;
+        check_event(&st, env.seq, &env.event).map_err(inv)
+    });
     let inv = |violation| JournalError::Invariant {
         path: path.to_path_buf(),
         violation,

@@ -59,18 +59,6 @@ pub fn read_journal_ref(
     path: &Path,
     on_event: impl FnMut(&Envelope) -> Result<(), JournalError>,
 ) -> Result<ReadSummary, JournalError> {
-    read_journal_ahead(path, |_| {}, on_event)
-}
-
-/// [`read_journal_ref`] with a look ahead: `ahead` sees each parsed event before its line is
-/// hashed and handed to `on_event`, so a fold can start fetching the memory that event will
-/// touch (see [`super::state::State::prefetch`]) while the hash is computed. `ahead` sees
-/// events that may still fail verification; it must not change anything that matters.
-pub fn read_journal_ahead(
-    path: &Path,
-    ahead: impl FnMut(&Envelope),
-    on_event: impl FnMut(&Envelope) -> Result<(), JournalError>,
-) -> Result<ReadSummary, JournalError> {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -87,7 +75,6 @@ pub fn read_journal_ahead(
     let mut r = BufReader::with_capacity(256 << 10, file);
     let mut v = Verifier {
         path,
-        ahead,
         on_event,
         env: super::wire::blank_envelope(),
         prev_hash: GENESIS_HASH.to_string(),
@@ -151,9 +138,8 @@ pub fn read_journal_ahead(
 }
 
 /// The running verification of [`read_journal_ref`]: one complete line at a time.
-struct Verifier<'p, A, F> {
+struct Verifier<'p, F> {
     path: &'p Path,
-    ahead: A,
     on_event: F,
     env: Envelope,
     prev_hash: String,
@@ -165,7 +151,7 @@ struct Verifier<'p, A, F> {
     in_batch: bool,
 }
 
-impl<A: FnMut(&Envelope), F: FnMut(&Envelope) -> Result<(), JournalError>> Verifier<'_, A, F> {
+impl<F: FnMut(&Envelope) -> Result<(), JournalError>> Verifier<'_, F> {
     /// Verify one line (without its newline) and hand its event on.
     fn line(&mut self, line: &[u8]) -> Result<(), JournalError> {
         self.line_no += 1;
@@ -191,7 +177,6 @@ impl<A: FnMut(&Envelope), F: FnMut(&Envelope) -> Result<(), JournalError>> Verif
                 "prev_hash does not match the previous event's hash (broken chain)".into(),
             ));
         }
-        (self.ahead)(env);
         let digest = line_hash(line).ok_or_else(|| corrupt("hash field is not last".into()))?;
         if !hash_matches(&digest, &env.hash) {
             return Err(corrupt(

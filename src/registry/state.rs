@@ -29,7 +29,6 @@ use super::types::*;
 
 mod commands;
 mod lifecycle;
-mod prefetch;
 pub use commands::CommandTable;
 pub use lifecycle::*;
 
@@ -470,25 +469,6 @@ impl State {
             .get(id)
             .map(|&i| &self.authorizations[i as usize])
     }
-    /// Start fetching the memory `env` will touch when it is applied: the blocks it names. A
-    /// hint only (nothing is read or changed); replay calls it before hashing the line, so
-    /// the fetch overlaps the hash.
-    pub fn prefetch(&self, env: &Envelope) {
-        let ids: &[BlockId] = match &env.event {
-            Event::Split { parent, .. } => std::slice::from_ref(parent),
-            Event::Moved { blocks, .. }
-            | Event::Authorized { blocks, .. }
-            | Event::Frozen { blocks, .. }
-            | Event::Unfrozen { blocks, .. } => blocks,
-            _ => &[],
-        };
-        for &id in ids.iter().take(16) {
-            if let Some(b) = self.block(id) {
-                prefetch::fetch(b);
-            }
-        }
-    }
-
     pub fn block(&self, id: BlockId) -> Option<&Block> {
         if id == 0 {
             return None;
@@ -1570,8 +1550,8 @@ impl State {
                         .or_else(|| international.then(to_party)),
                     _ => None,
                 };
-                let to_party = (self.record_actions && to_kind == AccountKind::AdaptationFund)
-                    .then(to_party);
+                let to_party =
+                    (self.record_actions && to_kind == AccountKind::AdaptationFund).then(to_party);
                 // Shared per event: one allocation, not one per block.
                 let term = to_kind.is_terminal().then(|| {
                     Arc::new(Terminal {

@@ -131,9 +131,7 @@ fn tail_type(line: &[u8]) -> Option<&str> {
     (line.get(end)? == &b'"').then_some(())?;
     let open = line[..end].iter().rposition(|&b| b == b'"')?;
     let ty = std::str::from_utf8(&line[open + 1..end]).ok()?;
-    line[..open + 1]
-        .ends_with(b",\"type\":\"")
-        .then_some(ty)
+    line[..open + 1].ends_with(b",\"type\":\"").then_some(ty)
 }
 
 fn set(dst: &mut String, s: &str) {
