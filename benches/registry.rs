@@ -23,6 +23,14 @@
 //! check; compact command table. What is left: kernel copy + SHA-256 ≈ 13 %, UTF-8 and scanning
 //! ≈ 10 %, serde for the other bodies, allocation, the fold. Command append with fsync 278 µs
 //! (≈ 3,600 commands/s); in-memory transfer 15.7 µs.
+//!
+//! 2026-11-26, fourth session (same machine, slower this day: `registry check` took 4.9–5.5 s
+//! wall, 4.2–4.7 s user at its start). Replay + full check 4.02 s [3.85, 4.18] here (includes
+//! dropping the state; `registry check` leaves it to the OS: 3.7–4.0 s wall, 2.9–3.0 s user,
+//! 287 MB). Floor (read + SHA-256 of every line) 754 ms [730, 782]; chain verification
+//! without the fold 1.75 s [1.66, 1.84]. Goal 1.5 s: not met; the floor is half of it. Command
+//! append with fsync 305 µs (≈ 3,300 commands/s); in-memory transfer 13.6 µs, 6.4 issuance
+//! 22.9 µs.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
