@@ -12,7 +12,6 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyCode;
-use std::path::Path;
 use tui_support::*;
 
 fn frame(app: &App, w: u16, h: u16) -> Buffer {
@@ -41,16 +40,12 @@ fn same_warm_and_cold(app: &App, w: u16, h: u16, what: &str) -> Buffer {
     cold
 }
 
-fn keys(app: &mut App, d: &Path, ks: &[ratatui::crossterm::event::KeyEvent]) {
-    press_all(app, d, ks);
-}
-
 #[test]
 fn resizing_redraws_the_help_overlay_for_the_new_size() {
     let d = tempfile::tempdir().expect("tmp");
     let mut app = app_open(d.path());
     app.theme = Theme { no_color: false };
-    keys(&mut app, d.path(), &[ch('?')]);
+    press_all(&mut app, d.path(), &[ch('?')]);
     assert!(app.help);
     let big = same_warm_and_cold(&app, 200, 60, "help");
     let renders = cells::renders("help");
@@ -71,7 +66,7 @@ fn resizing_redraws_the_help_overlay_for_the_new_size() {
     );
     assert_ne!(big.area, small.area);
     // Another screen's help, and without colour.
-    keys(&mut app, d.path(), &[k(KeyCode::Esc), ch('4'), ch('?')]);
+    press_all(&mut app, d.path(), &[k(KeyCode::Esc), ch('4'), ch('?')]);
     same_warm_and_cold(&app, 200, 60, "help on Simulate");
     app.theme = Theme { no_color: true };
     same_warm_and_cold(&app, 200, 60, "help without colour");
@@ -87,17 +82,11 @@ fn a_budget_edit_redraws_the_simulate_chart_and_table() {
     let d = tempfile::tempdir().expect("tmp");
     let mut app = app_open(d.path());
     app.theme = Theme { no_color: false };
-    keys(&mut app, d.path(), &[ch('4')]);
+    press_all(&mut app, d.path(), &[ch('4')]);
     let before = same_warm_and_cold(&app, 200, 60, "simulate");
     let chart = cells::renders("simulate.chart");
     // A budget edit (as the Budget screen stores it): the land sector becomes a large sink.
-    if let Some(w) = app.work.as_mut() {
-        w.session.budget_edits.insert(
-            "sector.afolu.bau".into(),
-            serde_json::Value::String("{ 2021 = -4000, 2030 = -4200 }".into()),
-        );
-    }
-    app.recompute();
+    make_land_a_large_sink(&mut app);
     assert!(
         app.derived
             .as_ref()
@@ -112,14 +101,14 @@ fn a_budget_edit_redraws_the_simulate_chart_and_table() {
     );
     assert!(cells::renders("simulate.chart") > chart);
     // A parameter step, the comparison, the small-terminal switch, no colour.
-    keys(&mut app, d.path(), &[ch('j'), ch('+')]);
+    press_all(&mut app, d.path(), &[ch('j'), ch('+')]);
     same_warm_and_cold(&app, 200, 60, "simulate after a parameter step");
-    keys(&mut app, d.path(), &[ch('c')]);
+    press_all(&mut app, d.path(), &[ch('c')]);
     same_warm_and_cold(&app, 200, 60, "simulate comparing methods");
-    keys(&mut app, d.path(), &[ch('c'), ch('c')]);
+    press_all(&mut app, d.path(), &[ch('c'), ch('c')]);
     same_warm_and_cold(&app, 120, 40, "simulate");
     same_warm_and_cold(&app, 80, 24, "simulate (chart)");
-    keys(&mut app, d.path(), &[ch('t')]);
+    press_all(&mut app, d.path(), &[ch('t')]);
     same_warm_and_cold(&app, 80, 24, "simulate (table)");
     app.theme = Theme { no_color: true };
     same_warm_and_cold(&app, 200, 60, "simulate without colour");
@@ -158,7 +147,7 @@ fn every_screen_and_its_moves_draw_fresh_cells() {
         app.theme = Theme { no_color: false };
         cells::clear();
         for (what, ks) in &steps {
-            keys(&mut app, d.path(), ks);
+            press_all(&mut app, d.path(), ks);
             same_warm_and_cold(&app, w, h, what);
         }
         app.theme = Theme { no_color: true };

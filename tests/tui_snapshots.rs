@@ -152,13 +152,7 @@ fn simulate() {
 fn simulate_net_sink() {
     let d = tempfile::tempdir().expect("tmp");
     let mut app = app_open(d.path());
-    if let Some(w) = app.work.as_mut() {
-        w.session.budget_edits.insert(
-            "sector.afolu.bau".into(),
-            serde_json::Value::String("{ 2021 = -4000, 2030 = -4200 }".into()),
-        );
-    }
-    app.recompute();
+    make_land_a_large_sink(&mut app);
     assert!(
         app.derived
             .as_ref()

@@ -123,6 +123,18 @@ pub fn press_all(app: &mut App, data_dir: &Path, keys: &[KeyEvent]) -> bool {
     false
 }
 
+/// Store the budget edit that makes the land sector a large net sink (as the Budget screen
+/// stores an edit) and recompute: the balance then goes below zero.
+pub fn make_land_a_large_sink(app: &mut App) {
+    if let Some(w) = app.work.as_mut() {
+        w.session.budget_edits.insert(
+            "sector.afolu.bau".into(),
+            serde_json::Value::String("{ 2021 = -4000, 2030 = -4200 }".into()),
+        );
+    }
+    app.recompute();
+}
+
 pub fn type_text(app: &mut App, data_dir: &Path, text: &str) {
     let keys: Vec<KeyEvent> = text
         .chars()
