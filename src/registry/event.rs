@@ -581,17 +581,16 @@ pub fn line_hash(line: &[u8]) -> Option<[u8; 32]> {
     Some(h.finalize().into())
 }
 
-/// Hex digest compare without allocating.
+/// Hex digest compare without allocating: the digest is spelt out in lowercase hex (no
+/// branches) and the two spellings compared at once.
 pub fn hash_matches(digest: &[u8; 32], hex_str: &str) -> bool {
-    let b = hex_str.as_bytes();
-    if b.len() != 64 {
-        return false;
-    }
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    digest
-        .iter()
-        .enumerate()
-        .all(|(i, x)| b[2 * i] == HEX[(x >> 4) as usize] && b[2 * i + 1] == HEX[(x & 15) as usize])
+    let mut spelt = [0u8; 64];
+    for (pair, x) in spelt.chunks_exact_mut(2).zip(digest) {
+        pair[0] = HEX[(x >> 4) as usize];
+        pair[1] = HEX[(x & 15) as usize];
+    }
+    hex_str.as_bytes() == spelt
 }
 
 /// Canonical JSON: keys sorted at every depth, compact. Independent of serde_json's map

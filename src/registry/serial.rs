@@ -66,12 +66,26 @@ pub struct SerialRef<'a> {
 impl<'a> SerialRef<'a> {
     /// Parse `REGISTRY-PROJECT-VINTAGE-FIRST-LAST`; `Err` says what is wrong.
     pub fn parse(input: &'a str) -> Result<SerialRef<'a>, &'static str> {
-        let mut it = input.split('-');
-        let mut part = || it.next().ok_or("expected five dash-separated parts");
-        let (reg, project, v, first, last) = (part()?, part()?, part()?, part()?, part()?);
-        if it.next().is_some() {
-            return Err("expected five dash-separated parts");
+        // The four dashes, found in one pass over the bytes (a serial is short, and this
+        // runs for every live block in `check`).
+        const PARTS: &str = "expected five dash-separated parts";
+        let mut dash = [0usize; 4];
+        let mut n = 0;
+        for (i, &c) in input.as_bytes().iter().enumerate() {
+            if c == b'-' {
+                *dash.get_mut(n).ok_or(PARTS)? = i;
+                n += 1;
+            }
         }
+        if n != 4 {
+            return Err(PARTS);
+        }
+        let part = |from: usize, to: usize| input.get(from..to).ok_or(PARTS);
+        let reg = part(0, dash[0])?;
+        let project = part(dash[0] + 1, dash[1])?;
+        let v = part(dash[1] + 1, dash[2])?;
+        let first = part(dash[2] + 1, dash[3])?;
+        let last = part(dash[3] + 1, input.len())?;
         let rb = reg.as_bytes();
         if rb.len() != 5
             || !rb[..3].iter().all(u8::is_ascii_uppercase)

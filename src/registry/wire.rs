@@ -465,19 +465,35 @@ impl<'a> Cursor<'a> {
     /// A non-negative integer as serde_json reads one into a `u64`: digits, no leading zero,
     /// no sign, fraction or exponent, no overflow.
     fn uint(&mut self) -> Option<u64> {
-        let rest = &self.bytes()[self.i..];
-        let n = rest.iter().take_while(|c| c.is_ascii_digit()).count();
-        if n == 0 || (n > 1 && rest[0] == b'0') {
-            return None;
-        }
-        if matches!(rest.get(n), Some(b'.' | b'e' | b'E')) {
-            return None;
-        }
+        let b = self.bytes();
+        let start = self.i;
+        let mut i = start;
         let mut v = 0u64;
-        for &c in &rest[..n] {
-            v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
+        // Up to 19 digits cannot overflow a u64; the rare longer numbers are checked below.
+        while let Some(&c) = b.get(i) {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 || i - start == 19 {
+                break;
+            }
+            v = v * 10 + d as u64;
+            i += 1;
         }
-        self.i += n;
+        while let Some(&c) = b.get(i) {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            v = v.checked_mul(10)?.checked_add(d as u64)?;
+            i += 1;
+        }
+        let n = i - start;
+        if n == 0 || (n > 1 && b[start] == b'0') {
+            return None;
+        }
+        if matches!(b.get(i), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        self.i = i;
         Some(v)
     }
 
