@@ -14,7 +14,7 @@
 //! corruption, reported with the first bad event number, and is never repaired.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::error::JournalError;
@@ -59,6 +59,16 @@ pub fn read_journal_ref(
     path: &Path,
     on_event: impl FnMut(&Envelope) -> Result<(), JournalError>,
 ) -> Result<ReadSummary, JournalError> {
+    read_journal_in_windows(path, super::journal_bytes::WINDOW, on_event)
+}
+
+/// [`read_journal_ref`] with the file taken `window` bytes at a time (tests use small ones,
+/// so that lines straddle windows).
+fn read_journal_in_windows(
+    path: &Path,
+    window: u64,
+    on_event: impl FnMut(&Envelope) -> Result<(), JournalError>,
+) -> Result<ReadSummary, JournalError> {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -69,10 +79,6 @@ pub fn read_journal_ref(
         }
         Err(e) => return Err(io(path)(e)),
     };
-    // Lines are verified where they lie in the read buffer (a line split across two reads is
-    // put together in `carry`). 256 KiB keeps the buffer in cache between the copy from the
-    // kernel and the hashing and parsing that follow.
-    let mut r = BufReader::with_capacity(256 << 10, file);
     let mut v = Verifier {
         path,
         on_event,
@@ -86,26 +92,22 @@ pub fn read_journal_ref(
         in_batch: false,
     };
     let mut carry: Vec<u8> = Vec::new();
-    loop {
-        let chunk = r.fill_buf().map_err(io(path))?;
-        if chunk.is_empty() {
-            break;
-        }
+    super::journal_bytes::for_each_piece(&file, path, window, |piece| {
         let mut used = 0;
-        while let Some(nl) = super::wire::find_byte(chunk, used, b'\n') {
+        while let Some(k) = memchr::memchr(b'\n', &piece[used..]) {
+            let nl = used + k;
             if carry.is_empty() {
-                v.line(&chunk[used..nl])?;
+                v.line(&piece[used..nl])?;
             } else {
-                carry.extend_from_slice(&chunk[used..nl]);
+                carry.extend_from_slice(&piece[used..nl]);
                 v.line(&carry)?;
                 carry.clear();
             }
             used = nl + 1;
         }
-        carry.extend_from_slice(&chunk[used..]);
-        let n = chunk.len();
-        r.consume(n);
-    }
+        carry.extend_from_slice(&piece[used..]);
+        Ok(())
+    })?;
     if !carry.is_empty() {
         v.line_no += 1;
         v.offset += carry.len() as u64;
@@ -205,16 +207,43 @@ pub fn truncate_torn_tail(path: &Path) -> Result<(u64, u64), JournalError> {
             bytes,
             ..
         }) => {
-            let len = std::fs::metadata(path).map_err(io(path))?.len();
             let f = OpenOptions::new()
                 .write(true)
                 .open(path)
                 .map_err(io(path))?;
+            // Readers map the journal under a shared lock; shrinking it under them would
+            // kill them (see `journal_bytes`). The lock also keeps writers out.
+            lock_exclusive(&f, path)?;
+            let len = f.metadata().map_err(io(path))?.len();
             f.set_len(len - bytes).map_err(io(path))?;
             f.sync_all().map_err(io(path))?;
             Ok((bytes, last_good_seq))
         }
         Err(e) => Err(e),
+    }
+}
+
+/// How long a writer waits for readers: a reader holds its shared lock for one mapped window
+/// at a time (a fraction of a second), another writer for as long as it lives.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Take the file's exclusive lock, waiting up to [`LOCK_PATIENCE`] for readers to let go;
+/// [`JournalError::Locked`] when another process keeps it.
+fn lock_exclusive(file: &File, path: &Path) -> Result<(), JournalError> {
+    let start = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_PATIENCE => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(JournalError::Locked {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(path)(e)),
+        }
     }
 }
 
@@ -236,15 +265,7 @@ impl JournalWriter {
             .append(true)
             .open(path)
             .map_err(io(path))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(JournalError::Locked {
-                    path: path.to_path_buf(),
-                });
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(io(path)(e)),
-        }
+        lock_exclusive(&file, path)?;
         if !existed {
             crate::store::sync_parent(path).map_err(io(path))?;
         }
@@ -282,5 +303,67 @@ impl JournalWriter {
 impl Drop for JournalWriter {
     fn drop(&mut self) {
         let _ = self.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::clock::ManualClock;
+    use crate::registry::ledger::Ledger;
+    use crate::registry::synth::{self, SynthConfig};
+
+    fn journal(events: u64) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let clock =
+            ManualClock::at_date(chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()).stepping(1);
+        let mut l = Ledger::open(&path, clock).unwrap();
+        synth::run(&mut l, SynthConfig { events, seed: 9 }, |_| {}).unwrap();
+        (dir, path)
+    }
+
+    fn read_in(
+        path: &Path,
+        window: u64,
+    ) -> Result<(ReadSummary, Vec<(u64, String)>), JournalError> {
+        let mut seen = Vec::new();
+        let summary = read_journal_in_windows(path, window, |env| {
+            seen.push((env.seq, env.hash.clone()));
+            Ok(())
+        })?;
+        Ok((summary, seen))
+    }
+
+    #[test]
+    fn lines_that_straddle_windows_read_as_in_one_piece() {
+        let (_dir, path) = journal(300);
+        let (whole, seen) = read_in(&path, u64::MAX).unwrap();
+        assert!(whole.events >= 300);
+        assert_eq!(seen.len() as u64, whole.events);
+        // A window far shorter than a line, one that is not a page multiple, and a page.
+        for window in [100u64, 1000, 4096] {
+            let (s, got) = read_in(&path, window).unwrap();
+            assert_eq!(got, seen, "window {window}");
+            assert_eq!((s.events, s.good_len), (whole.events, whole.good_len));
+            assert_eq!(s.head_hash, whole.head_hash);
+        }
+    }
+
+    #[test]
+    fn a_torn_tail_across_a_window_edge_is_reported_not_dropped() {
+        let (_dir, path) = journal(100);
+        let len = std::fs::metadata(&path).unwrap().len();
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(br#"{"actor":{"org":"REG""#).unwrap();
+        drop(f);
+        for window in [4096u64, len + 3, u64::MAX] {
+            match read_in(&path, window) {
+                Err(JournalError::TornTail { bytes, .. }) => {
+                    assert_eq!(bytes, 21, "window {window}")
+                }
+                other => panic!("window {window}: {other:?}"),
+            }
+        }
     }
 }

@@ -80,12 +80,16 @@ pub const MAX_QUANTITY: u64 = 1_000_000_000_000;
 impl Ledger {
     /// A ledger kept only in memory (no file, no fsync); events are retained.
     pub fn in_memory(clock: impl Clock + 'static) -> Ledger {
+        Self::in_memory_boxed(Box::new(clock))
+    }
+
+    fn in_memory_boxed(clock: Box<dyn Clock>) -> Ledger {
         Ledger {
             state: State::new(),
             events: Vec::new(),
             retain: true,
             journal: None,
-            clock: Box::new(clock),
+            clock,
             poisoned: false,
             auto_id: 0,
         }
@@ -102,14 +106,43 @@ impl Ledger {
         clock: impl Clock + 'static,
         durability: Durability,
     ) -> Result<Ledger, RegistryError> {
-        let mut l = Self::load(path, clock)?;
-        l.journal = Some(JournalWriter::open(path, durability)?);
-        Ok(l)
+        // Replay first, then take the writer's lock. Another process may have appended in
+        // between (it held the lock then); appending after a stale head would break the
+        // chain, so the replay is redone under the lock when the file grew meanwhile.
+        let (l, read_len) = Self::load_measured(path, Box::new(clock))?;
+        l.attach_writer(path, read_len, durability)
+    }
+
+    /// Take the journal's writer lock for a ledger replayed from its first `read_len` bytes,
+    /// replaying again if the file grew since.
+    fn attach_writer(
+        mut self,
+        path: &Path,
+        read_len: u64,
+        durability: Durability,
+    ) -> Result<Ledger, RegistryError> {
+        let journal = JournalWriter::open(path, durability)?;
+        let len_now = std::fs::metadata(path)
+            .map_err(|source| JournalError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?
+            .len();
+        if len_now != read_len {
+            self = Self::load_measured(path, self.clock)?.0;
+        }
+        self.journal = Some(journal);
+        Ok(self)
     }
 
     /// Read-only load of a journal (no lock, no append).
     pub fn load(path: &Path, clock: impl Clock + 'static) -> Result<Ledger, RegistryError> {
-        let mut l = Ledger::in_memory(clock);
+        Self::load_measured(path, Box::new(clock)).map(|(l, _)| l)
+    }
+
+    /// [`Ledger::load`], also giving the length of the journal it replayed.
+    fn load_measured(path: &Path, clock: Box<dyn Clock>) -> Result<(Ledger, u64), RegistryError> {
+        let mut l = Ledger::in_memory_boxed(clock);
         // Replay without the per-account index and build it once at the end (one sort per
         // account instead of an ordered insert and removal for every move and split).
         // Command ids are indexed once at the end too (`State::for_replay`); a duplicate id
@@ -125,15 +158,16 @@ impl Ledger {
             events.push(env);
             Ok(())
         });
-        if let Err(e) = read {
-            return Err(state.index_commands().map_or_else(inv, |()| e).into());
-        }
+        let summary = match read {
+            Ok(summary) => summary,
+            Err(e) => return Err(state.index_commands().map_or_else(inv, |()| e).into()),
+        };
         state.index_commands().map_err(inv)?;
         state.build_account_index();
         l.state = state;
         l.events = events;
         l.auto_id = l.state.last_seq;
-        Ok(l)
+        Ok((l, summary.good_len))
     }
 
     /// The folded state (read-only).
@@ -1652,4 +1686,51 @@ fn check_beneficiary(b: &Beneficiary) -> Result<(), RegistryError> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::clock::ManualClock;
+    use crate::registry::invariants::check_journal;
+    use crate::registry::synth::{self, SynthConfig};
+
+    fn clock() -> ManualClock {
+        ManualClock::at_date(chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()).stepping(1)
+    }
+
+    fn grow(path: &Path, events: u64, seed: u64) -> u64 {
+        let mut l = Ledger::open(path, clock()).unwrap();
+        synth::run(&mut l, SynthConfig { events, seed }, |_| {}).unwrap();
+        l.last_seq()
+    }
+
+    #[test]
+    fn a_ledger_opened_while_another_process_appends_continues_after_its_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        grow(&path, 200, 1);
+        // Replayed, then another process takes the lock first and appends.
+        let (stale, read_len) = Ledger::load_measured(&path, Box::new(clock())).unwrap();
+        let stale_seq = stale.last_seq();
+        let theirs = grow(&path, 400, 2);
+        assert!(theirs > stale_seq);
+        let mut l = stale
+            .attach_writer(&path, read_len, Durability::PerCommand)
+            .unwrap();
+        assert_eq!(l.last_seq(), theirs, "the replay must include their events");
+        synth::run(
+            &mut l,
+            SynthConfig {
+                events: 600,
+                seed: 3,
+            },
+            |_| {},
+        )
+        .unwrap();
+        let ours = l.last_seq();
+        drop(l);
+        let report = check_journal(&path).unwrap();
+        assert_eq!(report.events, ours);
+    }
 }

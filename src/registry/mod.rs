@@ -36,6 +36,7 @@ pub mod flows;
 pub mod import;
 pub mod invariants;
 pub mod journal;
+mod journal_bytes;
 pub mod ledger;
 pub mod script;
 pub mod serial;
