@@ -518,6 +518,41 @@ fn fast_reader_takes_its_fast_path_on_every_synth_line_and_agrees_with_parse() {
     }
 }
 
+/// Replay reuses one envelope for every line, and the reader refills the previous event's
+/// strings, legs and block lists in place: each line must still read exactly as it parses,
+/// whatever came before it (issuances with more legs, then fewer; rejections after rejections).
+#[test]
+fn one_envelope_reused_for_a_whole_journal_reads_every_line_as_parse_does() {
+    let mut lines = synth_lines(6_000, 33);
+    for (i, event) in odd_events().into_iter().enumerate().rev() {
+        let actor = Actor {
+            user: "ana".into(),
+            org: "REG".into(),
+            role: Role::Dna,
+        };
+        let mut line = odd_envelope(i, actor, event).seal().unwrap();
+        line.pop();
+        lines.push(line);
+    }
+    // Twice over, so every kind also follows every other.
+    let all: Vec<&Vec<u8>> = lines.iter().chain(lines.iter().rev()).collect();
+    let mut shared = wire::blank_envelope();
+    let mut issued_shrank = false;
+    let mut prev_legs = 0;
+    for (i, line) in all.iter().enumerate() {
+        wire::parse_into(line, &mut shared).unwrap();
+        assert_eq!(shared, Envelope::parse(line).unwrap(), "line {i}");
+        if let Event::Issued { legs, .. } = &shared.event {
+            issued_shrank |= legs.len() < prev_legs;
+            prev_legs = legs.len();
+        }
+    }
+    assert!(
+        issued_shrank,
+        "the workload must include an issuance with fewer legs than the one before"
+    );
+}
+
 #[test]
 fn fast_reader_agrees_with_parse_on_every_event_kind() {
     for (i, event) in odd_events().into_iter().enumerate() {

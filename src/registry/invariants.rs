@@ -315,9 +315,13 @@ pub fn check_journal_keeping_state(path: &Path) -> Result<(CheckReport, State), 
     // capacity costs no resident memory, and it avoids the copy peak of repeated doubling.
     // Same for the command records (≈ one command per 1,000 bytes): a hash table that grows
     // while full holds its old and new tables at once, the largest transient of a replay.
+    // Issuances too (≈ one per 4,500 bytes of a busy journal): their id index is a hash
+    // table, rehashed at every doubling otherwise.
     if let Ok(m) = std::fs::metadata(path) {
         st.blocks.reserve((m.len() / 300) as usize);
         st.commands.reserve((m.len() / 1100) as usize);
+        st.issuances.reserve((m.len() / 4500) as usize);
+        st.issuance_ix.reserve((m.len() / 4500) as usize);
     }
     let read = read_journal_ref(path, |env| {
         let inv = |violation| JournalError::Invariant {

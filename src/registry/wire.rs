@@ -144,7 +144,7 @@ fn set(dst: &mut String, s: &str) {
 /// splits and moves, its other vectors and strings. `None` declines: the body then goes
 /// through serde, which gives the verdict.
 fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event) -> Option<()> {
-    let old = std::mem::replace(event, Event::YearClosed { year: 0 });
+    let mut old = std::mem::replace(event, Event::YearClosed { year: 0 });
     let new = match ty {
         "Split" => {
             let mut children = match old {
@@ -196,6 +196,18 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event) -> Option<()> {
             }
         }
         "Issued" => {
+            // The previous issuance's strings and legs are refilled (an issuance is an eighth
+            // of a busy journal; this saves four to six allocations and frees each).
+            let (mut issuance_id, mut project, mut registry, mut legs) = match old {
+                Event::Issued {
+                    issuance_id,
+                    project,
+                    registry,
+                    legs,
+                    ..
+                } => (issuance_id, project, registry, legs),
+                _ => Default::default(),
+            };
             c.lit(b"{\"authorization\":")?;
             let authorization = c.opt_string()?.map(str::to_string);
             c.lit(b",\"class\":\"")?;
@@ -205,15 +217,16 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event) -> Option<()> {
             c.lit(b",\"first\":")?;
             let first = c.uint()?;
             c.lit(b",\"issuance_id\":\"")?;
-            let issuance_id = c.string()?.to_string();
+            set(&mut issuance_id, c.string()?);
             c.lit(b",\"last\":")?;
             let last = c.uint()?;
             c.lit(b",\"legs\":[")?;
-            let mut legs = Vec::new();
+            // Legs are overwritten in place (their account strings too), then cut to length.
+            let mut k = 0;
             if c.lit(b"]").is_none() {
                 loop {
                     c.lit(b"{\"account\":\"")?;
-                    let account = c.string()?.to_string();
+                    let account = c.string()?;
                     c.lit(b",\"block\":")?;
                     let block = c.uint()?;
                     c.lit(b",\"first\":")?;
@@ -223,23 +236,31 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event) -> Option<()> {
                     c.lit(b",\"leg\":\"")?;
                     let leg = named(c.string()?)?;
                     c.lit(b"}")?;
-                    legs.push(Leg {
-                        block,
-                        first,
-                        last,
-                        account,
-                        leg,
-                    });
+                    match legs.get_mut(k) {
+                        Some(l) => {
+                            (l.block, l.first, l.last, l.leg) = (block, first, last, leg);
+                            set(&mut l.account, account);
+                        }
+                        None => legs.push(Leg {
+                            block,
+                            first,
+                            last,
+                            account: account.to_string(),
+                            leg,
+                        }),
+                    }
+                    k += 1;
                     if c.lit(b",").is_none() {
                         c.lit(b"]")?;
                         break;
                     }
                 }
             }
+            legs.truncate(k);
             c.lit(b",\"project\":\"")?;
-            let project = c.string()?.to_string();
+            set(&mut project, c.string()?);
             c.lit(b",\"registry\":\"")?;
-            let registry = c.string()?.to_string();
+            set(&mut registry, c.string()?);
             c.lit(b",\"unit_type\":\"")?;
             let unit_type = named(c.string()?)?;
             c.lit(b",\"verification\":")?;
@@ -276,11 +297,17 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event) -> Option<()> {
             }
         }
         "Frozen" | "Unfrozen" => {
+            let mut reason = match &mut old {
+                Event::Frozen { reason, .. } | Event::Unfrozen { reason, .. } => {
+                    std::mem::take(reason)
+                }
+                _ => String::new(),
+            };
             let mut blocks = take_blocks(old);
             c.lit(b"{\"blocks\":")?;
             c.blocks(&mut blocks)?;
             c.lit(b",\"reason\":\"")?;
-            let reason = c.string()?.to_string();
+            set(&mut reason, c.string()?);
             if ty == "Frozen" {
                 Event::Frozen { blocks, reason }
             } else {
@@ -296,10 +323,14 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event) -> Option<()> {
             Event::RequestApproved { id, blocks }
         }
         "CommandRejected" => {
+            let (mut message, mut rule) = match old {
+                Event::CommandRejected { message, rule } => (message, rule),
+                _ => Default::default(),
+            };
             c.lit(b"{\"message\":\"")?;
-            let message = c.string()?.to_string();
+            set(&mut message, c.string()?);
             c.lit(b",\"rule\":\"")?;
-            let rule = c.string()?.to_string();
+            set(&mut rule, c.string()?);
             Event::CommandRejected { rule, message }
         }
         _ => return None,
