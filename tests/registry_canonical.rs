@@ -734,3 +734,41 @@ fn index_built_at_load_equals_the_index_kept_while_committing() {
     loaded.check_state().unwrap();
     assert_eq!(check_journal(&path).unwrap().events, live.last_seq());
 }
+
+/// A byte that is not UTF-8, put at every position of a line of every kind in turn, and an
+/// unknown body key whose string is not UTF-8 (serde skips such strings unread) must get the
+/// same verdict from the fast reader as from `Envelope::parse`.
+#[test]
+fn a_byte_that_is_not_utf8_anywhere_in_a_line_gets_the_same_verdict() {
+    let mut lines = synth_lines(300, 5);
+    for (i, event) in odd_events().into_iter().enumerate() {
+        let actor = Actor {
+            user: "ana".into(),
+            org: "REG".into(),
+            role: Role::Dna,
+        };
+        let mut line = odd_envelope(i, actor, event).seal().unwrap();
+        line.pop();
+        lines.push(line);
+    }
+    let mut accepted_by_neither = 0;
+    for (n, line) in lines.iter().enumerate().step_by(7) {
+        for at in 0..line.len() {
+            for bad in [0xFFu8, 0xC3] {
+                let mut damaged = line.clone();
+                damaged[at] = bad;
+                assert_reads_like_parse(&damaged, &format!("line {n}, byte {at} = {bad:#x}"));
+                accepted_by_neither += usize::from(Envelope::parse(&damaged).is_err());
+            }
+        }
+    }
+    assert!(accepted_by_neither > 0);
+    // An unknown body key whose string is not UTF-8: serde skips such strings unread.
+    for (n, line) in lines.iter().enumerate() {
+        let at = line.windows(8).position(|w| w == b"\"body\":{").unwrap() + 8;
+        let mut damaged = line[..at].to_vec();
+        damaged.extend_from_slice(b"\"a\":\"\xFF\",");
+        damaged.extend_from_slice(&line[at..]);
+        assert_reads_like_parse(&damaged, &format!("line {n} with an unknown key"));
+    }
+}
