@@ -12,6 +12,11 @@
 //! `registry repair --truncate-torn-tail`, which calls [`truncate_torn_tail`] and says what it
 //! removed. Any other bad line (bad JSON, wrong hash, broken chain, gap in `seq`) is
 //! corruption, reported with the first bad event number, and is never repaired.
+//!
+//! Locks: a writer holds the file's exclusive lock for as long as it lives (a second writer
+//! is refused with [`JournalError::Locked`] after waiting briefly); readers take a shared lock
+//! one mapped window at a time (see [`super::journal_bytes`]), and `truncate_torn_tail` takes
+//! the exclusive lock before it shrinks the file.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;

@@ -69,12 +69,20 @@ pub fn for_each_piece(
             return Ok(());
         }
         let n = (len - at).min(window.max(1));
-        let done = if locked {
-            let done = mapped(file, at, n, &mut piece, &io);
-            let _ = file.unlock();
-            done
-        } else {
-            read(&mut file, at, n, &mut buf, &mut piece, &io)
+        // A file system that cannot map (some network and FUSE mounts) is read instead.
+        let done = match locked.then(|| map(file, at, n)) {
+            Some(Ok(window)) => {
+                let done = piece(&window);
+                drop(window);
+                let _ = file.unlock();
+                done
+            }
+            Some(Err(_)) => {
+                let done = read(&mut file, at, n, &mut buf, &mut piece, &io);
+                let _ = file.unlock();
+                done
+            }
+            None => read(&mut file, at, n, &mut buf, &mut piece, &io),
         };
         done?;
         at += n;
@@ -82,26 +90,18 @@ pub fn for_each_piece(
 }
 
 /// `n` bytes from `at`, mapped. The caller holds a shared lock on `file` and `at + n` is
-/// within the length it read under that lock.
-fn mapped(
-    file: &File,
-    at: u64,
-    n: u64,
-    piece: &mut impl FnMut(&[u8]) -> Result<(), JournalError>,
-    io: &impl Fn(std::io::Error) -> JournalError,
-) -> Result<(), JournalError> {
+/// within the length it read under that lock, and unmaps before it lets go of the lock.
+fn map(file: &File, at: u64, n: u64) -> std::io::Result<memmap2::Mmap> {
     // SAFETY: see the module doc. No registry process truncates `file` while the shared lock
     // is held, and the window ends within the length read under that lock; appends land
     // after it.
-    let window = unsafe {
+    unsafe {
         memmap2::MmapOptions::new()
             .offset(at)
             .len(n as usize)
             .populate()
             .map(file)
     }
-    .map_err(io)?;
-    piece(&window)
 }
 
 /// `n` bytes from `at` (or fewer, if the file ends sooner), by `read()`.
