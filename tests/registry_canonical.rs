@@ -489,6 +489,24 @@ fn assert_reads_like_parse(line: &[u8], what: &str) {
     }
 }
 
+/// One sealed line (without its newline) of every event kind in [`odd_events`].
+fn odd_lines() -> Vec<Vec<u8>> {
+    odd_events()
+        .into_iter()
+        .enumerate()
+        .map(|(i, event)| {
+            let actor = Actor {
+                user: "ana".into(),
+                org: "REG".into(),
+                role: Role::Dna,
+            };
+            let mut line = odd_envelope(i, actor, event).seal().unwrap();
+            line.pop();
+            line
+        })
+        .collect()
+}
+
 fn synth_lines(events: u64, seed: u64) -> Vec<Vec<u8>> {
     let clock = ManualClock::at_date(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()).stepping(7);
     let mut l = Ledger::in_memory(clock);
@@ -524,16 +542,7 @@ fn fast_reader_takes_its_fast_path_on_every_synth_line_and_agrees_with_parse() {
 #[test]
 fn one_envelope_reused_for_a_whole_journal_reads_every_line_as_parse_does() {
     let mut lines = synth_lines(6_000, 33);
-    for (i, event) in odd_events().into_iter().enumerate().rev() {
-        let actor = Actor {
-            user: "ana".into(),
-            org: "REG".into(),
-            role: Role::Dna,
-        };
-        let mut line = odd_envelope(i, actor, event).seal().unwrap();
-        line.pop();
-        lines.push(line);
-    }
+    lines.extend(odd_lines().into_iter().rev());
     // Twice over, so every kind also follows every other.
     let all: Vec<&Vec<u8>> = lines.iter().chain(lines.iter().rev()).collect();
     let mut shared = wire::blank_envelope();
@@ -585,16 +594,7 @@ fn fast_reader_agrees_with_parse_on_damaged_lines() {
     use rand::{RngExt, SeedableRng};
     let mut lines = synth_lines(800, 4);
     // And one line of every event kind, so each hand-read body meets every edit.
-    for (i, event) in odd_events().into_iter().enumerate() {
-        let actor = Actor {
-            user: "ana".into(),
-            org: "REG".into(),
-            role: Role::Dna,
-        };
-        let mut line = odd_envelope(i, actor, event).seal().unwrap();
-        line.pop();
-        lines.push(line);
-    }
+    lines.extend(odd_lines());
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0xC0FFEE);
     let edits: &[(&str, &str)] = &[
         ("\"seq\":", "\"seq\": "),
@@ -741,16 +741,7 @@ fn index_built_at_load_equals_the_index_kept_while_committing() {
 #[test]
 fn a_byte_that_is_not_utf8_anywhere_in_a_line_gets_the_same_verdict() {
     let mut lines = synth_lines(300, 5);
-    for (i, event) in odd_events().into_iter().enumerate() {
-        let actor = Actor {
-            user: "ana".into(),
-            org: "REG".into(),
-            role: Role::Dna,
-        };
-        let mut line = odd_envelope(i, actor, event).seal().unwrap();
-        line.pop();
-        lines.push(line);
-    }
+    lines.extend(odd_lines());
     let mut accepted_by_neither = 0;
     for (n, line) in lines.iter().enumerate().step_by(7) {
         for at in 0..line.len() {
