@@ -135,7 +135,8 @@ impl Ledger {
         Ok(self)
     }
 
-    /// Read-only load of a journal (no lock, no append).
+    /// Read-only load of a journal (no append; the reader holds only a shared lock, one window
+    /// at a time, see `journal_bytes`).
     pub fn load(path: &Path, clock: impl Clock + 'static) -> Result<Ledger, RegistryError> {
         Self::load_measured(path, Box::new(clock)).map(|(l, _)| l)
     }
