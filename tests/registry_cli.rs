@@ -251,6 +251,54 @@ fn torn_tail_refuses_append_until_explicit_repair() {
     reg(&l).arg("check").assert().success();
 }
 
+/// While another process has the ledger open for writing (a workbench, say), `check` still
+/// reads it (with `read()` instead of a mapping); a command that would append, and the repair
+/// that would shrink the file, wait briefly and then refuse with the lock named, changing
+/// nothing.
+#[test]
+fn a_ledger_open_for_writing_elsewhere_is_read_but_not_written_or_shrunk() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    setup(&l);
+    let writer = std::fs::OpenOptions::new().append(true).open(&l).unwrap();
+    writer.try_lock().unwrap();
+    reg(&l).arg("check").assert().success().stdout("");
+    let issue = [
+        "issue",
+        "--project",
+        "P0007",
+        "--vintage",
+        "2024",
+        "--quantity",
+        "10",
+    ];
+    let before = std::fs::read(&l).unwrap();
+    reg(&l).args(issue).assert().code(2).stderr(
+        predicate::str::contains("locked by another process")
+            .and(predicate::str::contains("close it or let it finish")),
+    );
+    assert!(std::fs::read(&l).unwrap() == before);
+    // A torn tail is reported by `check`, but not cut while the lock is held elsewhere.
+    let mut torn = before.clone();
+    torn.extend_from_slice(b"{\"actor\":");
+    std::fs::write(&l, &torn).unwrap();
+    reg(&l).arg("check").assert().code(1);
+    reg(&l)
+        .args(["repair", "--truncate-torn-tail"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("locked by another process"));
+    assert!(std::fs::read(&l).unwrap() == torn);
+    // Once the other process lets go, the repair and the command go through.
+    writer.unlock().unwrap();
+    reg(&l)
+        .args(["repair", "--truncate-torn-tail"])
+        .assert()
+        .success();
+    reg(&l).args(issue).assert().success();
+    reg(&l).arg("check").assert().success();
+}
+
 #[test]
 fn apply_script_and_data_dir() {
     let dir = tempfile::tempdir().unwrap();

@@ -635,7 +635,7 @@ fn journal_err(e: JournalError) -> CliError {
     let fix = match &e {
         JournalError::TornTail { .. } => "run `ndc-workbench registry repair --truncate-torn-tail` (drops only unacknowledged bytes)".to_string(),
         JournalError::Corrupt { .. } | JournalError::Invariant { .. } => "restore the journal from a backup; it is never repaired automatically".to_string(),
-        JournalError::Locked { .. } => "wait for the other process to finish".to_string(),
+        JournalError::Locked { .. } => "another process has this ledger open for writing (a workbench with this session, or a registry command); close it or let it finish, then run this again".to_string(),
         _ => "check the path and permissions (--ledger, --data-dir)".to_string(),
     };
     let place = match (&e, e.seq()) {
