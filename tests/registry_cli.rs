@@ -23,6 +23,17 @@ fn reg(ledger: &Path) -> Command {
     c
 }
 
+/// Issue 10 units of the project `setup` adds (vintage 2024).
+const ISSUE_TEN: [&str; 7] = [
+    "issue",
+    "--project",
+    "P0007",
+    "--vintage",
+    "2024",
+    "--quantity",
+    "10",
+];
+
 fn setup(ledger: &Path) {
     reg(ledger)
         .args(["init", "--party", "BTN", "--registry-id", "BTN01"])
@@ -231,18 +242,7 @@ fn torn_tail_refuses_append_until_explicit_repair() {
         predicate::str::contains("torn tail")
             .and(predicate::str::contains("repair --truncate-torn-tail")),
     );
-    reg(&l)
-        .args([
-            "issue",
-            "--project",
-            "P0007",
-            "--vintage",
-            "2024",
-            "--quantity",
-            "10",
-        ])
-        .assert()
-        .code(1);
+    reg(&l).args(ISSUE_TEN).assert().code(1);
     reg(&l)
         .args(["repair", "--truncate-torn-tail"])
         .assert()
@@ -263,17 +263,8 @@ fn a_ledger_open_for_writing_elsewhere_is_read_but_not_written_or_shrunk() {
     let writer = std::fs::OpenOptions::new().append(true).open(&l).unwrap();
     writer.try_lock().unwrap();
     reg(&l).arg("check").assert().success().stdout("");
-    let issue = [
-        "issue",
-        "--project",
-        "P0007",
-        "--vintage",
-        "2024",
-        "--quantity",
-        "10",
-    ];
     let before = std::fs::read(&l).unwrap();
-    reg(&l).args(issue).assert().code(2).stderr(
+    reg(&l).args(ISSUE_TEN).assert().code(2).stderr(
         predicate::str::contains("locked by another process")
             .and(predicate::str::contains("close it or let it finish")),
     );
@@ -295,7 +286,7 @@ fn a_ledger_open_for_writing_elsewhere_is_read_but_not_written_or_shrunk() {
         .args(["repair", "--truncate-torn-tail"])
         .assert()
         .success();
-    reg(&l).args(issue).assert().success();
+    reg(&l).args(ISSUE_TEN).assert().success();
     reg(&l).arg("check").assert().success();
 }
 
