@@ -451,11 +451,6 @@ fn find(
     b.get(i..)?.iter().position(|&c| hit(c)).map(|k| i + k)
 }
 
-/// Index of the first `byte` at or after `from` (8 bytes at a time).
-pub fn find_byte(b: &[u8], from: usize, byte: u8) -> Option<usize> {
-    find(b, from, |w| eq_mask(w, byte), |c| c == byte)
-}
-
 impl<'a> Cursor<'a> {
     fn bytes(&self) -> &'a [u8] {
         self.s.as_bytes()
