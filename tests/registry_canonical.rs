@@ -536,9 +536,10 @@ fn fast_reader_takes_its_fast_path_on_every_synth_line_and_agrees_with_parse() {
     }
 }
 
-/// Replay reuses one envelope for every line, and the reader refills the previous event's
-/// strings, legs and block lists in place: each line must still read exactly as it parses,
-/// whatever came before it (issuances with more legs, then fewer; rejections after rejections).
+/// Replay reuses one envelope for every line, and the reader refills the strings, legs and
+/// block lists of an earlier event of the same kind in place: each line must still read
+/// exactly as it parses, whatever came before it (issuances with more legs, then fewer;
+/// rejections after rejections).
 #[test]
 fn one_envelope_reused_for_a_whole_journal_reads_every_line_as_parse_does() {
     let mut lines = synth_lines(6_000, 33);
@@ -546,11 +547,16 @@ fn one_envelope_reused_for_a_whole_journal_reads_every_line_as_parse_does() {
     // Twice over, so every kind also follows every other.
     let all: Vec<&Vec<u8>> = lines.iter().chain(lines.iter().rev()).collect();
     let mut shared = wire::blank_envelope();
+    // The journal reader also keeps the last body of every kind, to refill it at the next
+    // line of that kind however far away.
+    let mut reader = wire::LineReader::default();
     let mut issued_shrank = false;
     let mut prev_legs = 0;
     for (i, line) in all.iter().enumerate() {
         wire::parse_into(line, &mut shared).unwrap();
-        assert_eq!(shared, Envelope::parse(line).unwrap(), "line {i}");
+        let parsed = Envelope::parse(line).unwrap();
+        assert_eq!(shared, parsed, "line {i}");
+        assert_eq!(reader.read(line).unwrap(), &parsed, "line {i} (line reader)");
         if let Event::Issued { legs, .. } = &shared.event {
             issued_shrank |= legs.len() < prev_legs;
             prev_legs = legs.len();

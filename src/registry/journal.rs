@@ -87,7 +87,7 @@ fn read_journal_in_windows(
     let mut v = Verifier {
         path,
         on_event,
-        env: super::wire::blank_envelope(),
+        reader: super::wire::LineReader::default(),
         prev_hash: GENESIS_HASH.to_string(),
         seq: 0,
         line_no: 0,
@@ -148,7 +148,7 @@ fn read_journal_in_windows(
 struct Verifier<'p, F> {
     path: &'p Path,
     on_event: F,
-    env: Envelope,
+    reader: super::wire::LineReader,
     prev_hash: String,
     seq: u64,
     line_no: u64,
@@ -170,8 +170,9 @@ impl<F: FnMut(&Envelope) -> Result<(), JournalError>> Verifier<'_, F> {
             seq: expect,
             reason,
         };
-        let env = &mut self.env;
-        super::wire::parse_into(line, env)
+        let env = self
+            .reader
+            .read(line)
             .map_err(|e| corrupt(format!("not a valid event: {e}")))?;
         if env.seq != expect {
             return Err(corrupt(format!(
