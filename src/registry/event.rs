@@ -581,16 +581,61 @@ pub fn line_hash(line: &[u8]) -> Option<[u8; 32]> {
     Some(h.finalize().into())
 }
 
-/// Hex digest compare without allocating: the digest is spelt out in lowercase hex (no
-/// branches) and the two spellings compared at once.
+/// Hex digest compare without allocating: the digest is spelt out in lowercase hex and the
+/// two spellings compared at once.
 pub fn hash_matches(digest: &[u8; 32], hex_str: &str) -> bool {
+    hex_str.as_bytes() == HexDigest::of(digest).as_bytes()
+}
+
+/// A SHA-256 digest spelt in lowercase hex, as journal lines carry it (`hash`, `prev_hash`).
+///
+/// Invariant: it is only ever made by spelling a digest, so it holds 64 bytes of `0-9a-f` and
+/// nothing else. The journal reader relies on that to recognise a line's hash fields by
+/// comparing their bytes with a known digest in place (a quote or backslash in a known value
+/// could otherwise fake the end of a JSON string).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct HexDigest([u8; 64]);
+
+/// The hex pair of every byte value.
+const HEX_PAIRS: [[u8; 2]; 256] = {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut spelt = [0u8; 64];
-    for (pair, x) in spelt.chunks_exact_mut(2).zip(digest) {
-        pair[0] = HEX[(x >> 4) as usize];
-        pair[1] = HEX[(x & 15) as usize];
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [HEX[i >> 4], HEX[i & 15]];
+        i += 1;
     }
-    hex_str.as_bytes() == spelt
+    t
+};
+
+impl HexDigest {
+    pub fn of(digest: &[u8; 32]) -> HexDigest {
+        let mut spelt = [0u8; 64];
+        for (pair, &x) in spelt.chunks_exact_mut(2).zip(digest) {
+            pair.copy_from_slice(&HEX_PAIRS[x as usize]);
+        }
+        HexDigest(spelt)
+    }
+
+    /// [`GENESIS_HASH`]: the `prev_hash` of the first event.
+    pub fn genesis() -> HexDigest {
+        HexDigest::of(&[0; 32])
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 64] {
+        &self.0
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Always hex (see the invariant), so never the empty fallback.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for HexDigest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Canonical JSON: keys sorted at every depth, compact. Independent of serde_json's map
@@ -692,6 +737,8 @@ mod tests {
         assert_eq!(back, e);
         let d = line_hash(body).unwrap();
         assert!(hash_matches(&d, &e.hash));
+        assert_eq!(HexDigest::of(&d).as_str(), e.hash);
+        assert_eq!(HexDigest::genesis().as_str(), GENESIS_HASH);
         let s = String::from_utf8(line.clone()).unwrap();
         assert!(s.starts_with("{\"actor\":{\"org\":\"REG\""), "{s}");
     }

@@ -23,7 +23,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::error::JournalError;
-use super::event::{Envelope, GENESIS_HASH, hash_matches, line_hash};
+use super::event::{Envelope, GENESIS_HASH, HexDigest, line_hash};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {
@@ -88,7 +88,7 @@ fn read_journal_in_windows(
         path,
         on_event,
         reader: super::wire::LineReader::default(),
-        prev_hash: GENESIS_HASH.to_string(),
+        prev_hash: HexDigest::genesis(),
         seq: 0,
         line_no: 0,
         offset: 0,
@@ -139,7 +139,7 @@ fn read_journal_in_windows(
     }
     Ok(ReadSummary {
         events: v.seq,
-        head_hash: v.prev_hash,
+        head_hash: v.prev_hash.as_str().to_string(),
         good_len: v.good_len,
     })
 }
@@ -149,7 +149,8 @@ struct Verifier<'p, F> {
     path: &'p Path,
     on_event: F,
     reader: super::wire::LineReader,
-    prev_hash: String,
+    /// The hash of the last verified line (the genesis hash before the first).
+    prev_hash: HexDigest,
     seq: u64,
     line_no: u64,
     offset: u64,
@@ -170,9 +171,12 @@ impl<F: FnMut(&Envelope) -> Result<(), JournalError>> Verifier<'_, F> {
             seq: expect,
             reason,
         };
+        // The digest is computed first so that the reader can recognise both hash fields in
+        // place; its verdicts below come in the same order as before.
+        let spelt = line_hash(line).map(|d| HexDigest::of(&d));
         let env = self
             .reader
-            .read(line)
+            .read_chained(line, spelt.as_ref().map(|s| (&self.prev_hash, s)))
             .map_err(|e| corrupt(format!("not a valid event: {e}")))?;
         if env.seq != expect {
             return Err(corrupt(format!(
@@ -180,19 +184,19 @@ impl<F: FnMut(&Envelope) -> Result<(), JournalError>> Verifier<'_, F> {
                 env.seq
             )));
         }
-        if env.prev_hash != self.prev_hash {
+        if env.prev_hash.as_bytes() != self.prev_hash.as_bytes() {
             return Err(corrupt(
                 "prev_hash does not match the previous event's hash (broken chain)".into(),
             ));
         }
-        let digest = line_hash(line).ok_or_else(|| corrupt("hash field is not last".into()))?;
-        if !hash_matches(&digest, &env.hash) {
+        let spelt = spelt.ok_or_else(|| corrupt("hash field is not last".into()))?;
+        if env.hash.as_bytes() != spelt.as_bytes() {
             return Err(corrupt(
                 "hash does not match the line's content (altered)".into(),
             ));
         }
         self.seq = expect;
-        self.prev_hash.clone_from(&env.hash);
+        self.prev_hash = spelt;
         self.in_batch = !env.batch_end;
         (self.on_event)(env)?;
         if !self.in_batch {

@@ -26,7 +26,7 @@ use serde::de::{DeserializeSeed, MapAccess};
 
 use chrono::NaiveDate;
 
-use super::event::{Envelope, Event, Leg, MoveKind, Piece};
+use super::event::{Envelope, Event, HexDigest, Leg, MoveKind, Piece};
 use super::types::{Beneficiary, Role};
 
 /// Parse `line` (without its newline) into `env`, reusing `env`'s allocations. Same verdict and
@@ -40,7 +40,7 @@ fn parse_reusing(
     env: &mut Envelope,
     spares: &mut Spares,
 ) -> Result<(), serde_json::Error> {
-    if fast(line, env, spares).is_some() {
+    if fast(line, env, spares, None).is_some() {
         return Ok(());
     }
     *env = Envelope::parse(line)?;
@@ -70,7 +70,22 @@ impl LineReader {
     /// Read `line` (without its newline): same verdict and same result as
     /// [`Envelope::parse`]. After an error the reader holds garbage until the next line.
     pub fn read(&mut self, line: &[u8]) -> Result<&Envelope, serde_json::Error> {
-        parse_reusing(line, &mut self.env, &mut self.spares)?;
+        self.read_chained(line, None)
+    }
+
+    /// [`LineReader::read`] for a line whose `prev_hash` and `hash` are expected to be the
+    /// given digests (a verifying reader knows both: the hash of the line before, and the one
+    /// it computed for this line). Where they are, the fields are recognised by comparing
+    /// their bytes, not scanned; where not, they are read as any string. Same result either
+    /// way: the hints only save time.
+    pub fn read_chained(
+        &mut self,
+        line: &[u8],
+        hints: Option<(&HexDigest, &HexDigest)>,
+    ) -> Result<&Envelope, serde_json::Error> {
+        if fast(line, &mut self.env, &mut self.spares, hints).is_none() {
+            self.env = Envelope::parse(line)?;
+        }
         Ok(&self.env)
     }
 }
@@ -136,11 +151,16 @@ pub fn blank_envelope() -> Envelope {
 /// [`Envelope::parse`] gives), `false` when it declined (then `env` holds garbage). For tests
 /// and measurements; readers call [`parse_into`].
 pub fn parse_fast(line: &[u8], env: &mut Envelope) -> bool {
-    fast(line, env, &mut Spares::default()).is_some()
+    fast(line, env, &mut Spares::default(), None).is_some()
 }
 
 /// The canonical layout, read in order. `None` declines (the caller falls back).
-fn fast(line: &[u8], env: &mut Envelope, spares: &mut Spares) -> Option<()> {
+fn fast(
+    line: &[u8],
+    env: &mut Envelope,
+    spares: &mut Spares,
+    hints: Option<(&HexDigest, &HexDigest)>,
+) -> Option<()> {
     // UTF-8 is checked once for the whole line (the reference path reads every string and the
     // raw body as `&str`, so an invalid byte anywhere makes it refuse the line too).
     let text = std::str::from_utf8(line).ok()?;
@@ -182,7 +202,7 @@ fn fast(line: &[u8], env: &mut Envelope, spares: &mut Spares) -> Option<()> {
     c.lit(b",\"payload_hash\":\"")?;
     set(&mut env.payload_hash, c.string()?);
     c.lit(b",\"prev_hash\":\"")?;
-    set(&mut env.prev_hash, c.string()?);
+    set(&mut env.prev_hash, c.string_or_known(hints.map(|h| h.0))?);
     c.lit(b",\"schema_version\":")?;
     env.schema_version = u32::try_from(c.uint()?).ok()?;
     c.lit(b",\"seq\":")?;
@@ -192,7 +212,7 @@ fn fast(line: &[u8], env: &mut Envelope, spares: &mut Spares) -> Option<()> {
     c.lit(b",\"type\":\"")?;
     let ty = c.string()?;
     c.lit(b",\"hash\":\"")?;
-    set(&mut env.hash, c.string()?);
+    set(&mut env.hash, c.string_or_known(hints.map(|h| h.1))?);
     c.lit(b"}")?;
     if c.i != line.len() {
         return None;
@@ -585,6 +605,23 @@ impl<'a> Cursor<'a> {
         let out = self.s.get(self.i..n)?;
         self.i = n + 1;
         Some(out)
+    }
+
+    /// [`Cursor::string`], recognised at once when it is `known`: the known digest's 64 hex
+    /// bytes and the closing quote are compared in place (a hex digest holds no quote or
+    /// backslash, so those bytes are exactly that string).
+    fn string_or_known(&mut self, known: Option<&HexDigest>) -> Option<&'a str> {
+        if let Some(k) = known {
+            let n = self.i + 64;
+            if self.bytes().get(self.i..n) == Some(k.as_bytes())
+                && self.bytes().get(n) == Some(&b'"')
+            {
+                let out = self.s.get(self.i..n)?;
+                self.i = n + 1;
+                return Some(out);
+            }
+        }
+        self.string()
     }
 
     /// A non-negative integer as serde_json reads one into a `u64`: digits, no leading zero,
