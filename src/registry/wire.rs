@@ -562,6 +562,26 @@ fn string_end(b: &[u8], from: usize) -> Option<usize> {
     )
 }
 
+/// The value and count of the leading decimal digits of `w` (eight bytes, first byte lowest).
+fn eight_digits(w: u64) -> Option<(u64, usize)> {
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    // A byte is a digit when its high nibble is 3 and adding 6 keeps it 3. Carries out of a
+    // byte start only at a non-digit, and run towards later bytes, so the lowest flagged byte
+    // is the first non-digit.
+    let not_digit = ((w & HIGH) ^ ZEROS) | ((w.wrapping_add(0x0606_0606_0606_0606) & HIGH) ^ ZEROS);
+    let n = (not_digit.trailing_zeros() / 8) as usize;
+    if n == 0 {
+        return None;
+    }
+    // The n digits moved to the top bytes; the bytes shifted in are leading zero digits.
+    let mut d = (w.wrapping_sub(ZEROS)) << (8 * (8 - n));
+    d = (d * 10 + (d >> 8)) & 0x00FF_00FF_00FF_00FF;
+    d = (d * 100 + (d >> 16)) & 0x0000_FFFF_0000_FFFF;
+    d = (d * 10_000 + (d >> 32)) & 0xFFFF_FFFF;
+    Some((d, n))
+}
+
 impl<'a> Cursor<'a> {
     fn bytes(&self) -> &'a [u8] {
         self.s.as_bytes()
@@ -626,27 +646,35 @@ impl<'a> Cursor<'a> {
 
     /// A non-negative integer as serde_json reads one into a `u64`: digits, no leading zero,
     /// no sign, fraction or exponent, no overflow.
+    ///
+    /// Up to eight digits are read from one 8-byte word (the first non-digit found by a mask,
+    /// the digits combined pairwise by three multiplications); longer numbers, and numbers
+    /// within eight bytes of the line's end (never, in a canonical line), go digit by digit.
     fn uint(&mut self) -> Option<u64> {
         let b = self.bytes();
         let start = self.i;
-        let mut i = start;
-        let mut v = 0u64;
-        // Up to 19 digits cannot overflow a u64; the rare longer numbers are checked below.
-        while let Some(&c) = b.get(i) {
-            let d = c.wrapping_sub(b'0');
-            if d > 9 || i - start == 19 {
-                break;
+        let word = b
+            .get(start..start + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map(u64::from_le_bytes);
+        let (mut v, mut i) = match word.and_then(eight_digits) {
+            Some((v, n)) => (v, start + n),
+            None => (0, start),
+        };
+        if i == start + 8 || word.is_none() {
+            // Up to 19 digits cannot overflow a u64; longer numbers are checked.
+            while let Some(&c) = b.get(i) {
+                let d = c.wrapping_sub(b'0');
+                if d > 9 {
+                    break;
+                }
+                v = if i - start < 19 {
+                    v * 10 + d as u64
+                } else {
+                    v.checked_mul(10)?.checked_add(d as u64)?
+                };
+                i += 1;
             }
-            v = v * 10 + d as u64;
-            i += 1;
-        }
-        while let Some(&c) = b.get(i) {
-            let d = c.wrapping_sub(b'0');
-            if d > 9 {
-                break;
-            }
-            v = v.checked_mul(10)?.checked_add(d as u64)?;
-            i += 1;
         }
         let n = i - start;
         if n == 0 || (n > 1 && b[start] == b'0') {
@@ -794,5 +822,73 @@ impl<'a> Cursor<'a> {
             }
             i += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What serde_json makes of `text` as a `u64` at the start of a JSON array, with how many
+    /// bytes the number took (the reference for [`Cursor::uint`]).
+    fn reference(text: &str) -> Option<(u64, usize)> {
+        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+        let [v]: [u64; 1] = serde_json::from_str(&format!("[{}]", &text[..digits])).ok()?;
+        let next = text.as_bytes().get(digits);
+        (!matches!(next, Some(b'.' | b'e' | b'E'))).then_some((v, digits))
+    }
+
+    #[test]
+    fn integers_read_as_serde_reads_them_whatever_their_length_and_what_follows() {
+        let mut numbers: Vec<String> = vec![
+            "0".into(),
+            "00".into(),
+            "07".into(),
+            "18446744073709551615".into(),
+            "18446744073709551616".into(),
+            "99999999999999999999".into(),
+            "".into(),
+        ];
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for len in 1..=20 {
+            for _ in 0..200 {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let s = format!("{x:020}");
+                numbers.push(s[20 - len..].trim_start_matches('0').to_string());
+                numbers.push(s[20 - len..].to_string());
+            }
+        }
+        // Every byte after the digits, and the number at the line's end too.
+        for n in &numbers {
+            for tail in [
+                "", ",", "]", "}", ".5", "e3", "E", "-", "/", ":", "x", "é", " ", "0",
+            ] {
+                let text = format!("{n}{tail}\"pad to more than eight bytes\"");
+                for t in [text.as_str(), &text[..n.len() + tail.len()]] {
+                    let mut c = Cursor { s: t, i: 0 };
+                    let got = c.uint().map(|v| (v, c.i));
+                    let want = reference(t);
+                    assert_eq!(got, want, "{t:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn eight_digits_finds_the_first_non_digit_of_every_kind() {
+        for stop in (0u8..=255).filter(|c| !c.is_ascii_digit()) {
+            for at in 0..8 {
+                let mut w = *b"12345678";
+                w[at] = stop;
+                let want = (at > 0).then(|| ("12345678"[..at].parse().unwrap(), at));
+                assert_eq!(eight_digits(u64::from_le_bytes(w)), want, "{stop} at {at}");
+            }
+        }
+        assert_eq!(
+            eight_digits(u64::from_le_bytes(*b"90000009")),
+            Some((90_000_009, 8))
+        );
     }
 }
