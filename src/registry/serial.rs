@@ -96,10 +96,10 @@ impl<'a> SerialRef<'a> {
         if !valid_project_id(project) {
             return Err("project must be letters and digits");
         }
-        if v.len() != 4 || !v.bytes().all(|b| b.is_ascii_digit()) {
-            return Err("vintage must be 4 digits");
-        }
-        let vintage: u16 = v.parse().map_err(|_| "vintage must be 4 digits")?;
+        let vintage = match v.len() {
+            4 => digits_value(v).ok_or("vintage must be 4 digits")? as u16,
+            _ => return Err("vintage must be 4 digits"),
+        };
         let first = parse_number(first).ok_or("bad first number")?;
         let last = parse_number(last).ok_or("bad last number")?;
         if first == 0 || first > last {
@@ -157,13 +157,25 @@ pub fn valid_project_id(p: &str) -> bool {
 }
 
 fn parse_number(s: &str) -> Option<u64> {
-    if s.len() < 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    if s.len() > 6 && s.starts_with('0') {
+    if s.len() < 6 || (s.len() > 6 && s.starts_with('0')) {
         return None; // not canonical: longer numbers are written in full
     }
-    s.parse().ok()
+    digits_value(s)
+}
+
+/// The value of a string of ASCII digits, in one pass; `None` for anything else (empty, a
+/// non-digit, or more than a `u64` holds). Runs for every live block in `check`.
+fn digits_value(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |v, c| {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v.checked_mul(10)?.checked_add(d as u64)
+    })
 }
 
 impl fmt::Display for Serial {
@@ -273,6 +285,10 @@ mod tests {
             "BTN01-P7-2024-1-2",
             "BTN01-P7-2024-0000001-0000002",
             "BTN01-P7-2024-000000-000002",
+            "BTN01-P7-+024-000001-000002",
+            "BTN01-P7-2024-00000a-000002",
+            "BTN01-P7-2024-+00001-000002",
+            "BTN01-P7-2024-000001-99999999999999999999",
         ] {
             assert!(Serial::parse(bad).is_err(), "{bad}");
         }
