@@ -1269,21 +1269,23 @@ impl State {
                             let to = &self.accounts[acc as usize];
                             ft = self.ft_on_move(&self.blocks[(l.block - 1) as usize], &from, to);
                         }
-                        self.record(ActionRecord {
-                            seq,
-                            date: eff_date,
-                            action_type: "Authorization",
-                            subtype: "Issuance",
-                            block: l.block,
-                            first: l.first,
-                            last: l.last,
-                            party: party.clone(),
-                            acquiring_party: None,
-                            transferring_party: None,
-                            purpose: Some(self.authorizations[ai as usize].purpose),
-                            entity: None,
-                            use_year: None,
-                        });
+                        if self.record_actions {
+                            self.record(ActionRecord {
+                                seq,
+                                date: eff_date,
+                                action_type: "Authorization",
+                                subtype: "Issuance",
+                                block: l.block,
+                                first: l.first,
+                                last: l.last,
+                                party: party.clone(),
+                                acquiring_party: None,
+                                transferring_party: None,
+                                purpose: Some(self.authorizations[ai as usize].purpose),
+                                entity: None,
+                                use_year: None,
+                            });
+                        }
                         if let Some((trigger, bucket)) = ft {
                             self.set_ft(
                                 l.block,
@@ -1297,39 +1299,44 @@ impl State {
                                 }),
                             )?;
                         }
-                        let acc_party = self.accounts[acc as usize].party.clone();
                         if l.leg == LegKind::Sop {
-                            self.record(ActionRecord {
-                                seq,
-                                date: eff_date,
-                                action_type: "Transfer",
-                                subtype: "Mandatory transfer to the Adaptation Fund (A6.4 ERs)",
-                                block: l.block,
-                                first: l.first,
-                                last: l.last,
-                                party: host.clone(),
-                                acquiring_party: Some(acc_party),
-                                transferring_party: None,
-                                purpose: None,
-                                entity: None,
-                                use_year: None,
-                            });
+                            if self.record_actions {
+                                self.record(ActionRecord {
+                                    seq,
+                                    date: eff_date,
+                                    action_type: "Transfer",
+                                    subtype: "Mandatory transfer to the Adaptation Fund (A6.4 ERs)",
+                                    block: l.block,
+                                    first: l.first,
+                                    last: l.last,
+                                    party: host.clone(),
+                                    acquiring_party: Some(
+                                        self.accounts[acc as usize].party.clone(),
+                                    ),
+                                    transferring_party: None,
+                                    purpose: None,
+                                    entity: None,
+                                    use_year: None,
+                                });
+                            }
                         } else if l.leg == LegKind::Omge {
-                            self.record(ActionRecord {
-                                seq,
-                                date: eff_date,
-                                action_type: "Cancellation",
-                                subtype: "Mandatory cancellation to deliver OMGE",
-                                block: l.block,
-                                first: l.first,
-                                last: l.last,
-                                party: host.clone(),
-                                acquiring_party: None,
-                                transferring_party: None,
-                                purpose: None,
-                                entity: None,
-                                use_year: None,
-                            });
+                            if self.record_actions {
+                                self.record(ActionRecord {
+                                    seq,
+                                    date: eff_date,
+                                    action_type: "Cancellation",
+                                    subtype: "Mandatory cancellation to deliver OMGE",
+                                    block: l.block,
+                                    first: l.first,
+                                    last: l.last,
+                                    party: host.clone(),
+                                    acquiring_party: None,
+                                    transferring_party: None,
+                                    purpose: None,
+                                    entity: None,
+                                    use_year: None,
+                                });
+                            }
                         }
                     }
                 }
@@ -1426,21 +1433,23 @@ impl State {
                 };
                 self.index_insert(acc, || b.key());
                 self.blocks.push(b);
-                self.record(ActionRecord {
-                    seq,
-                    date: ts_date,
-                    action_type: "Acquisition",
-                    subtype: "Not yet defined",
-                    block: *block,
-                    first: *first,
-                    last: *last,
-                    party: party.clone(),
-                    acquiring_party: Some(party),
-                    transferring_party: Some(from_party.clone()),
-                    purpose: None,
-                    entity: None,
-                    use_year: None,
-                });
+                if self.record_actions {
+                    self.record(ActionRecord {
+                        seq,
+                        date: ts_date,
+                        action_type: "Acquisition",
+                        subtype: "Not yet defined",
+                        block: *block,
+                        first: *first,
+                        last: *last,
+                        party: party.clone(),
+                        acquiring_party: Some(party),
+                        transferring_party: Some(from_party.clone()),
+                        purpose: None,
+                        entity: None,
+                        use_year: None,
+                    });
+                }
             }
             Event::Split { parent, children } => {
                 let p = self.live_block(seq, *parent)?.clone();
@@ -1786,21 +1795,23 @@ impl State {
                     blk.class = Class::Itmo;
                     blk.authorization = Some(ai);
                     let (bf, bl) = (blk.first, blk.last);
-                    self.record(ActionRecord {
-                        seq,
-                        date: eff_date,
-                        action_type: "Authorization",
-                        subtype: "Authorization",
-                        block: id,
-                        first: bf,
-                        last: bl,
-                        party: party.clone(),
-                        acquiring_party: None,
-                        transferring_party: None,
-                        purpose: Some(purpose),
-                        entity: None,
-                        use_year: None,
-                    });
+                    if self.record_actions {
+                        self.record(ActionRecord {
+                            seq,
+                            date: eff_date,
+                            action_type: "Authorization",
+                            subtype: "Authorization",
+                            block: id,
+                            first: bf,
+                            last: bl,
+                            party: party.clone(),
+                            acquiring_party: None,
+                            transferring_party: None,
+                            purpose: Some(purpose),
+                            entity: None,
+                            use_year: None,
+                        });
+                    }
                     if let Some((trigger, bucket)) = ft {
                         let shared = match &ft_cache {
                             Some(a) if a.party == party => a.clone(),
