@@ -1299,8 +1299,8 @@ impl State {
                                 }),
                             )?;
                         }
-                        if l.leg == LegKind::Sop {
-                            if self.record_actions {
+                        if self.record_actions {
+                            if l.leg == LegKind::Sop {
                                 self.record(ActionRecord {
                                     seq,
                                     date: eff_date,
@@ -1318,9 +1318,7 @@ impl State {
                                     entity: None,
                                     use_year: None,
                                 });
-                            }
-                        } else if l.leg == LegKind::Omge {
-                            if self.record_actions {
+                            } else if l.leg == LegKind::Omge {
                                 self.record(ActionRecord {
                                     seq,
                                     date: eff_date,
