@@ -5,20 +5,26 @@
 //! common case gets a hand-written reader:
 //!
 //! - **Fast path**: the line is in the canonical layout the registry writes (keys in byte order,
-//!   no whitespace, see [`super::event`]), every envelope string is free of escapes and control
-//!   characters, every integer is plain decimal without leading zeros. The envelope's fields
+//!   no whitespace, see [`super::event`]), no byte of it is a control character, every envelope
+//!   string is free of escapes, every integer is plain decimal without leading zeros. The envelope's fields
 //!   are read in place into the caller's [`Envelope`] (`String`s are cleared and refilled, so
 //!   replay allocates nothing for them), and the body is deserialized once, straight from the
 //!   line, as the variant its `type` names. The bodies that make up almost all of a busy
 //!   journal (splits, moves of every kind, issuances, authorizations, freezes, rejections,
-//!   request approvals) are read by hand in their canonical layout, reusing the previous
-//!   event's block list; the rest go through serde.
+//!   request approvals) are read by hand in their canonical layout, refilling the strings and
+//!   lists of the last event of the same kind (a [`LineReader`] keeps one of each); the rest go
+//!   through serde.
+//! - **Known hashes**: a verifying reader already knows a line's `prev_hash` (the hash of the
+//!   line before) and its `hash` (it computes the digest first), and passes both as
+//!   [`HexDigest`] hints: where the line holds them, they are recognised by comparing 65 bytes,
+//!   not scanned. Hints never change a result, only its cost.
 //! - **Anything else** (keys in another order, whitespace, escapes, an unknown key, a number
 //!   that does not fit, bad UTF-8, a body that does not deserialize) declines the fast path and
 //!   goes through [`Envelope::parse`], which is the authority: it accepts or refuses the line
 //!   with its own error. The fast path therefore never refuses a line; it only ever accepts lines
 //!   that `Envelope::parse` accepts, with the same result (tested on every event kind and on
-//!   synth journals in `tests/registry_wire.rs`).
+//!   synth journals, on damaged lines and with right and wrong hints in
+//!   `tests/registry_canonical.rs`).
 
 use serde::Deserialize;
 use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer, StrDeserializer};
