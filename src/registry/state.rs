@@ -739,8 +739,11 @@ impl State {
         Ok(())
     }
 
-    fn record(&mut self, a: ActionRecord) {
+    /// Record an AEF action row when actions are recorded. The row is built only then (a plain
+    /// replay would otherwise build and drop one, with the Party strings it copies, per row).
+    fn record(&mut self, row: impl FnOnce(&State) -> ActionRecord) {
         if self.record_actions {
+            let a = row(self);
             self.actions.push(a);
         }
     }
@@ -1269,23 +1272,21 @@ impl State {
                             let to = &self.accounts[acc as usize];
                             ft = self.ft_on_move(&self.blocks[(l.block - 1) as usize], &from, to);
                         }
-                        if self.record_actions {
-                            self.record(ActionRecord {
-                                seq,
-                                date: eff_date,
-                                action_type: "Authorization",
-                                subtype: "Issuance",
-                                block: l.block,
-                                first: l.first,
-                                last: l.last,
-                                party: party.clone(),
-                                acquiring_party: None,
-                                transferring_party: None,
-                                purpose: Some(self.authorizations[ai as usize].purpose),
-                                entity: None,
-                                use_year: None,
-                            });
-                        }
+                        self.record(|st| ActionRecord {
+                            seq,
+                            date: eff_date,
+                            action_type: "Authorization",
+                            subtype: "Issuance",
+                            block: l.block,
+                            first: l.first,
+                            last: l.last,
+                            party: party.clone(),
+                            acquiring_party: None,
+                            transferring_party: None,
+                            purpose: Some(st.authorizations[ai as usize].purpose),
+                            entity: None,
+                            use_year: None,
+                        });
                         if let Some((trigger, bucket)) = ft {
                             self.set_ft(
                                 l.block,
@@ -1299,42 +1300,38 @@ impl State {
                                 }),
                             )?;
                         }
-                        if self.record_actions {
-                            if l.leg == LegKind::Sop {
-                                self.record(ActionRecord {
-                                    seq,
-                                    date: eff_date,
-                                    action_type: "Transfer",
-                                    subtype: "Mandatory transfer to the Adaptation Fund (A6.4 ERs)",
-                                    block: l.block,
-                                    first: l.first,
-                                    last: l.last,
-                                    party: host.clone(),
-                                    acquiring_party: Some(
-                                        self.accounts[acc as usize].party.clone(),
-                                    ),
-                                    transferring_party: None,
-                                    purpose: None,
-                                    entity: None,
-                                    use_year: None,
-                                });
-                            } else if l.leg == LegKind::Omge {
-                                self.record(ActionRecord {
-                                    seq,
-                                    date: eff_date,
-                                    action_type: "Cancellation",
-                                    subtype: "Mandatory cancellation to deliver OMGE",
-                                    block: l.block,
-                                    first: l.first,
-                                    last: l.last,
-                                    party: host.clone(),
-                                    acquiring_party: None,
-                                    transferring_party: None,
-                                    purpose: None,
-                                    entity: None,
-                                    use_year: None,
-                                });
-                            }
+                        if l.leg == LegKind::Sop {
+                            self.record(|st| ActionRecord {
+                                seq,
+                                date: eff_date,
+                                action_type: "Transfer",
+                                subtype: "Mandatory transfer to the Adaptation Fund (A6.4 ERs)",
+                                block: l.block,
+                                first: l.first,
+                                last: l.last,
+                                party: host.clone(),
+                                acquiring_party: Some(st.accounts[acc as usize].party.clone()),
+                                transferring_party: None,
+                                purpose: None,
+                                entity: None,
+                                use_year: None,
+                            });
+                        } else if l.leg == LegKind::Omge {
+                            self.record(|_| ActionRecord {
+                                seq,
+                                date: eff_date,
+                                action_type: "Cancellation",
+                                subtype: "Mandatory cancellation to deliver OMGE",
+                                block: l.block,
+                                first: l.first,
+                                last: l.last,
+                                party: host.clone(),
+                                acquiring_party: None,
+                                transferring_party: None,
+                                purpose: None,
+                                entity: None,
+                                use_year: None,
+                            });
                         }
                     }
                 }
@@ -1431,23 +1428,21 @@ impl State {
                 };
                 self.index_insert(acc, || b.key());
                 self.blocks.push(b);
-                if self.record_actions {
-                    self.record(ActionRecord {
-                        seq,
-                        date: ts_date,
-                        action_type: "Acquisition",
-                        subtype: "Not yet defined",
-                        block: *block,
-                        first: *first,
-                        last: *last,
-                        party: party.clone(),
-                        acquiring_party: Some(party),
-                        transferring_party: Some(from_party.clone()),
-                        purpose: None,
-                        entity: None,
-                        use_year: None,
-                    });
-                }
+                self.record(|_| ActionRecord {
+                    seq,
+                    date: ts_date,
+                    action_type: "Acquisition",
+                    subtype: "Not yet defined",
+                    block: *block,
+                    first: *first,
+                    last: *last,
+                    party: party.clone(),
+                    acquiring_party: Some(party),
+                    transferring_party: Some(from_party.clone()),
+                    purpose: None,
+                    entity: None,
+                    use_year: None,
+                });
             }
             Event::Split { parent, children } => {
                 let p = self.live_block(seq, *parent)?.clone();
@@ -1793,23 +1788,21 @@ impl State {
                     blk.class = Class::Itmo;
                     blk.authorization = Some(ai);
                     let (bf, bl) = (blk.first, blk.last);
-                    if self.record_actions {
-                        self.record(ActionRecord {
-                            seq,
-                            date: eff_date,
-                            action_type: "Authorization",
-                            subtype: "Authorization",
-                            block: id,
-                            first: bf,
-                            last: bl,
-                            party: party.clone(),
-                            acquiring_party: None,
-                            transferring_party: None,
-                            purpose: Some(purpose),
-                            entity: None,
-                            use_year: None,
-                        });
-                    }
+                    self.record(|_| ActionRecord {
+                        seq,
+                        date: eff_date,
+                        action_type: "Authorization",
+                        subtype: "Authorization",
+                        block: id,
+                        first: bf,
+                        last: bl,
+                        party: party.clone(),
+                        acquiring_party: None,
+                        transferring_party: None,
+                        purpose: Some(purpose),
+                        entity: None,
+                        use_year: None,
+                    });
                     if let Some((trigger, bucket)) = ft {
                         let shared = match &ft_cache {
                             Some(a) if a.party == party => a.clone(),
