@@ -69,21 +69,15 @@ pub fn for_each_piece(
             return Ok(());
         }
         let n = (len - at).min(window.max(1));
-        // A file system that cannot map (some network and FUSE mounts) is read instead.
+        // A file system that cannot map (some network and FUSE mounts) is read instead. The
+        // window is unmapped at the end of its arm, before the lock is let go.
         let done = match locked.then(|| map(file, at, n)) {
-            Some(Ok(window)) => {
-                let done = piece(&window);
-                drop(window);
-                let _ = file.unlock();
-                done
-            }
-            Some(Err(_)) => {
-                let done = read(&mut file, at, n, &mut buf, &mut piece, &io);
-                let _ = file.unlock();
-                done
-            }
-            None => read(&mut file, at, n, &mut buf, &mut piece, &io),
+            Some(Ok(window)) => piece(&window),
+            _ => read(&mut file, at, n, &mut buf, &mut piece, &io),
         };
+        if locked {
+            let _ = file.unlock();
+        }
         done?;
         at += n;
     }
