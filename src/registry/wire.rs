@@ -38,18 +38,19 @@ use super::types::{Beneficiary, Role};
 /// Parse `line` (without its newline) into `env`, reusing `env`'s allocations. Same verdict and
 /// same result as [`Envelope::parse`]; `env` holds garbage after an error.
 pub fn parse_into(line: &[u8], env: &mut Envelope) -> Result<(), serde_json::Error> {
-    parse_reusing(line, env, &mut Spares::default())
+    read_into(line, env, &mut Spares::default(), None)
 }
 
-fn parse_reusing(
+/// The fast path, and [`Envelope::parse`] where it declines.
+fn read_into(
     line: &[u8],
     env: &mut Envelope,
     spares: &mut Spares,
+    hints: Option<(&HexDigest, &HexDigest)>,
 ) -> Result<(), serde_json::Error> {
-    if fast(line, env, spares, None).is_some() {
-        return Ok(());
+    if fast(line, env, spares, hints).is_none() {
+        *env = Envelope::parse(line)?;
     }
-    *env = Envelope::parse(line)?;
     Ok(())
 }
 
@@ -89,50 +90,44 @@ impl LineReader {
         line: &[u8],
         hints: Option<(&HexDigest, &HexDigest)>,
     ) -> Result<&Envelope, serde_json::Error> {
-        if fast(line, &mut self.env, &mut self.spares, hints).is_none() {
-            self.env = Envelope::parse(line)?;
-        }
+        read_into(line, &mut self.env, &mut self.spares, hints)?;
         Ok(&self.env)
     }
 }
 
-/// The last body of each kind [`body_fast`] reads, kept for its allocations.
+/// The kinds [`body_fast`] reads by hand, by their `type` names.
+const HAND_READ: [&str; 8] = [
+    "Split",
+    "Moved",
+    "Issued",
+    "Authorized",
+    "Frozen",
+    "Unfrozen",
+    "RequestApproved",
+    "CommandRejected",
+];
+
+/// The last body of each kind [`body_fast`] reads, kept for its allocations; slot `k` holds
+/// an event of the kind `HAND_READ[k]`.
 #[derive(Debug, Default)]
-struct Spares([Option<Event>; 7]);
+struct Spares([Option<Event>; HAND_READ.len()]);
 
 impl Spares {
-    fn slot(event: &Event) -> Option<usize> {
-        Some(match event {
-            Event::Split { .. } => 0,
-            Event::Moved { .. } => 1,
-            Event::Issued { .. } => 2,
-            Event::Authorized { .. } => 3,
-            Event::Frozen { .. } | Event::Unfrozen { .. } => 4,
-            Event::RequestApproved { .. } => 5,
-            Event::CommandRejected { .. } => 6,
-            _ => return None,
-        })
+    fn slot(ty: &str) -> Option<usize> {
+        HAND_READ.iter().position(|&name| name == ty)
     }
 
     fn put(&mut self, event: Event) {
-        if let Some(k) = Self::slot(&event) {
+        if let Some(k) = Self::slot(event.type_name()) {
             self.0[k] = Some(event);
         }
     }
 
     /// The kept body of the kind whose type name is `ty`, or a placeholder.
     fn take(&mut self, ty: &str) -> Event {
-        let k = match ty {
-            "Split" => 0,
-            "Moved" => 1,
-            "Issued" => 2,
-            "Authorized" => 3,
-            "Frozen" | "Unfrozen" => 4,
-            "RequestApproved" => 5,
-            "CommandRejected" => 6,
-            _ => return Event::YearClosed { year: 0 },
-        };
-        self.0[k].take().unwrap_or(Event::YearClosed { year: 0 })
+        Self::slot(ty)
+            .and_then(|k| self.0[k].take())
+            .unwrap_or(Event::YearClosed { year: 0 })
     }
 }
 
@@ -239,18 +234,9 @@ fn tail_type(line: &[u8]) -> Option<&'static str> {
     let end = line.len().checked_sub(HASH_SUFFIX + 1)?;
     (line.get(end)? == &b'"').then_some(())?;
     let open = line[..end].iter().rposition(|&b| b == b'"')?;
-    let ty = match &line[open + 1..end] {
-        b"Split" => "Split",
-        b"Moved" => "Moved",
-        b"Issued" => "Issued",
-        b"Authorized" => "Authorized",
-        b"Frozen" => "Frozen",
-        b"Unfrozen" => "Unfrozen",
-        b"RequestApproved" => "RequestApproved",
-        b"CommandRejected" => "CommandRejected",
-        _ => return None,
-    };
-    line[..open + 1].ends_with(b",\"type\":\"").then_some(ty)
+    let ty = &line[open + 1..end];
+    let name = HAND_READ.iter().find(|name| name.as_bytes() == ty)?;
+    line[..open + 1].ends_with(b",\"type\":\"").then_some(name)
 }
 
 fn set(dst: &mut String, s: &str) {
