@@ -23,16 +23,18 @@ fn reg(ledger: &Path) -> Command {
     c
 }
 
-/// Issue 10 units of the project `setup` adds (vintage 2024).
-const ISSUE_TEN: [&str; 7] = [
-    "issue",
-    "--project",
-    "P0007",
-    "--vintage",
-    "2024",
-    "--quantity",
-    "10",
-];
+/// `issue` of `quantity` units of the project `setup` adds (vintage 2024).
+fn issue(quantity: &str) -> [&str; 7] {
+    [
+        "issue",
+        "--project",
+        "P0007",
+        "--vintage",
+        "2024",
+        "--quantity",
+        quantity,
+    ]
+}
 
 fn setup(ledger: &Path) {
     reg(ledger)
@@ -62,49 +64,22 @@ fn issue_balances_retry_and_exit_codes() {
     let l = dir.path().join("r.jsonl");
     setup(&l);
     reg(&l)
-        .args([
-            "issue",
-            "--project",
-            "P0007",
-            "--vintage",
-            "2024",
-            "--quantity",
-            "1000",
-            "--command-id",
-            "iss-1",
-        ])
+        .args(issue("1000"))
+        .args(["--command-id", "iss-1"])
         .assert()
         .success()
         .stdout(predicate::str::contains("BTN01-P0007-2024-000001-000930"));
     // Same id, same payload: original result, no new events.
     reg(&l)
-        .args([
-            "issue",
-            "--project",
-            "P0007",
-            "--vintage",
-            "2024",
-            "--quantity",
-            "1000",
-            "--command-id",
-            "iss-1",
-        ])
+        .args(issue("1000"))
+        .args(["--command-id", "iss-1"])
         .assert()
         .success()
         .stdout(predicate::str::contains("retry"));
     // Same id, different payload: usage error (2).
     reg(&l)
-        .args([
-            "issue",
-            "--project",
-            "P0007",
-            "--vintage",
-            "2024",
-            "--quantity",
-            "999",
-            "--command-id",
-            "iss-1",
-        ])
+        .args(issue("999"))
+        .args(["--command-id", "iss-1"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("where:").and(predicate::str::contains("fix:")));
@@ -242,7 +217,7 @@ fn torn_tail_refuses_append_until_explicit_repair() {
         predicate::str::contains("torn tail")
             .and(predicate::str::contains("repair --truncate-torn-tail")),
     );
-    reg(&l).args(ISSUE_TEN).assert().code(1);
+    reg(&l).args(issue("10")).assert().code(1);
     reg(&l)
         .args(["repair", "--truncate-torn-tail"])
         .assert()
@@ -264,7 +239,7 @@ fn a_ledger_open_for_writing_elsewhere_is_read_but_not_written_or_shrunk() {
     writer.try_lock().unwrap();
     reg(&l).arg("check").assert().success().stdout("");
     let before = std::fs::read(&l).unwrap();
-    reg(&l).args(ISSUE_TEN).assert().code(2).stderr(
+    reg(&l).args(issue("10")).assert().code(2).stderr(
         predicate::str::contains("locked by another process")
             .and(predicate::str::contains("close it or let it finish")),
     );
@@ -286,7 +261,7 @@ fn a_ledger_open_for_writing_elsewhere_is_read_but_not_written_or_shrunk() {
         .args(["repair", "--truncate-torn-tail"])
         .assert()
         .success();
-    reg(&l).args(ISSUE_TEN).assert().success();
+    reg(&l).args(issue("10")).assert().success();
     reg(&l).arg("check").assert().success();
 }
 
@@ -409,18 +384,7 @@ fn two_phase_requests_lifecycle_and_exports_from_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     let l = dir.path().join("r.jsonl");
     setup(&l);
-    reg(&l)
-        .args([
-            "issue",
-            "--project",
-            "P0007",
-            "--vintage",
-            "2024",
-            "--quantity",
-            "1000",
-        ])
-        .assert()
-        .success();
+    reg(&l).args(issue("1000")).assert().success();
     let clerk = "clerk:REG-BTN:Regulator";
     let dna = "ana:REG-BTN:DNA";
     reg(&l)
