@@ -581,12 +581,6 @@ pub fn line_hash(line: &[u8]) -> Option<[u8; 32]> {
     Some(h.finalize().into())
 }
 
-/// Hex digest compare without allocating: the digest is spelt out in lowercase hex and the
-/// two spellings compared at once.
-pub fn hash_matches(digest: &[u8; 32], hex_str: &str) -> bool {
-    hex_str.as_bytes() == HexDigest::of(digest).as_bytes()
-}
-
 /// A SHA-256 digest spelt in lowercase hex, as journal lines carry it (`hash`, `prev_hash`).
 ///
 /// Invariant: it is only ever made by spelling a digest, so it holds 64 bytes of `0-9a-f` and
@@ -736,7 +730,6 @@ mod tests {
         let back = Envelope::parse(body).unwrap();
         assert_eq!(back, e);
         let d = line_hash(body).unwrap();
-        assert!(hash_matches(&d, &e.hash));
         assert_eq!(HexDigest::of(&d).as_str(), e.hash);
         assert_eq!(HexDigest::genesis().as_str(), GENESIS_HASH);
         let s = String::from_utf8(line.clone()).unwrap();
