@@ -427,7 +427,7 @@ impl Envelope {
             Ok::<(), super::canonical::CanonicalError>(())
         })?;
         let digest = Sha256::digest(&out[start..]);
-        self.hash = hex_lower(&digest);
+        self.hash = HexDigest::of(&digest.into()).as_str().to_string();
         out.pop(); // closing brace
         out.extend_from_slice(b",\"hash\":\"");
         out.extend_from_slice(self.hash.as_bytes());
@@ -667,23 +667,13 @@ pub fn canonical(v: &Value, out: &mut Vec<u8>) -> Result<(), serde_json::Error> 
     Ok(())
 }
 
-/// Lowercase hex of a digest.
-fn hex_lower(d: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(d.len() * 2);
-    for &x in d {
-        s.push(HEX[(x >> 4) as usize] as char);
-        s.push(HEX[(x & 15) as usize] as char);
-    }
-    s
-}
-
 /// SHA-256 (hex) of the canonical encoding of any serializable payload (direct writer, with
 /// the reference path for anything it declines; same bytes either way).
 pub fn payload_hash<T: Serialize>(payload: &T) -> Result<String, serde_json::Error> {
     let fast = super::canonical::with_writer(|w| {
         payload.serialize(&mut *w)?;
-        Ok::<_, super::canonical::CanonicalError>(hex_lower(&Sha256::digest(&w.out)))
+        let digest = Sha256::digest(&w.out).into();
+        Ok::<_, super::canonical::CanonicalError>(HexDigest::of(&digest).as_str().to_string())
     });
     match fast {
         Ok(h) => Ok(h),
@@ -730,7 +720,9 @@ mod tests {
         let back = Envelope::parse(body).unwrap();
         assert_eq!(back, e);
         let d = line_hash(body).unwrap();
-        assert_eq!(HexDigest::of(&d).as_str(), e.hash);
+        let spelt_apart: String = d.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(HexDigest::of(&d).as_str(), spelt_apart);
+        assert_eq!(e.hash, spelt_apart);
         assert_eq!(HexDigest::genesis().as_str(), GENESIS_HASH);
         let s = String::from_utf8(line.clone()).unwrap();
         assert!(s.starts_with("{\"actor\":{\"org\":\"REG\""), "{s}");
