@@ -160,3 +160,52 @@ fn issuing_more_than_verified_breaks_estimation_is_not_issuance() {
     );
     assert_eq!(refused(&st), 13);
 }
+
+/// Invariant 19 is checked in two halves (the prefix once per issuance, the range per block);
+/// each half refuses what the whole round trip refused, and a block cannot carry a vintage or
+/// project other than its issuance's, which is what makes the halves the whole.
+#[test]
+fn a_serial_that_does_not_read_back_breaks_serial_round_trip() {
+    use std::sync::Arc;
+    let l = ledger();
+    let (middle, _) = middle_and_last(l.state());
+    let issuance = l.state().blocks[middle].issuance as usize;
+    // A project id with a dash (the serial would read back as six parts).
+    let mut st = l.state().clone();
+    let dashed: Arc<str> = Arc::from(format!("{}-X", st.issuances[issuance].project));
+    st.issuances[issuance].project = dashed.clone();
+    for b in st
+        .blocks
+        .iter_mut()
+        .filter(|b| b.issuance as usize == issuance)
+    {
+        b.project = dashed.clone();
+    }
+    let e = check_state(&st).expect_err("a dashed project id");
+    assert_eq!((e.invariant, e.seq), (19, st.issuances[issuance].seq));
+    // A registry id in lower case.
+    let mut st = l.state().clone();
+    st.issuances[issuance].registry = Arc::from("btn01");
+    assert_eq!(refused(&st), 19);
+    // A block whose vintage is not its issuance's.
+    let mut st = l.state().clone();
+    let account = st.blocks[middle].account as usize;
+    st.accounts[account].blocks.remove(&st.blocks[middle].key());
+    st.blocks[middle].vintage += 1;
+    st.accounts[account].blocks.insert(st.blocks[middle].key());
+    let e = check_state(&st).expect_err("a block of another vintage");
+    assert_eq!((e.invariant, e.block), (19, Some(st.blocks[middle].id)));
+    // A block whose project is another copy of the same name: still refused (the check is
+    // that the block names its issuance's project, not a look-alike).
+    let mut st = l.state().clone();
+    st.blocks[middle].project = Arc::from(&*st.blocks[middle].project);
+    assert_eq!(refused(&st), 19);
+    // A range turned around (first after last) is refused, not a panic.
+    let mut st = l.state().clone();
+    let b = &mut st.blocks[middle];
+    (b.first, b.last) = (b.last + 5, b.first);
+    let e = check_state(&st).expect_err("an inverted range");
+    assert_eq!((e.invariant, e.block), (19, Some(st.blocks[middle].id)));
+    // The intact state passes the same checks.
+    check_state(l.state()).unwrap();
+}

@@ -20,7 +20,9 @@ use super::error::{InvariantViolation, JournalError};
 use super::event::{Event, MoveKind};
 use super::journal::read_journal_ref;
 use super::ledger::Ledger;
-use super::serial::SerialRef;
+use std::sync::Arc;
+
+use super::serial::{SerialPrefix, SerialRange};
 use super::state::State;
 use super::types::{AccountKind, CancelSubtype, Class};
 
@@ -56,13 +58,38 @@ pub fn check_state(st: &State) -> Result<(), InvariantViolation> {
 /// `serials`: also check the serial round trip of every live block (one reused buffer).
 pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolation> {
     let mut text = String::new();
+    // 19, first half: the serial prefix (registry, project, vintage) of every issuance, which
+    // every one of its blocks shares (the partition loop below checks that they do).
+    if serials {
+        for iss in &st.issuances {
+            let p = SerialPrefix {
+                registry: &iss.registry,
+                project: &iss.project,
+                vintage: iss.vintage,
+            };
+            text.clear();
+            let written = p.write(&mut text);
+            if written.is_err() || SerialPrefix::parse(&text) != Ok(p) {
+                return Err(v(
+                    19,
+                    "serial round trip",
+                    iss.seq,
+                    None,
+                    format!(
+                        "issuance {}: serial prefix {text} does not round-trip",
+                        iss.id
+                    ),
+                ));
+            }
+        }
+    }
     // 1 + 2: conservation and exact partition per issuance.
     // Live blocks as (issuance, first serial, block index), sorted below: 16 bytes per live
     // block (a vector per issuance cost several times that at the replay's memory peak).
     let mut per: Vec<(u64, u32, u32)> = Vec::with_capacity(st.blocks.len() / 2);
     let mut live = 0u64;
     for b in &st.blocks {
-        if b.count() == 0 || b.first == 0 {
+        if b.last < b.first || b.first == 0 {
             return Err(v(
                 19,
                 "serial round trip",
@@ -148,20 +175,24 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
             }
             _ => {}
         }
-        // 19
+        // 19, second half: the block's own range.
         if !serials {
             continue;
         }
-        let s = st.block_serial_ref(b);
+        let r = SerialRange {
+            first: b.first,
+            last: b.last,
+        };
         text.clear();
-        let written = s.write(&mut text);
-        if written.is_err() || SerialRef::parse(&text) != Ok(s) {
+        let written = r.write(&mut text);
+        if written.is_err() || SerialRange::parse(&text) != Ok(r) {
+            let serial = st.block_serial_ref(b);
             return Err(v(
                 19,
                 "serial round trip",
                 b.created_seq,
                 Some(b.id),
-                format!("serial {text} does not round-trip"),
+                format!("serial {serial} does not round-trip"),
             ));
         }
     }
@@ -186,6 +217,19 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
             }
             at += 1;
             let blk = &st.blocks[b as usize];
+            // 19: a block's serial is its issuance's prefix and its own range.
+            if blk.vintage != iss.vintage || !Arc::ptr_eq(&blk.project, &iss.project) {
+                return Err(v(
+                    19,
+                    "serial round trip",
+                    blk.created_seq,
+                    Some(blk.id),
+                    format!(
+                        "block's project or vintage is not its issuance {}'s",
+                        iss.id
+                    ),
+                ));
+            }
             if f != next {
                 return Err(v(
                     2,

@@ -63,29 +63,49 @@ pub struct SerialRef<'a> {
     pub last: u64,
 }
 
-impl<'a> SerialRef<'a> {
-    /// Parse `REGISTRY-PROJECT-VINTAGE-FIRST-LAST`; `Err` says what is wrong.
-    pub fn parse(input: &'a str) -> Result<SerialRef<'a>, &'static str> {
-        // The four dashes, found in one pass over the bytes (a serial is short, and this
-        // runs for every live block in `check`).
-        const PARTS: &str = "expected five dash-separated parts";
-        let mut dash = [0usize; 4];
-        let mut n = 0;
-        for (i, &c) in input.as_bytes().iter().enumerate() {
-            if c == b'-' {
-                *dash.get_mut(n).ok_or(PARTS)? = i;
-                n += 1;
-            }
+/// The part of a serial that every block of one issuance shares: `{REGISTRY}-{PROJECT}-{VINTAGE}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SerialPrefix<'a> {
+    pub registry: &'a str,
+    pub project: &'a str,
+    pub vintage: u16,
+}
+
+/// The part of a serial that tells the blocks of one issuance apart: `{FIRST}-{LAST}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SerialRange {
+    pub first: u64,
+    pub last: u64,
+}
+
+const PARTS: &str = "expected five dash-separated parts";
+
+/// The positions of the first `N` dashes of `input`, in one pass; `None` unless it holds
+/// exactly `N`.
+fn dashes<const N: usize>(input: &str) -> Option<[usize; N]> {
+    let mut at = [0usize; N];
+    let mut n = 0;
+    for (i, &c) in input.as_bytes().iter().enumerate() {
+        if c == b'-' {
+            *at.get_mut(n)? = i;
+            n += 1;
         }
-        if n != 4 {
-            return Err(PARTS);
-        }
-        let part = |from: usize, to: usize| input.get(from..to).ok_or(PARTS);
-        let reg = part(0, dash[0])?;
-        let project = part(dash[0] + 1, dash[1])?;
-        let v = part(dash[1] + 1, dash[2])?;
-        let first = part(dash[2] + 1, dash[3])?;
-        let last = part(dash[3] + 1, input.len())?;
+    }
+    (n == N).then_some(at)
+}
+
+impl<'a> SerialPrefix<'a> {
+    /// Parse `REGISTRY-PROJECT-VINTAGE` (exactly two dashes).
+    pub fn parse(input: &'a str) -> Result<SerialPrefix<'a>, &'static str> {
+        let d = dashes::<2>(input).ok_or(PARTS)?;
+        Self::from_parts(&input[..d[0]], &input[d[0] + 1..d[1]], &input[d[1] + 1..])
+    }
+
+    fn from_parts(
+        reg: &'a str,
+        project: &'a str,
+        v: &str,
+    ) -> Result<SerialPrefix<'a>, &'static str> {
         let rb = reg.as_bytes();
         if rb.len() != 5
             || !rb[..3].iter().all(u8::is_ascii_uppercase)
@@ -100,18 +120,100 @@ impl<'a> SerialRef<'a> {
             4 => digits_value(v).ok_or("vintage must be 4 digits")? as u16,
             _ => return Err("vintage must be 4 digits"),
         };
+        Ok(SerialPrefix {
+            registry: reg,
+            project,
+            vintage,
+        })
+    }
+
+    /// The canonical form (vintage in 4 digits, zero-padded) into `out`.
+    pub fn write<W: fmt::Write>(&self, out: &mut W) -> fmt::Result {
+        out.write_str(self.registry)?;
+        out.write_char('-')?;
+        out.write_str(self.project)?;
+        out.write_char('-')?;
+        padded(out, self.vintage.into(), 4)
+    }
+}
+
+impl SerialRange {
+    /// Parse `FIRST-LAST` (exactly one dash).
+    pub fn parse(input: &str) -> Result<SerialRange, &'static str> {
+        let [d] = dashes::<1>(input).ok_or(PARTS)?;
+        Self::from_parts(&input[..d], &input[d + 1..])
+    }
+
+    fn from_parts(first: &str, last: &str) -> Result<SerialRange, &'static str> {
         let first = parse_number(first).ok_or("bad first number")?;
         let last = parse_number(last).ok_or("bad last number")?;
         if first == 0 || first > last {
             return Err("need 1 <= FIRST <= LAST");
         }
-        Ok(SerialRef {
-            registry: reg,
-            project,
-            vintage,
-            first,
-            last,
-        })
+        Ok(SerialRange { first, last })
+    }
+
+    /// The canonical form (numbers in at least 6 digits, zero-padded) into `out`.
+    pub fn write<W: fmt::Write>(&self, out: &mut W) -> fmt::Result {
+        padded(out, self.first, 6)?;
+        out.write_char('-')?;
+        padded(out, self.last, 6)
+    }
+}
+
+/// `n` in decimal, zero-padded to `width` digits.
+fn padded<W: fmt::Write>(out: &mut W, n: u64, width: usize) -> fmt::Result {
+    let mut b = itoa::Buffer::new();
+    let digits = b.format(n);
+    for _ in digits.len()..width {
+        out.write_char('0')?;
+    }
+    out.write_str(digits)
+}
+
+/// A serial is its prefix and its range joined by a dash, and both directions say so in
+/// code: `write` is the prefix's `write`, a dash and the range's `write`; `parse` finds the
+/// four dashes and hands the parts to the prefix's and the range's readers. That is what lets
+/// `check` round-trip a prefix once per issuance and a range once per block (invariant 19)
+/// and still check exactly `parse(format(block)) == block`: a prefix holds exactly two dashes
+/// when it reads back and a written range exactly one (tested against the whole round trip in
+/// `prefix_and_range_round_trips_decide_the_whole_one`).
+impl<'a> SerialRef<'a> {
+    /// Parse `REGISTRY-PROJECT-VINTAGE-FIRST-LAST`; `Err` says what is wrong.
+    pub fn parse(input: &'a str) -> Result<SerialRef<'a>, &'static str> {
+        let d = dashes::<4>(input).ok_or(PARTS)?;
+        let p = SerialPrefix::from_parts(
+            &input[..d[0]],
+            &input[d[0] + 1..d[1]],
+            &input[d[1] + 1..d[2]],
+        )?;
+        let r = SerialRange::from_parts(&input[d[2] + 1..d[3]], &input[d[3] + 1..])?;
+        Ok(SerialRef::join(p, r))
+    }
+
+    pub fn join(p: SerialPrefix<'a>, r: SerialRange) -> SerialRef<'a> {
+        SerialRef {
+            registry: p.registry,
+            project: p.project,
+            vintage: p.vintage,
+            first: r.first,
+            last: r.last,
+        }
+    }
+
+    pub fn prefix(&self) -> SerialPrefix<'a> {
+        SerialPrefix {
+            registry: self.registry,
+            project: self.project,
+            vintage: self.vintage,
+        }
+    }
+
+    pub fn range(&self) -> SerialRange {
+        SerialRange {
+            first: self.first,
+            last: self.last,
+        }
     }
 
     pub fn to_owned(&self) -> Serial {
@@ -126,23 +228,9 @@ impl<'a> SerialRef<'a> {
 
     /// The canonical form (vintage 4 digits, numbers at least 6, zero-padded) into `out`.
     pub fn write<W: fmt::Write>(&self, out: &mut W) -> fmt::Result {
-        fn padded<W: fmt::Write>(out: &mut W, n: u64, width: usize) -> fmt::Result {
-            let mut b = itoa::Buffer::new();
-            let digits = b.format(n);
-            for _ in digits.len()..width {
-                out.write_char('0')?;
-            }
-            out.write_str(digits)
-        }
-        out.write_str(self.registry)?;
+        self.prefix().write(out)?;
         out.write_char('-')?;
-        out.write_str(self.project)?;
-        out.write_char('-')?;
-        padded(out, self.vintage.into(), 4)?;
-        out.write_char('-')?;
-        padded(out, self.first, 6)?;
-        out.write_char('-')?;
-        padded(out, self.last, 6)
+        self.range().write(out)
     }
 }
 
@@ -273,6 +361,76 @@ mod tests {
             SerialRef::parse("BTN01-P7-2024-000001"),
             Err("expected five dash-separated parts")
         );
+    }
+
+    /// The round trip of a whole serial holds exactly when the round trips of its prefix and
+    /// its range both hold, for good parts and for every kind of bad one (what lets `check`
+    /// do the prefix once per issuance). The whole round trip is the old one: the joined
+    /// string written with `format!`, parsed as a whole.
+    #[test]
+    fn prefix_and_range_round_trips_decide_the_whole_one() {
+        let registries = ["BTN01", "btn01", "BT01", "BTN0A", "BTN-1", "BTN012", ""];
+        let projects = [
+            "P7",
+            "P0007",
+            "P-7",
+            "",
+            "P 7",
+            "Pé",
+            "P7-",
+            &"X".repeat(33),
+        ];
+        let vintages = [2024u16, 999, 1000, 9999, 0, 10000, 65535];
+        let numbers = [
+            0u64,
+            1,
+            9,
+            999_999,
+            1_000_000,
+            12_345_678,
+            u64::MAX - 1,
+            u64::MAX,
+        ];
+        let mut both = 0;
+        let mut neither = 0;
+        for registry in registries {
+            for project in projects {
+                for vintage in vintages {
+                    for first in numbers {
+                        for last in numbers {
+                            let whole = SerialRef {
+                                registry,
+                                project,
+                                vintage,
+                                first,
+                                last,
+                            };
+                            let text =
+                                format!("{registry}-{project}-{vintage:04}-{first:06}-{last:06}");
+                            let whole_ok = SerialRef::parse(&text) == Ok(whole);
+                            let (mut p, mut r) = (String::new(), String::new());
+                            whole.prefix().write(&mut p).unwrap();
+                            whole.range().write(&mut r).unwrap();
+                            assert_eq!(format!("{p}-{r}"), text, "write joins the parts");
+                            let parts_ok = SerialPrefix::parse(&p) == Ok(whole.prefix())
+                                && SerialRange::parse(&r) == Ok(whole.range());
+                            assert_eq!(whole_ok, parts_ok, "{text}");
+                            if whole_ok {
+                                both += 1;
+                            } else {
+                                neither += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            both > 100 && neither > 100,
+            "{both} good and {neither} bad serials"
+        );
+        assert_eq!(SerialRange::parse("000001-000002-000003"), Err(PARTS));
+        assert_eq!(SerialPrefix::parse("BTN01-P7"), Err(PARTS));
     }
 
     #[test]
