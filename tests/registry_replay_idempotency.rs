@@ -1,8 +1,10 @@
-//! Idempotency (invariant 5: a command id is in one batch only) when a journal is replayed from
-//! a file. Replays index command ids once at the end (`State::for_replay`), so these tests pin
-//! down that the verdict is the one an eager fold gives: the first duplicate is reported at
-//! the first event of its second batch, and it wins over any error later in the journal, while
-//! an error earlier in the journal wins over it.
+//! Ids that must not come back, when a journal is replayed from a file: command ids (invariant
+//! 5: a command id is in one batch only) and issuance ids (invariant 1: an issuance id names
+//! one issuance). Replays index both once at the end (`State::for_replay`), so these tests pin
+//! down that the verdict is the one an eager fold gives: the first duplicate command id is
+//! reported at the first event of its second batch, a reused issuance id at its second
+//! issuance, and either wins over any error later in the journal, while an error earlier in
+//! the journal wins over it.
 
 use chrono::NaiveDate;
 use ndc_workbench::registry::event::Envelope;
@@ -218,4 +220,124 @@ fn a_duplicate_batch_that_breaks_the_fold_before_it_ends_is_still_a_duplicate() 
         violation(check_journal(&write(&dir, &evs))),
         (e.invariant, e.seq)
     );
+}
+
+/// Indices of the `Issued` events at or after `from`.
+fn issued(evs: &[Envelope], from: usize) -> impl Iterator<Item = usize> + '_ {
+    (from..evs.len()).filter(|&i| matches!(evs[i].event, event::Event::Issued { .. }))
+}
+
+/// Give the issuance at `b` the issuance id of the one at `a` (no reseal).
+fn reuse_issuance_id(evs: &mut [Envelope], a: usize, b: usize) {
+    let event::Event::Issued { issuance_id, .. } = &evs[a].event else {
+        panic!("not an issuance")
+    };
+    let id = issuance_id.clone();
+    if let event::Event::Issued { issuance_id, .. } = &mut evs[b].event {
+        *issuance_id = id;
+    }
+}
+
+/// The replay's verdict on `evs` (resealed from `from`) is the eager fold's, and it is
+/// `want` when given.
+fn replay_agrees(
+    dir: &tempfile::TempDir,
+    evs: &mut [Envelope],
+    from: usize,
+    want: Option<(u8, u64)>,
+) {
+    reseal(evs, from);
+    let e = eager(evs).unwrap_err();
+    if let Some(want) = want {
+        assert_eq!((e.invariant, e.seq), want, "the eager fold: {e:?}");
+    }
+    let path = write(dir, evs);
+    assert_eq!(
+        violation(check_journal(&path)),
+        (e.invariant, e.seq),
+        "{e:?}"
+    );
+    let clock = ManualClock::at_date(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap());
+    match Ledger::load(&path, clock) {
+        Err(RegistryError::Journal(JournalError::Invariant { violation, .. })) => {
+            assert_eq!((violation.invariant, violation.seq), (e.invariant, e.seq));
+        }
+        other => panic!("load must refuse: {:?}", other.map(|l| l.last_seq())),
+    }
+}
+
+#[test]
+fn a_reused_issuance_id_is_reported_at_its_second_issuance_as_the_eager_fold_does() {
+    let base = events();
+    let a = issued(&base, 100).next().unwrap();
+    let b = issued(&base, 1_500).next().unwrap();
+    let c = issued(&base, 2_500).next().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    // Alone, and with a second reuse later: the first one.
+    let mut evs = base.clone();
+    reuse_issuance_id(&mut evs, a, b);
+    replay_agrees(&dir, &mut evs, b, Some((1, base[b].seq)));
+    reuse_issuance_id(&mut evs, a, c);
+    replay_agrees(&dir, &mut evs, b, Some((1, base[b].seq)));
+
+    // The reusing issuance also breaks a rule checked after the id (its legs no longer tile
+    // the range): the reuse is what the eager fold reports, and so must the replay.
+    let mut evs = base.clone();
+    reuse_issuance_id(&mut evs, a, b);
+    if let event::Event::Issued { legs, .. } = &mut evs[b].event {
+        legs[0].first += 1;
+    }
+    replay_agrees(&dir, &mut evs, b, Some((1, base[b].seq)));
+    // Without the reuse, the legs are reported.
+    let mut evs = base.clone();
+    if let event::Event::Issued { legs, .. } = &mut evs[b].event {
+        legs[0].first += 1;
+    }
+    replay_agrees(&dir, &mut evs, b, Some((2, base[b].seq)));
+
+    // Against a duplicate command id: whichever comes first; at the same event (the reusing
+    // issuance opens a batch whose command id is a duplicate), the command id.
+    let early = batch_start(&base, 50, 1);
+    let before = batch_start(&base, 1_000, 1);
+    let after = batch_start(&base, 2_000, 1);
+    for (dup, want) in [
+        (before, (5, base[before].seq)),
+        (after, (1, base[b].seq)),
+        (
+            batch_start(&base, b, 1),
+            (5, base[batch_start(&base, b, 1)].seq),
+        ),
+    ] {
+        let mut evs = base.clone();
+        reuse_issuance_id(&mut evs, a, b);
+        duplicate(&mut evs, early, dup);
+        replay_agrees(&dir, &mut evs, before.min(b), Some(want));
+    }
+
+    // Against a fold violation (a move from the wrong account): whichever comes first.
+    for (from, want) in [(600, None), (2_200, Some((1, base[b].seq)))] {
+        let mut evs = base.clone();
+        let m = (from..evs.len())
+            .find(|&i| matches!(evs[i].event, event::Event::Moved { .. }))
+            .unwrap();
+        if let event::Event::Moved { from, to, .. } = &mut evs[m].event {
+            std::mem::swap(from, to);
+        }
+        reuse_issuance_id(&mut evs, a, b);
+        let want = want.or(Some((eager_at(&base, m), base[m].seq)));
+        replay_agrees(&dir, &mut evs, m.min(b), want);
+    }
+}
+
+/// The invariant the eager fold reports when the move at `m` has its accounts swapped.
+fn eager_at(base: &[Envelope], m: usize) -> u8 {
+    let mut evs = base.to_vec();
+    if let event::Event::Moved { from, to, .. } = &mut evs[m].event {
+        std::mem::swap(from, to);
+    }
+    reseal(&mut evs, m);
+    let e = eager(&evs).unwrap_err();
+    assert_eq!(e.seq, evs[m].seq, "the swapped move breaks the fold");
+    e.invariant
 }

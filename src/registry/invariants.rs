@@ -359,13 +359,12 @@ pub fn check_journal_keeping_state(path: &Path) -> Result<(CheckReport, State), 
     // capacity costs no resident memory, and it avoids the copy peak of repeated doubling.
     // Same for the command records (≈ one command per 1,000 bytes): a hash table that grows
     // while full holds its old and new tables at once, the largest transient of a replay.
-    // Issuances too (≈ one per 4,500 bytes of a busy journal): their id index is a hash
-    // table, rehashed at every doubling otherwise.
+    // Issuances too (≈ one per 4,500 bytes of a busy journal), with their ids' arena.
     if let Ok(m) = std::fs::metadata(path) {
         st.blocks.reserve((m.len() / 300) as usize);
         st.commands.reserve((m.len() / 1100) as usize);
         st.issuances.reserve((m.len() / 4500) as usize);
-        st.issuance_ix.reserve((m.len() / 4500) as usize);
+        st.issuance_ids.reserve((m.len() / 4500) as usize, 16);
     }
     let read = read_journal_ref(path, |env| {
         let inv = |violation| JournalError::Invariant {
@@ -383,9 +382,9 @@ pub fn check_journal_keeping_state(path: &Path) -> Result<(CheckReport, State), 
     // before whatever stopped the read, being earlier in the journal.
     let summary = match read {
         Ok(summary) => summary,
-        Err(e) => return Err(st.index_commands().map_or_else(inv, |()| e)),
+        Err(e) => return Err(st.index_deferred().map_or_else(inv, |()| e)),
     };
-    st.index_commands().map_err(inv)?;
+    st.index_deferred().map_err(inv)?;
     check_state(&st).map_err(inv)?;
     let report = CheckReport {
         events: summary.events,

@@ -161,9 +161,9 @@ impl Ledger {
         });
         let summary = match read {
             Ok(summary) => summary,
-            Err(e) => return Err(state.index_commands().map_or_else(inv, |()| e).into()),
+            Err(e) => return Err(state.index_deferred().map_or_else(inv, |()| e).into()),
         };
-        state.index_commands().map_err(inv)?;
+        state.index_deferred().map_err(inv)?;
         state.build_account_index();
         l.state = state;
         l.events = events;
@@ -1577,7 +1577,7 @@ impl<'a> Planner<'a> {
                 super::serial::Serial::parse(&serial.to_string())
                     .map_err(|e| rej("invariant 19 serial", e.to_string()))?;
                 let issuance_id = format!("IMPORT-{serial}");
-                if st.issuance_ix.contains_key(&issuance_id) {
+                if st.issuance_ids.contains(&issuance_id) {
                     return Err(rej(
                         "invariant 1 conservation",
                         format!("{serial} was already acquired"),

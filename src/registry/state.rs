@@ -28,8 +28,10 @@ use super::serial::Serial;
 use super::types::*;
 
 mod commands;
+mod ids;
 mod lifecycle;
 pub use commands::CommandTable;
+pub use ids::IdTable;
 pub use lifecycle::*;
 
 /// FxHash-style hasher for the in-memory indexes (ids are not attacker-chosen at replay
@@ -316,7 +318,8 @@ pub struct State {
     pub authorizations: Vec<Authorization>,
     pub auth_ix: HashMap<String, u32>,
     pub issuances: Vec<Issuance>,
-    pub issuance_ix: HashMap<String, u32>,
+    /// The issuance ids, numbered as `issuances` (invariant 1: an id is never reused).
+    pub issuance_ids: IdTable,
     /// Every block ever created, indexed by `id - 1`.
     pub blocks: Vec<Block>,
     pub commands: CommandTable,
@@ -354,6 +357,18 @@ fn v(
     }
 }
 
+/// Invariant 1: an issuance id names one issuance (a second issuance under the same id would
+/// be counted twice in conservation).
+fn reused(seq: u64, issuance_id: &str) -> InvariantViolation {
+    v(
+        1,
+        "conservation",
+        seq,
+        None,
+        format!("issuance id {issuance_id} reused"),
+    )
+}
+
 impl State {
     pub fn new() -> State {
         State {
@@ -377,24 +392,52 @@ impl State {
     }
 
     /// A state for replaying a journal from a file: no per-account index (as
-    /// [`State::without_account_index`]) and a deferred command table (see
-    /// [`CommandTable::deferred`]): the fold does not look command ids up, and
-    /// [`State::index_commands`] checks idempotency (invariant 5) for the whole replay at the
-    /// end. A replay that stops at an error calls it first: a duplicate command id seen
-    /// before that point is the earlier violation.
+    /// [`State::without_account_index`]) and deferred id tables (see [`IdTable::deferred`]):
+    /// the fold does not look command ids or issuance ids up, and [`State::index_deferred`]
+    /// checks that none comes back (invariants 5 and 1) for the whole replay at the end. A
+    /// replay that stops at an error calls it first: a repeat seen before that point is the
+    /// earlier violation.
     pub fn for_replay() -> State {
         State {
             commands: CommandTable::deferred(),
+            issuance_ids: IdTable::deferred(),
             ..State::without_account_index()
         }
     }
 
-    /// Index a deferred command table and report the first command id that appears in two
-    /// batches, as the eager fold would have at the second batch's first event. Counts the
-    /// batch still open. A no-op for a state whose table was never deferred.
-    pub fn index_commands(&mut self) -> Result<(), InvariantViolation> {
+    /// Index the deferred id tables (command ids, issuance ids) and report the earliest id
+    /// that came back, as the eager fold would have: a command id at the first event of its
+    /// second batch (counting the batch still open), an issuance id at its second issuance.
+    /// When both come back at the same event, the command id is reported, as `apply` checks
+    /// it first. A no-op for a state whose tables were never deferred.
+    pub fn index_deferred(&mut self) -> Result<(), InvariantViolation> {
+        let command = self.index_commands().map(|(id, seq)| {
+            v(
+                5,
+                "idempotency",
+                seq,
+                None,
+                format!("command id {id:?} appears in two batches"),
+            )
+        });
+        // An issuance id numbered by an event that then failed has no issuance yet: that
+        // event is the one after the last applied.
+        let issuance = self.issuance_ids.index().err().map(|ix| {
+            let seq = self.issuances.get(ix).map_or(self.last_seq + 1, |i| i.seq);
+            reused(seq, self.issuance_ids.id(ix))
+        });
+        match (command, issuance) {
+            (Some(c), Some(i)) if i.seq < c.seq => Err(i),
+            (Some(e), _) | (None, Some(e)) => Err(e),
+            (None, None) => Ok(()),
+        }
+    }
+
+    /// Index a deferred command table: `(id, seq)` of the first command id that appears in
+    /// two batches.
+    fn index_commands(&mut self) -> Option<(String, u64)> {
         if !self.commands.is_deferred() {
-            return Ok(());
+            return None;
         }
         let dup = match self.commands.index() {
             Ok(()) => None,
@@ -407,16 +450,7 @@ impl State {
             .open_batch
             .filter(|_| self.commands.contains_key(&self.open_command))
             .map(|(_, first_seq)| (self.open_command.clone(), first_seq));
-        match dup.or(open) {
-            None => Ok(()),
-            Some((id, seq)) => Err(v(
-                5,
-                "idempotency",
-                seq,
-                None,
-                format!("command id {id:?} appears in two batches"),
-            )),
-        }
+        dup.or(open)
     }
 
     /// Whether [`Account::blocks`] is maintained (false for [`State::without_account_index`]
@@ -1090,15 +1124,12 @@ impl State {
                         format!("vintage {vintage} is not four digits"),
                     ));
                 }
-                if self.issuance_ix.contains_key(issuance_id) {
-                    return Err(v(
-                        1,
-                        "conservation",
-                        seq,
-                        None,
-                        format!("issuance id {issuance_id} reused"),
-                    ));
-                }
+                // The id is numbered here, where a reuse is refused (a deferred table finds
+                // reuses at the end, see `index_deferred`); the issuance that takes the number
+                // is pushed below, or the event fails and the replay stops.
+                self.issuance_ids
+                    .add(issuance_id)
+                    .map_err(|_| reused(seq, issuance_id))?;
                 let host = p.host.clone();
                 let qty = last - first + 1;
                 if let Some(vid) = verification {
@@ -1186,7 +1217,6 @@ impl State {
                     seq,
                     date: eff_date,
                 });
-                self.issuance_ix.insert(issuance_id.clone(), iss_ix);
                 if let Some(p) = self.projects.get_mut(project) {
                     p.last_serial = *last;
                 }
@@ -1359,15 +1389,9 @@ impl State {
                         "empty range".into(),
                     ));
                 }
-                if self.issuance_ix.contains_key(issuance_id) {
-                    return Err(v(
-                        1,
-                        "conservation",
-                        seq,
-                        None,
-                        format!("issuance id {issuance_id} reused"),
-                    ));
-                }
+                self.issuance_ids
+                    .add(issuance_id)
+                    .map_err(|_| reused(seq, issuance_id))?;
                 if *block != self.next_block_id() {
                     return Err(v(
                         2,
@@ -1398,7 +1422,6 @@ impl State {
                     seq,
                     date: ts_date,
                 });
-                self.issuance_ix.insert(issuance_id.clone(), iss_ix);
                 let ft = (*class == Class::Itmo).then(|| {
                     Arc::new(FirstTransfer {
                         seq,
