@@ -1804,14 +1804,13 @@ impl State {
                 self.authorizations[ai as usize].authorized_total += total;
                 let mut ft_cache: Option<Arc<FirstTransfer>> = None;
                 for &id in blocks {
-                    let party = self
-                        .block_party(&self.blocks[(id - 1) as usize])
-                        .to_string();
                     let blk = &mut self.blocks[(id - 1) as usize];
                     blk.class = Class::Itmo;
                     blk.authorization = Some(ai);
-                    let (bf, bl) = (blk.first, blk.last);
-                    self.record(|_| ActionRecord {
+                    let (bf, bl, account) = (blk.first, blk.last, blk.account as usize);
+                    // The holder's Party is copied only where it is kept (an action row, a
+                    // first-transfer record), not for every block.
+                    self.record(|st| ActionRecord {
                         seq,
                         date: eff_date,
                         action_type: "Authorization",
@@ -1819,7 +1818,7 @@ impl State {
                         block: id,
                         first: bf,
                         last: bl,
-                        party: party.clone(),
+                        party: st.accounts[account].party.clone(),
                         acquiring_party: None,
                         transferring_party: None,
                         purpose: Some(purpose),
@@ -1827,15 +1826,16 @@ impl State {
                         use_year: None,
                     });
                     if let Some((trigger, bucket)) = ft {
+                        let party = &self.accounts[account].party;
                         let shared = match &ft_cache {
-                            Some(a) if a.party == party => a.clone(),
+                            Some(a) if a.party == *party => a.clone(),
                             _ => {
                                 let a = Arc::new(FirstTransfer {
                                     seq,
                                     date: eff_date,
                                     trigger,
                                     bucket,
-                                    party,
+                                    party: party.clone(),
                                     acquiring_party: None,
                                 });
                                 ft_cache = Some(a.clone());
@@ -1933,35 +1933,41 @@ impl State {
 
 /// Hex → bytes (all zeros when malformed; then it never matches a real payload hash).
 /// Accepts upper- and lowercase digits, like `hex::decode_to_slice` did.
+///
+/// Eight digits at a time (one per command of a replay, so it shows): a byte is a digit when
+/// it lies in `'0'..='9'`, a letter when it lies in `'a'..='f'` once the case bit is set, and
+/// both tests are made on all eight bytes at once by adding to each the distance to `0x80` and
+/// reading the high bits (exact for bytes below `0x80`; a line with a byte above is refused
+/// by its own high bit).
 pub fn decode_hash(h: &str) -> [u8; 32] {
-    /// Nibble value of an ASCII hex digit (either case); 0xFF for anything else.
-    const NIB: [u8; 256] = {
-        let mut t = [0xFFu8; 256];
-        let mut c = 0;
-        while c < 10 {
-            t[b'0' as usize + c] = c as u8;
-            c += 1;
-        }
-        let mut c = 0;
-        while c < 6 {
-            t[b'a' as usize + c] = 10 + c as u8;
-            t[b'A' as usize + c] = 10 + c as u8;
-            c += 1;
-        }
-        t
-    };
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// High bit of each byte: the byte is at least `k` (for bytes below `0x80`).
+    fn at_least(x: u64, k: u8) -> u64 {
+        x.wrapping_add(ONES * u64::from(0x80 - k)) & HIGH
+    }
     let b = h.as_bytes();
     let mut out = [0u8; 32];
     if b.len() != 64 {
         return out;
     }
-    let mut bad = 0u8;
-    for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
-        let (hi, lo) = (NIB[pair[0] as usize], NIB[pair[1] as usize]);
-        bad |= hi | lo;
-        *o = hi << 4 | (lo & 15);
+    let mut bad = 0u64;
+    for (o, chunk) in out.chunks_exact_mut(4).zip(b.chunks_exact(8)) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(w);
+        let lower = x | (ONES * 0x20);
+        let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
+        let letter = at_least(lower, b'a') & !at_least(lower, b'f' + 1);
+        bad |= (x & HIGH) | ((digit | letter) ^ HIGH);
+        // Nibble values, then each pair (first digit high) into the even bytes, then packed.
+        let nib = (x & (ONES * 0x0F)) + (letter >> 7) * 9;
+        let t = ((nib << 4) | (nib >> 8)) & 0x00FF_00FF_00FF_00FF;
+        let t = (t | (t >> 8)) & 0x0000_FFFF_0000_FFFF;
+        let t = (t | (t >> 16)) & 0xFFFF_FFFF;
+        o.copy_from_slice(&(t as u32).to_le_bytes());
     }
-    if bad & 0xF0 != 0 {
+    if bad != 0 {
         return [0u8; 32];
     }
     out
@@ -1992,5 +1998,29 @@ mod tests {
         ] {
             assert_eq!(decode_hash(&bad), [0u8; 32], "{bad:?}");
         }
+    }
+
+    /// Every byte value at every position of a valid hash, against the `hex` crate.
+    #[test]
+    fn decode_hash_agrees_with_the_hex_crate_on_every_byte_everywhere() {
+        let valid = "0123456789abcdefABCDEF".repeat(3)[..64].to_string();
+        for at in 0..64 {
+            for byte in 0..=255u8 {
+                let mut b = valid.clone().into_bytes();
+                b[at] = byte;
+                // Bytes that are not UTF-8 on their own cannot be in a `&str`.
+                let Ok(text) = String::from_utf8(b) else {
+                    continue;
+                };
+                let mut want = [0u8; 32];
+                if hex::decode_to_slice(&text, &mut want).is_err() {
+                    want = [0u8; 32];
+                }
+                assert_eq!(decode_hash(&text), want, "byte {byte:#04x} at {at}");
+            }
+        }
+        // Multi-byte characters in place of two digits (still 64 bytes).
+        let two = format!("{}é{}", &valid[..10], &valid[12..]);
+        assert_eq!(decode_hash(&two), [0u8; 32]);
     }
 }
