@@ -15,13 +15,12 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use super::error::{InvariantViolation, JournalError};
 use super::event::{Event, MoveKind};
 use super::journal::read_journal_ref;
 use super::ledger::Ledger;
-use std::sync::Arc;
-
 use super::serial::{SerialPrefix, SerialRange};
 use super::state::State;
 use super::types::{AccountKind, CancelSubtype, Class};
@@ -378,8 +377,8 @@ pub fn check_journal_keeping_state(path: &Path) -> Result<(CheckReport, State), 
         path: path.to_path_buf(),
         violation,
     };
-    // Idempotency (5) is checked for the whole replay here; a duplicate command id comes
-    // before whatever stopped the read, being earlier in the journal.
+    // Ids that must not come back (command ids, 5; issuance ids, 1) are checked for the whole
+    // replay here; a repeat comes before whatever stopped the read, being earlier in it.
     let summary = match read {
         Ok(summary) => summary,
         Err(e) => return Err(st.index_deferred().map_or_else(inv, |()| e)),
