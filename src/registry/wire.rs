@@ -38,7 +38,13 @@ use super::types::{Beneficiary, Role};
 /// Parse `line` (without its newline) into `env`, reusing `env`'s allocations. Same verdict and
 /// same result as [`Envelope::parse`]; `env` holds garbage after an error.
 pub fn parse_into(line: &[u8], env: &mut Envelope) -> Result<(), serde_json::Error> {
-    read_into(line, env, &mut Spares::default(), None)
+    read_into(
+        line,
+        env,
+        &mut Spares::default(),
+        &mut Previous::default(),
+        None,
+    )
 }
 
 /// The fast path, and [`Envelope::parse`] where it declines.
@@ -46,12 +52,30 @@ fn read_into(
     line: &[u8],
     env: &mut Envelope,
     spares: &mut Spares,
+    prev: &mut Previous,
     hints: Option<(&HexDigest, &HexDigest)>,
 ) -> Result<(), serde_json::Error> {
-    if fast(line, env, spares, hints).is_none() {
+    let read = fast(line, env, spares, prev, hints).is_some();
+    // Only what the fast path wrote is known to hold no quote or backslash.
+    prev.trusted = read;
+    if !read {
         *env = Envelope::parse(line)?;
     }
     Ok(())
+}
+
+/// What a reader knows of the line it read before, to recognise what the next line repeats
+/// (the actor, the command id and payload hash of a batch, the timestamp of a second, the
+/// previous hash) by comparing bytes instead of reading and copying them.
+#[derive(Debug, Default)]
+struct Previous {
+    /// The envelope holds what the fast path read from the line before, so none of its
+    /// strings holds a quote or a backslash: a string of the next line that equals one of
+    /// them, byte for byte and followed by a quote, is that same string.
+    trusted: bool,
+    /// The bytes of the line before up to the end of its actor object (`{"actor":{…}`), which
+    /// the envelope's actor was read from.
+    actor: Vec<u8>,
 }
 
 /// Reads a journal line after line into one envelope, and keeps the last body of every kind
@@ -62,6 +86,7 @@ fn read_into(
 pub struct LineReader {
     env: Envelope,
     spares: Spares,
+    prev: Previous,
 }
 
 impl Default for LineReader {
@@ -69,6 +94,7 @@ impl Default for LineReader {
         LineReader {
             env: blank_envelope(),
             spares: Spares::default(),
+            prev: Previous::default(),
         }
     }
 }
@@ -90,7 +116,7 @@ impl LineReader {
         line: &[u8],
         hints: Option<(&HexDigest, &HexDigest)>,
     ) -> Result<&Envelope, serde_json::Error> {
-        read_into(line, &mut self.env, &mut self.spares, hints)?;
+        read_into(line, &mut self.env, &mut self.spares, &mut self.prev, hints)?;
         Ok(&self.env)
     }
 }
@@ -154,7 +180,14 @@ pub fn blank_envelope() -> Envelope {
 /// [`Envelope::parse`] gives), `false` when it declined (then `env` holds garbage). For tests
 /// and measurements; readers call [`parse_into`].
 pub fn parse_fast(line: &[u8], env: &mut Envelope) -> bool {
-    fast(line, env, &mut Spares::default(), None).is_some()
+    fast(
+        line,
+        env,
+        &mut Spares::default(),
+        &mut Previous::default(),
+        None,
+    )
+    .is_some()
 }
 
 /// The canonical layout, read in order. `None` declines (the caller falls back).
@@ -162,6 +195,7 @@ fn fast(
     line: &[u8],
     env: &mut Envelope,
     spares: &mut Spares,
+    prev: &mut Previous,
     hints: Option<(&HexDigest, &HexDigest)>,
 ) -> Option<()> {
     // UTF-8 is checked once for the whole line (the reference path reads every string and the
@@ -174,13 +208,22 @@ fn fast(
         return None;
     }
     let mut c = Cursor { s: text, i: 0 };
-    c.lit(b"{\"actor\":{\"org\":\"")?;
-    set(&mut env.actor.org, c.string()?);
-    c.lit(b",\"role\":\"")?;
-    env.actor.role = named::<Role>(c.string()?)?;
-    c.lit(b",\"user\":\"")?;
-    set(&mut env.actor.user, c.string()?);
-    c.lit(b"},\"batch_end\":")?;
+    let trusted = std::mem::take(&mut prev.trusted);
+    if trusted && !prev.actor.is_empty() && line.starts_with(&prev.actor) {
+        // The same actor object as the line before, which the envelope holds.
+        c.i = prev.actor.len();
+    } else {
+        c.lit(b"{\"actor\":{\"org\":\"")?;
+        set(&mut env.actor.org, c.string()?);
+        c.lit(b",\"role\":\"")?;
+        env.actor.role = named::<Role>(c.string()?)?;
+        c.lit(b",\"user\":\"")?;
+        set(&mut env.actor.user, c.string()?);
+        c.lit(b"}")?;
+        prev.actor.clear();
+        prev.actor.extend_from_slice(&line[..c.i]);
+    }
+    c.lit(b",\"batch_end\":")?;
     env.batch_end = c.boolean()?;
     c.lit(b",\"batch_id\":")?;
     env.batch_id = c.uint()?;
@@ -201,17 +244,22 @@ fn fast(
         c.object()?
     };
     c.lit(b",\"command_id\":\"")?;
-    set(&mut env.command_id, c.string()?);
+    c.string_into(&mut env.command_id, trusted)?;
     c.lit(b",\"payload_hash\":\"")?;
-    set(&mut env.payload_hash, c.string()?);
+    c.string_into(&mut env.payload_hash, trusted)?;
     c.lit(b",\"prev_hash\":\"")?;
-    set(&mut env.prev_hash, c.string_or_known(hints.map(|h| h.0))?);
+    // In an intact chain this line's `prev_hash` is the `hash` the envelope holds: swapped
+    // in, it is recognised without a copy (both were written by the fast path when trusted).
+    if trusted {
+        std::mem::swap(&mut env.prev_hash, &mut env.hash);
+    }
+    c.string_into(&mut env.prev_hash, trusted)?;
     c.lit(b",\"schema_version\":")?;
     env.schema_version = u32::try_from(c.uint()?).ok()?;
     c.lit(b",\"seq\":")?;
     env.seq = c.uint()?;
     c.lit(b",\"ts\":\"")?;
-    set(&mut env.ts, c.string()?);
+    c.string_into(&mut env.ts, trusted)?;
     c.lit(b",\"type\":\"")?;
     let ty = c.string()?;
     c.lit(b",\"hash\":\"")?;
@@ -692,6 +740,24 @@ impl<'a> Cursor<'a> {
         let out = self.s.get(self.i..n)?;
         self.i = n + 1;
         Some(out)
+    }
+
+    /// [`Cursor::string`] into `dst`, recognised without a copy when it is the string `dst`
+    /// already holds. Only for a `trusted` `dst` (one that holds no quote or backslash, see
+    /// [`Previous::trusted`]): its bytes then match a prefix of the rest of the line, followed
+    /// by a quote, exactly when the string here is `dst`.
+    fn string_into(&mut self, dst: &mut String, trusted: bool) -> Option<()> {
+        if trusted {
+            let n = self.i + dst.len();
+            if self.bytes().get(self.i..n) == Some(dst.as_bytes())
+                && self.bytes().get(n) == Some(&b'"')
+            {
+                self.i = n + 1;
+                return Some(());
+            }
+        }
+        set(dst, self.string()?);
+        Some(())
     }
 
     /// [`Cursor::string`], recognised at once when it is `known`: the known digest's 64 hex
