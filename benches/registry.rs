@@ -52,6 +52,19 @@
 //! [1.23, 1.27] (1.60 s); floor 615 ms. Goal 1.5 s: not met; the fold and whole-state check are
 //! now most of what is left (≈ 2 s of the 3.5). Command append with fsync 278 µs
 //! (≈ 3,600 commands/s); in-memory transfer 15.3 µs, 6.4 issuance 24.6 µs.
+//!
+//! 2026-11-26, seventh session (same machine and drift). The serial round trip is done per
+//! issuance for the prefix and per block for the range; issuance ids live in an arena table
+//! indexed at the end of a replay, like command ids; retirement and ITMO-authorization
+//! requests are read by hand; payload hashes are decoded eight digits at a time; what a line
+//! repeats of the line before (actor, command id, payload hash, timestamp, prev_hash) is
+//! recognised by comparing bytes. `registry check`, twelve interleaved runs each against
+//! 8abc092: median 3.08 s → 2.79 s wall, min 2.31 s → 2.06 s, faster in 11 of 12 pairs
+//! (median pair −0.24 s), 281 → 275 MB peak RSS; instructions outside SHA-256 on a
+//! 100,000-event check 738 M → 646 M. Here: replay + full check 2.66 s [2.47, 2.84] (3.46 s);
+//! chain verification without the fold 1.16 s [1.08, 1.25]; floor 582 ms. Goal 1.5 s: not
+//! met. Command append with fsync 233 µs (≈ 4,300 commands/s); in-memory transfer 11.5 µs,
+//! 6.4 issuance 16.7 µs.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
