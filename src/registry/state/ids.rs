@@ -227,6 +227,18 @@ impl IdTable {
     }
 }
 
+/// The `n`th of a set of ids for tests: numbers, prefixed numbers, repeats (`auto-` comes
+/// back for every pair of `n`) and non-ASCII ones of many lengths.
+#[cfg(test)]
+pub(super) fn sample_id(n: usize) -> String {
+    match n % 4 {
+        0 => format!("synth-{n}"),
+        1 => format!("{n}"),
+        2 => format!("auto-{}", n / 2),
+        _ => "ünï-".repeat(n % 7) + &n.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,12 +251,7 @@ mod tests {
         let mut m = std::collections::HashMap::new();
         assert!(t.get("x").is_none() && t.is_empty());
         for n in 0..20_000usize {
-            let id = match n % 4 {
-                0 => format!("synth-{n}"),
-                1 => format!("{n}"),
-                2 => format!("auto-{}", n / 2),
-                _ => "ünï-".repeat(n % 7) + &n.to_string(),
-            };
+            let id = sample_id(n);
             let before = m.get(&id).copied();
             let got = t.add(&id);
             match before {
