@@ -272,6 +272,37 @@ fn registry_views_filter_and_life_story() {
     assert!(ndc_workbench::tui::screens::registry::row_count(&app) >= 1);
 }
 
+#[test]
+fn opening_a_life_story_clears_the_notice_of_a_row_without_units() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('5')]);
+    while app.registry.tab != RegTab::Explorer {
+        press_all(&mut app, d.path(), &[ch('v')]);
+    }
+    // The first event registers a Party: no units, so no serial to follow.
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    assert!(app.registry.life.is_none());
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("no serial here")),
+        "{:?}",
+        app.notice
+    );
+    // Down to the first event that moves units, then its life story.
+    let mut moved = 0;
+    while app.registry.life.is_none() && moved < 200 {
+        press_all(&mut app, d.path(), &[ch('j'), k(KeyCode::Enter)]);
+        moved += 1;
+    }
+    assert!(
+        app.registry.life.is_some(),
+        "no event with units in the simulation ledger"
+    );
+    assert!(app.notice.is_none(), "stale notice: {:?}", app.notice);
+}
+
 fn sandbox_app(d: &std::path::Path) -> ndc_workbench::tui::app::App {
     let mut app = app_open(d);
     press_all(&mut app, d, &[ch('5'), ch('s')]);

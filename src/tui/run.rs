@@ -154,15 +154,7 @@ pub fn perform(app: &App, env: &Env, effect: Effect) -> Option<Action> {
             for c in cmds {
                 let what = command_name(&c);
                 match l.execute(c) {
-                    Ok(o) => done.push(format!(
-                        "{what}: {} units, events #{}–#{}",
-                        crate::scenario::units::group_thousands(
-                            rust_decimal::Decimal::from(o.quantity()),
-                            0
-                        ),
-                        o.first_seq,
-                        o.last_seq
-                    )),
+                    Ok(o) => done.push(outcome_line(what, o.quantity(), o.first_seq, o.last_seq)),
                     Err(e) => return Some(Action::SandboxDone(Err(e.to_string()))),
                 }
             }
@@ -308,6 +300,21 @@ pub fn scan_home(data_dir: &Path) -> HomeData {
     }
 }
 
+/// One executed command as the status line reports it: what it did, the units it moved (left
+/// out when it moved none, as a recorded authorization) and the events it wrote.
+fn outcome_line(what: &str, quantity: u64, first_seq: u64, last_seq: u64) -> String {
+    let events = if first_seq == last_seq {
+        format!("event #{first_seq}")
+    } else {
+        format!("events #{first_seq}–#{last_seq}")
+    };
+    if quantity == 0 {
+        return format!("{what}, {events}");
+    }
+    let units = crate::scenario::units::group_thousands(rust_decimal::Decimal::from(quantity), 0);
+    format!("{what}: {units} units, {events}")
+}
+
 fn command_name(c: &crate::registry::Command) -> &'static str {
     use crate::registry::Command::*;
     match c {
@@ -354,4 +361,25 @@ pub fn open_sandbox(w: &Workspace) -> Result<super::app::Sandbox, String> {
     Ok(super::app::Sandbox(std::rc::Rc::new(
         std::cell::RefCell::new(l),
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outcome_line;
+
+    #[test]
+    fn an_outcome_names_units_only_when_some_moved_and_one_event_as_one() {
+        assert_eq!(
+            outcome_line("transferred", 5000, 99, 100),
+            "transferred: 5,000 units, events #99–#100"
+        );
+        assert_eq!(
+            outcome_line("retired", 1_234_567, 7, 7),
+            "retired: 1,234,567 units, event #7"
+        );
+        assert_eq!(
+            outcome_line("authorization recorded (no units move)", 0, 96, 96),
+            "authorization recorded (no units move), event #96"
+        );
+    }
 }

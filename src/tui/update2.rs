@@ -411,6 +411,9 @@ pub fn registry(app: &mut App, action: Action) -> Vec<Effect> {
             app.registry.life = super::screens::registry::selected_serial(app);
             if app.registry.life.is_none() {
                 app.info("no serial here: choose a block or an event with units");
+            } else {
+                // The notice of an earlier key (say, "no serial here") no longer applies.
+                app.notice = None;
             }
             vec![]
         }

@@ -119,6 +119,17 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
+/// An event type in the explorer's 22-character column: in full when it fits (all but the
+/// two longest names do), otherwise cut with an ellipsis so the columns stay aligned.
+fn type_cell(name: &str) -> String {
+    if name.chars().count() <= 22 {
+        return name.to_string();
+    }
+    let mut s: String = name.chars().take(21).collect();
+    s.push('…');
+    s
+}
+
 /// Explorer rows for the filter, cached per ledger state. A filter that reads as a serial
 /// selects by serial; any other text matches type, summary, accounts and serials.
 pub fn explorer_rows(l: &Ledger, filter: &str) -> Rc<Vec<ExplorerRow>> {
@@ -484,7 +495,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 let n = rows.len();
                 let head = Line::styled(
                     fit(format!(
-                        "{:>5} {:<20} {:<10} {:<10} summary",
+                        "{:>5} {:<22} {:<10} {:<10} summary",
                         "seq", "type", "hash", "date"
                     )),
                     t.title(),
@@ -493,9 +504,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 let mut out = vec![head];
                 for (i, r) in rows.iter().skip(off).take(h).enumerate() {
                     let s = fit(format!(
-                        "{:>5} {:<20} {:<10} {:<10} {}",
+                        "{:>5} {:<22} {:<10} {:<10} {}",
                         r.0,
-                        r.1.chars().take(20).collect::<String>(),
+                        type_cell(&r.1),
                         r.2,
                         r.3,
                         r.4
@@ -624,4 +635,21 @@ fn draw_drills(frame: &mut Frame, area: Rect, app: &App) {
         area,
         Paragraph::new(lines).block(pane("Drills (↑↓ choose)", true, app)),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::type_cell;
+
+    #[test]
+    fn event_types_fit_the_column_whole_or_cut_with_an_ellipsis() {
+        assert_eq!(
+            type_cell("OrganizationRegistered"),
+            "OrganizationRegistered"
+        );
+        assert_eq!(type_cell("Moved"), "Moved");
+        let long = type_cell("ItmoAuthorizationRequested");
+        assert_eq!(long, "ItmoAuthorizationRequ…");
+        assert_eq!(long.chars().count(), 22);
+    }
 }
