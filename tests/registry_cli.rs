@@ -190,6 +190,33 @@ fn issue_balances_retry_and_exit_codes() {
 }
 
 #[test]
+fn quantities_are_typed_as_people_write_them_and_bad_ones_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    setup(&l);
+    // Thousands separators are read: 1,000 issued under 6.4 leaves 930 with the holder.
+    reg(&l)
+        .args(issue("1,000"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("BTN01-P0007-2024-000001-000930"));
+    // A sign, decimals or words: usage error (2) naming the value and the fix, nothing journaled.
+    let before = std::fs::read(&l).unwrap();
+    for (typed, why) in [
+        ("-5", "negative"),
+        ("12.5", "decimals"),
+        ("lots", "not a whole number"),
+    ] {
+        reg(&l)
+            .args(issue(typed))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(why).and(predicate::str::contains("e.g. 1000")));
+    }
+    assert_eq!(std::fs::read(&l).unwrap(), before);
+}
+
+#[test]
 fn check_reports_tampering_with_event_number() {
     let dir = tempfile::tempdir().unwrap();
     let l = dir.path().join("r.jsonl");

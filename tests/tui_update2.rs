@@ -324,6 +324,32 @@ fn step_done(app: &ndc_workbench::tui::app::App, i: usize) -> bool {
 }
 
 #[test]
+fn a_sandbox_form_reads_thousands_separators_and_refuses_decimals_with_the_reason() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = sandbox_app(d.path());
+    press_all(
+        &mut app,
+        d.path(),
+        &[ch('i'), k(KeyCode::Down), k(KeyCode::Down)],
+    );
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "12.5\n");
+    assert!(
+        matches!(&app.popup, Some(Popup::Form(f)) if f.error.as_deref().is_some_and(|e| e.contains("decimals"))),
+        "{:?}",
+        app.popup
+    );
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "10,000\n");
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    assert!(
+        step_done(&app, 0),
+        "10,000 read as 10000: {:?}",
+        app.registry.last
+    );
+}
+
+#[test]
 fn drill_steps_turn_done_after_the_matching_sandbox_commands() {
     let d = tempfile::tempdir().expect("tmp");
     let mut app = sandbox_app(d.path());

@@ -50,11 +50,13 @@ pub struct CmdId {
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct FilterArgs {
+    /// Only blocks of this project.
     #[arg(long)]
     pub project: Option<String>,
+    /// Only blocks of this vintage.
     #[arg(long)]
     pub vintage: Option<u16>,
-    /// MO or ITMO
+    /// Only blocks of this class: MO or ITMO.
     #[arg(long, value_parser = parse_class)]
     pub class: Option<Class>,
     /// Only blocks under this authorization.
@@ -128,26 +130,35 @@ pub enum RegistryCmd {
     Authorization(AuthorizationCmd),
     /// Issue units (6.4 projects: SOP 5 % and OMGE 2 % by default).
     Issue {
+        /// The registered project the units come from (see `project add`).
         #[arg(long)]
         project: String,
+        /// The vintage: the year the emission reductions or removals happened.
         #[arg(long)]
         vintage: u16,
-        #[arg(long)]
+        /// Units, a whole number (1000, 1,000 and 1 000 are the same).
+        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
         quantity: u64,
+        /// Account that receives the units (default: the registry's holding account).
         #[arg(long)]
         to: Option<String>,
+        /// The verification that backs the issuance (its verified quantity caps it).
         #[arg(long)]
         verification: Option<String>,
         /// Issue as ITMOs under this authorization.
         #[arg(long)]
         authorization: Option<String>,
-        /// Override levies (basis points); any given replaces the mechanism default.
+        /// Share of proceeds to the Adaptation Fund, in basis points (500 = 5 %). Any levy
+        /// given replaces the mechanism's defaults.
         #[arg(long)]
         sop_bp: Option<u32>,
+        /// OMGE cancellation at issuance, in basis points (200 = 2 %).
         #[arg(long)]
         omge_bp: Option<u32>,
+        /// Buffer (non-permanence) leg, in basis points.
         #[arg(long)]
         buffer_bp: Option<u32>,
+        /// Host retention leg, in basis points.
         #[arg(long)]
         retention_bp: Option<u32>,
         #[command(flatten)]
@@ -155,11 +166,14 @@ pub enum RegistryCmd {
     },
     /// Authorize MOs as ITMOs (partial quantities split the last block).
     Authorize {
+        /// Account holding the units (an account id, e.g. BTN:REG:Holding).
         #[arg(long)]
         account: String,
+        /// The authorization (id) the MOs are authorized under.
         #[arg(long)]
         authorization: String,
-        #[arg(long)]
+        /// Units, a whole number (1000, 1,000 and 1 000 are the same).
+        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
         quantity: u64,
         #[command(flatten)]
         filter: FilterArgs,
@@ -168,12 +182,16 @@ pub enum RegistryCmd {
     },
     /// Transfer units (international when the Parties differ).
     Transfer {
+        /// Account the units leave (an account id, e.g. BTN:REG:Holding).
         #[arg(long)]
         from: String,
+        /// Account the units arrive in (another Party's makes it an international transfer).
         #[arg(long)]
         to: String,
-        #[arg(long)]
+        /// Units, a whole number (1000, 1,000 and 1 000 are the same).
+        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
         quantity: u64,
+        /// Acquiring Party (ISO alpha-3) when it is not the receiving account's Party.
         #[arg(long)]
         acquiring_party: Option<String>,
         #[command(flatten)]
@@ -183,10 +201,13 @@ pub enum RegistryCmd {
     },
     /// Use units towards the holder Party's NDC.
     Use {
+        /// Account the units leave (an account id, e.g. BTN:REG:Holding).
         #[arg(long)]
         from: String,
-        #[arg(long)]
+        /// Units, a whole number (1000, 1,000 and 1 000 are the same).
+        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
         quantity: u64,
+        /// The NDC year the units are used towards.
         #[arg(long)]
         use_year: u16,
         #[command(flatten)]
@@ -196,18 +217,25 @@ pub enum RegistryCmd {
     },
     /// Retire units for a structured beneficiary.
     Retire {
+        /// Account the units leave (an account id, e.g. BTN:REG:Holding).
         #[arg(long)]
         from: String,
-        #[arg(long)]
+        /// Units, a whole number (1000, 1,000 and 1 000 are the same).
+        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
         quantity: u64,
+        /// Who the retirement is for (printed on the retirement proof).
         #[arg(long)]
         beneficiary_name: String,
+        /// The beneficiary's identifier (company number, national id, …).
         #[arg(long)]
         beneficiary_id: String,
+        /// The beneficiary's country (ISO alpha-3).
         #[arg(long)]
         beneficiary_country: String,
+        /// What the retirement is claimed for.
         #[arg(long, default_value = "voluntary claim")]
         purpose: String,
+        /// Authorized entity, for OIMP retirements.
         #[arg(long)]
         entity: Option<String>,
         #[command(flatten)]
@@ -217,12 +245,16 @@ pub enum RegistryCmd {
     },
     /// Cancel units (voluntary, omge, other).
     Cancel {
+        /// Account the units leave (an account id, e.g. BTN:REG:Holding).
         #[arg(long)]
         from: String,
-        #[arg(long)]
+        /// Units, a whole number (1000, 1,000 and 1 000 are the same).
+        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
         quantity: u64,
+        /// voluntary, omge (overall mitigation in global emissions) or other.
         #[arg(long, value_parser = parse_subtype, default_value = "voluntary")]
         subtype: CancelSubtype,
+        /// Why the units are cancelled (kept in the journal).
         #[arg(long, default_value = "")]
         reason: String,
         #[command(flatten)]
@@ -234,7 +266,7 @@ pub enum RegistryCmd {
     Freeze {
         #[arg(long)]
         account: String,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
         quantity: u64,
         #[arg(long)]
         reason: String,
@@ -246,7 +278,7 @@ pub enum RegistryCmd {
     Unfreeze {
         #[arg(long)]
         account: String,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
         quantity: u64,
         #[arg(long)]
         reason: String,
@@ -310,7 +342,7 @@ pub enum RegistryCmd {
         id: String,
         #[arg(long)]
         from: String,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
         quantity: u64,
         /// retire (beneficiary claim; OIMP for ITMOs) or use (towards the holder's NDC).
         #[arg(long, value_parser = ["retire", "use"], default_value = "retire")]
@@ -342,7 +374,7 @@ pub enum RegistryCmd {
         account: String,
         #[arg(long)]
         authorization: String,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
         quantity: u64,
         #[command(flatten)]
         filter: FilterArgs,
@@ -354,7 +386,7 @@ pub enum RegistryCmd {
     Approve {
         #[arg(long)]
         request: String,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
         quantity: Option<u64>,
         #[command(flatten)]
         cid: CmdId,
@@ -468,7 +500,7 @@ pub enum CaCmd {
         approach: String,
         #[arg(long)]
         year: u16,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
         quantity: u64,
         #[command(flatten)]
         cid: CmdId,
@@ -598,7 +630,7 @@ pub enum AuthorizationCmd {
         acquiring_parties: Vec<String>,
         #[arg(long = "entity")]
         entities: Vec<String>,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
         quantity: Option<u64>,
         #[arg(long, default_value_t = 1)]
         version: u32,

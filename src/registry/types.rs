@@ -469,3 +469,74 @@ impl Actor {
         self.user == other.user && self.org == other.org
     }
 }
+
+/// A quantity of units as people type it: a whole number, with or without thousands
+/// separators (`1000`, `1,000`, `1 000`, `1_000`, and the Indian `1,00,000`). Units are whole
+/// tonnes, so decimals are refused, and so are signs: the error says what was typed and how to
+/// write it. Used by the CLI's `--quantity` flags and the workbench's forms alike.
+pub fn parse_units(typed: &str) -> Result<u64, String> {
+    let t = typed.trim();
+    let digits: String = t
+        .chars()
+        .filter(|c| !matches!(c, ',' | '_' | ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    if digits.is_empty() {
+        return Err("a quantity of units is needed, e.g. 1000".into());
+    }
+    if digits.starts_with('-') {
+        return Err(format!(
+            "`{t}` is negative: a quantity is a positive whole number of units, e.g. 1000"
+        ));
+    }
+    if digits.contains('.') {
+        return Err(format!(
+            "`{t}` has decimals: units are whole tonnes of CO2e, e.g. 1000"
+        ));
+    }
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "`{t}` is not a whole number of units: write digits, e.g. 1000 or 1,000"
+        ));
+    }
+    digits
+        .parse()
+        .map_err(|_| format!("`{t}` is too large: at most {} units", u64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_units;
+
+    #[test]
+    fn quantities_are_read_with_or_without_thousands_separators() {
+        for (typed, units) in [
+            ("1000", 1000),
+            (" 1,000 ", 1000),
+            ("1 000", 1000),
+            ("1_000", 1000),
+            ("1,00,000", 100_000),
+            ("12\u{a0}345", 12_345),
+            ("0", 0),
+            ("18446744073709551615", u64::MAX),
+        ] {
+            assert_eq!(parse_units(typed), Ok(units), "{typed:?}");
+        }
+    }
+
+    #[test]
+    fn a_quantity_that_is_not_whole_units_is_refused_with_the_reason() {
+        for (typed, reason) in [
+            ("", "is needed"),
+            (" , ", "is needed"),
+            ("-5", "negative"),
+            ("12.5", "decimals"),
+            ("1e3", "not a whole number"),
+            ("ten", "not a whole number"),
+            ("+7", "not a whole number"),
+            ("18446744073709551616", "too large"),
+        ] {
+            let e = parse_units(typed).expect_err(typed);
+            assert!(e.contains(reason), "{typed:?}: {e}");
+        }
+    }
+}

@@ -159,6 +159,11 @@ impl Form {
             .parse()
             .map_err(|_| format!("{label}: `{v}` is not a whole number"))
     }
+    /// The `quantity` field, read as [`crate::registry::parse_units`] reads a typed quantity.
+    fn units(&self) -> Result<u64, String> {
+        let v = self.required("quantity")?;
+        crate::registry::parse_units(&v).map_err(|e| format!("quantity: {e}"))
+    }
     fn class(&self) -> Result<Option<Class>, String> {
         match self.get("class (ITMO/MO)").to_lowercase().as_str() {
             "" => Ok(None),
@@ -187,7 +192,7 @@ impl Form {
             FormKind::Issue => vec![Command::Issue {
                 project: self.required("project")?,
                 vintage: self.number("vintage")?,
-                quantity: self.number("quantity")?,
+                quantity: self.units()?,
                 to: Some(self.required("to account")?),
                 verification: None,
                 levies: None,
@@ -198,7 +203,7 @@ impl Form {
                 let purpose = self.required("purpose (NDC/OIMP)")?;
                 let oimp = purpose.to_uppercase().contains("OIMP");
                 let acq = self.get("acquiring party");
-                let q: u64 = self.number("quantity")?;
+                let q = self.units()?;
                 vec![
                     Command::RecordAuthorization {
                         id: auth_id.to_string(),
@@ -234,7 +239,7 @@ impl Form {
                 vec![Command::Transfer {
                     from: self.required("from")?,
                     to: self.required("to")?,
-                    quantity: self.number("quantity")?,
+                    quantity: self.units()?,
                     filter: Filter {
                         class,
                         ..self.vintage_filter()?
@@ -244,7 +249,7 @@ impl Form {
             }
             FormKind::Retire => vec![Command::Retire {
                 from: self.required("from")?,
-                quantity: self.number("quantity")?,
+                quantity: self.units()?,
                 filter: Filter {
                     class: self.class()?,
                     ..self.vintage_filter()?
@@ -267,7 +272,7 @@ impl Form {
                 };
                 vec![Command::Cancel {
                     from: self.required("from")?,
-                    quantity: self.number("quantity")?,
+                    quantity: self.units()?,
                     filter: self.vintage_filter()?,
                     subtype,
                     reason: self.get("reason"),
