@@ -108,17 +108,17 @@ pub struct SimulateArgs {
     /// Which target to keep.
     #[arg(long, value_parser = ["unconditional", "conditional"], default_value = "unconditional")]
     pub protect: String,
-    /// Transfer volume in ITMOs, or `max` for the maximum safe volume.
-    #[arg(long, default_value = "max")]
+    /// Transfer volume in ITMOs (1000 or 1,000), or `max` for the maximum safe volume.
+    #[arg(long, default_value = "max", allow_negative_numbers = true)]
     pub volume: String,
     /// Host retention share 0–1 (default: the scenario's policy).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub retention: Option<rust_decimal::Decimal>,
     /// Buffer share of headroom never sold, 0–1.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub buffer: Option<rust_decimal::Decimal>,
     /// National cap on ITMOs over the period (units), or `none`.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub cap: Option<String>,
     /// Ignore partners' demand.
     #[arg(long)]
@@ -130,7 +130,7 @@ pub struct SimulateArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Confidence for the largest safe volume, 0–1.
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
     pub confidence: f64,
     /// Also run the same transfers under another CA method and show both side by side.
     #[arg(long, value_parser = ["averaging", "trajectory", "budget"])]
@@ -536,12 +536,10 @@ fn simulate(a: SimulateArgs) -> ExitCode {
     };
     p.volume = match a.volume.trim() {
         "max" => Volume::Max,
-        v => match v.replace([',', '_'], "").parse::<u64>() {
+        v => match crate::registry::parse_units(v) {
             Ok(n) => Volume::Units(n),
-            Err(_) => {
-                return bad_input(&format!(
-                    "--volume {v}: not a whole number of ITMOs (write e.g. --volume 50000 or --volume max)"
-                ));
+            Err(e) => {
+                return bad_input(&format!("--volume: {e} (or --volume max)"));
             }
         },
     };
@@ -561,13 +559,9 @@ fn simulate(a: SimulateArgs) -> ExitCode {
     if let Some(c) = &a.cap {
         p.national_cap = match c.as_str() {
             "none" => None,
-            v => match v.replace([',', '_'], "").parse::<u64>() {
+            v => match crate::registry::parse_units(v) {
                 Ok(n) => Some(n),
-                Err(_) => {
-                    return bad_input(&format!(
-                        "--cap {v}: not a whole number of ITMOs (or `none`)"
-                    ));
-                }
+                Err(e) => return bad_input(&format!("--cap: {e} (or --cap none)")),
             },
         };
     }
@@ -712,7 +706,12 @@ fn scenario_new(from: &str, out: &std::path::Path, force: bool) -> ExitCode {
 
 fn report(a: ReportArgs) -> ExitCode {
     use crate::report::session as rs;
-    let r = match rs::load(&a.target).and_then(rs::build) {
+    // The loaders' errors already name the file or id; what `build` says is about its content.
+    let inputs = match rs::load(&a.target) {
+        Ok(i) => i,
+        Err(e) => return bad_input(&e.to_string()),
+    };
+    let r = match rs::build(inputs) {
         Ok(r) => r,
         Err(e) => return bad_input(&format!("{}: {e}", a.target)),
     };

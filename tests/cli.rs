@@ -193,6 +193,14 @@ fn simulate_json_contract_on_every_prepared_scenario() {
 }
 
 #[test]
+fn simulate_reads_volumes_with_thousands_separators() {
+    for typed in ["1000", "1,000", "1 000"] {
+        let v = json(&["simulate", "bhutan", "--format", "json", "--volume", typed]);
+        assert_eq!(v["transferred"], 1000, "--volume {typed:?}");
+    }
+}
+
+#[test]
 fn simulate_with_runs_reports_probability_reproducibly() {
     let a = json(&[
         "simulate", "thailand", "--format", "json", "--runs", "500", "--seed", "7",
@@ -251,6 +259,20 @@ fn simulate_bad_input_names_the_key_to_fix() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("0–1"));
+    // Signs reach the rule that names the fix (clap would call them unknown flags).
+    for (flag, value, why) in [
+        ("--volume", "-3", "negative"),
+        ("--cap", "-10", "negative"),
+        ("--buffer", "-0.1", "0–1"),
+        ("--retention", "-0.5", "0–1"),
+        ("--confidence", "-1", "0–1"),
+    ] {
+        bin()
+            .args(["simulate", "examplestan", flag, value])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(flag).and(predicate::str::contains(why)));
+    }
     // a scenario without a conditional target cannot protect it
     let dir = tempfile::tempdir().expect("tmp");
     let text = include_str!("fixtures/valid/examplestan.toml").replace("conditional   = { type = \"below-bau\", percent = 35, support = [\"finance\", \"technology\", \"article6\"] }\n", "");

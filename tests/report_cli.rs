@@ -123,11 +123,15 @@ fn a_scenario_is_reported_without_answers() {
 #[test]
 fn bad_input_exits_2() {
     let d = tempfile::tempdir().expect("tmp");
-    bin()
-        .arg("report")
-        .arg(d.path().join("missing.json"))
-        .assert()
-        .code(2);
+    // The file is named once, with the reason.
+    let missing = d.path().join("missing.json");
+    let out = bin().arg("report").arg(&missing).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert_eq!(
+        err.matches("missing.json").count(),
+        1,
+        "named once, not twice: {err}"
+    );
     bin()
         .args(["report", "no-such-scenario"])
         .assert()
