@@ -778,6 +778,39 @@ fn import_reports_inconsistent_rows() {
 }
 
 #[test]
+fn import_refuses_a_file_without_the_columns_and_journals_nothing() {
+    let head = "block_index,programme,host_party,project_id,serial,vintage,quantity,first_transfer_definition,authorization_year,issuance_date,issuance_year,authorized_for_ndc,authorized_for_oimp,purpose,cooperative_approach_id,uploaded_to_carp,loa_url\n";
+    let row = "3,GS,Tanzania,4,GS1-1-TZ-GS4-16-2022-25700-1-100,2022,100,Issuance,2025,2023-12-07,2023,No,Yes,OIMP only,CA0046,Yes,\n";
+    // The source's columns in another order are the same file.
+    let mut cols: Vec<&str> = head.trim_end().split(',').collect();
+    let mut l = Ledger::in_memory(ManualClock::at_date(d(2026, 1, 1)));
+    let import = |l: &mut Ledger, text: &str| {
+        ndc_workbench::registry::import::import_csv(l, text.as_bytes(), "t")
+    };
+    for (text, says) in [
+        ("{\n".to_string(), "names none of the columns"),
+        (String::new(), "names none of the columns"),
+        (
+            head.replace(",loa_url", "") + &row[..row.len() - 2] + "\n",
+            "missing column loa_url",
+        ),
+        (
+            head.replace("quantity,", "").replace(",purpose", "") + row,
+            "missing columns quantity, purpose",
+        ),
+    ] {
+        let e = import(&mut l, &text).expect_err(&text);
+        assert!(e.to_string().contains(says), "{text:?}: {e}");
+        assert!(l.events().is_empty(), "{text:?} journaled something");
+    }
+    cols.reverse();
+    let fields: Vec<&str> = row.trim_end().split(',').rev().collect();
+    let reordered = format!("{}\n{}\n", cols.join(","), fields.join(","));
+    let rep = import(&mut l, &reordered).expect("reordered columns");
+    assert_eq!((rep.rows, rep.imported_rows), (1, 1), "{rep:?}");
+}
+
+#[test]
 fn csv_exports_neutralise_formulas() {
     let (mut l, _) = base(2025);
     assert!(

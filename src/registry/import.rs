@@ -31,6 +31,27 @@ use super::error::RegistryError;
 use super::ledger::{Ledger, system_account_id};
 use super::types::*;
 
+/// The columns a row is read from, as the source file names them (each a field of [`Row`]).
+const COLUMNS: [&str; 17] = [
+    "block_index",
+    "programme",
+    "host_party",
+    "project_id",
+    "serial",
+    "vintage",
+    "quantity",
+    "first_transfer_definition",
+    "authorization_year",
+    "issuance_date",
+    "issuance_year",
+    "authorized_for_ndc",
+    "authorized_for_oimp",
+    "purpose",
+    "cooperative_approach_id",
+    "uploaded_to_carp",
+    "loa_url",
+];
+
 #[derive(Debug, Deserialize)]
 struct Row {
     block_index: String,
@@ -142,6 +163,32 @@ pub fn import_csv(
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::None)
         .from_reader(text.as_bytes());
+    // A file without the columns (another CSV, a JSON file, an empty file) is the wrong file,
+    // not a file of rejected rows: refused whole, naming what is missing.
+    let headers = rdr
+        .headers()
+        .map_err(|e| RegistryError::BadInput(format!("not a readable CSV: {e}")))?;
+    let missing: Vec<&str> = COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !headers.iter().any(|h| h.trim() == *c))
+        .collect();
+    if missing.len() == COLUMNS.len() {
+        return Err(RegistryError::BadInput(format!(
+            "not an Article 6.2 authorization-blocks CSV: its first line names none of the \
+             columns of a6-2-authorizations-*.csv ({})",
+            COLUMNS.join(", ")
+        )));
+    }
+    if !missing.is_empty() {
+        return Err(RegistryError::BadInput(format!(
+            "not an Article 6.2 authorization-blocks CSV: missing column{} {} (add {} to the \
+             first line, as in a6-2-authorizations-*.csv)",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", "),
+            if missing.len() == 1 { "it" } else { "them" },
+        )));
+    }
     let mut report = ImportReport::default();
     for (i, rec) in rdr.deserialize::<Row>().enumerate() {
         let line = i as u64 + 2;
