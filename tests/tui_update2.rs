@@ -191,6 +191,33 @@ fn a_parameter_change_resimulates_and_is_saved() {
 }
 
 #[test]
+fn a_prefilled_value_is_replaced_by_typing_and_kept_by_a_cursor_key() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('4')]);
+    let at = |which: Param| Param::ALL.iter().position(|p| *p == which).expect("param");
+    // Volume shows `max`; typing a number replaces it (it ran on as `max5000` before).
+    app.simulate.sel = at(Param::Volume);
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    type_text(&mut app, d.path(), "5000\n");
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    assert_eq!(params(&app).volume, Volume::Units(5000));
+    // → keeps the value and types after it: cap 1,500,000 becomes 15,000,000.
+    app.simulate.sel = at(Param::Cap);
+    let cap = params(&app).national_cap.expect("the scenario's cap");
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter), k(KeyCode::Right)]);
+    type_text(&mut app, d.path(), "0\n");
+    assert_eq!(params(&app).national_cap, Some(cap * 10));
+    // One Backspace clears the selected value: empty cap is no cap.
+    press_all(
+        &mut app,
+        d.path(),
+        &[k(KeyCode::Enter), k(KeyCode::Backspace), k(KeyCode::Enter)],
+    );
+    assert_eq!(params(&app).national_cap, None);
+}
+
+#[test]
 fn a_method_the_ndc_does_not_allow_is_an_error_message_not_a_crash() {
     let d = tempfile::tempdir().expect("tmp");
     let mut app = app_open(d.path());
@@ -347,6 +374,35 @@ fn a_sandbox_form_reads_thousands_separators_and_refuses_decimals_with_the_reaso
         "10,000 read as 10000: {:?}",
         app.registry.last
     );
+}
+
+#[test]
+fn a_form_field_reached_by_tab_is_replaced_by_typing() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = sandbox_app(d.path());
+    // Issue: project, vintage, quantity (10000), to account.
+    press_all(
+        &mut app,
+        d.path(),
+        &[ch('i'), k(KeyCode::Tab), k(KeyCode::Tab)],
+    );
+    type_text(&mut app, d.path(), "2500");
+    let Some(Popup::Form(f)) = &app.popup else {
+        panic!("form closed: {:?}", app.registry.last);
+    };
+    let text = |i: usize| f.fields[i].1.lines().join("");
+    assert_eq!(text(2), "2500", "typed over the default, not after it");
+    assert_eq!(text(1), "2025", "a field passed through keeps its value");
+    // Back up to the vintage, → keeps it, Backspace takes one digit off its end.
+    press_all(
+        &mut app,
+        d.path(),
+        &[k(KeyCode::Up), k(KeyCode::Right), k(KeyCode::Backspace)],
+    );
+    let Some(Popup::Form(f)) = &app.popup else {
+        panic!("form closed");
+    };
+    assert_eq!(f.fields[1].1.lines().join(""), "202");
 }
 
 #[test]

@@ -522,6 +522,35 @@ pub(crate) fn one_line_field(text: &str, theme: &Theme) -> TextArea<'static> {
     t
 }
 
+/// A one-line field holding a value to change (a parameter, a budget figure, a form's default):
+/// the value starts selected, so typing replaces it (as Tab into a field does in a dialog)
+/// instead of running on after it ("max" + "5000" was "max5000"); Backspace clears it, and
+/// → / End / ← / Home keep it and put the cursor at its end ([`keep_selected_value`]).
+pub(crate) fn prefilled_field(text: &str, theme: &Theme) -> TextArea<'static> {
+    let mut t = one_line_field(text, theme);
+    t.set_selection_style(theme.selected());
+    select_value(&mut t);
+    t
+}
+
+/// Select a field's whole value (nothing when it is empty).
+pub(crate) fn select_value(t: &mut TextArea<'_>) {
+    if t.lines().iter().any(|l| !l.is_empty()) {
+        t.select_all();
+    }
+}
+
+/// A cursor key in a field whose value is selected keeps the value: the selection ends and
+/// the cursor stays at the end, where [`TextArea::select_all`] left it. True when it did.
+pub(crate) fn keep_selected_value(t: &mut TextArea<'_>, key: &ratatui_textarea::Key) -> bool {
+    use ratatui_textarea::Key;
+    if t.is_selecting() && matches!(key, Key::Left | Key::Right | Key::Home | Key::End) {
+        t.cancel_selection();
+        return true;
+    }
+    false
+}
+
 pub(crate) fn field_text(t: &TextArea<'_>) -> String {
     t.lines().join(" ").trim().to_string()
 }
@@ -1039,7 +1068,9 @@ fn update_popup(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::EditKey(input) => {
             // One line only: Enter submits, it never reaches the field.
-            field.input_without_shortcuts(input);
+            if !keep_selected_value(field, &input.key) {
+                field.input_without_shortcuts(input);
+            }
             super::update2::popup_typed(app);
             vec![]
         }

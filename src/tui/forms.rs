@@ -85,7 +85,11 @@ pub fn new_form(kind: FormKind, s: &Scenario, theme: &Theme) -> Form {
     let dev = dev_account(party, 1);
     let partner = first_partner(s);
     let to = format!("{partner}:REG:Holding");
-    let f = |l: &'static str, v: &str| (l, one_line_field(v, theme));
+    let f = |l: &'static str, v: &str| {
+        let mut t = one_line_field(v, theme);
+        t.set_selection_style(theme.selected());
+        (l, t)
+    };
     let vintage = "2025";
     let fields = match kind {
         FormKind::Issue => vec![
@@ -129,15 +133,29 @@ pub fn new_form(kind: FormKind, s: &Scenario, theme: &Theme) -> Form {
             f("reason", ""),
         ],
     };
-    Form {
+    let mut form = Form {
         kind,
         fields,
         focus: 0,
         error: None,
-    }
+    };
+    form.focus_on(0);
+    form
 }
 
 impl Form {
+    /// Focus field `i`, its value selected (typing replaces it, → keeps it), as Tab into a
+    /// dialog's field does; the field left behind keeps its text, unselected.
+    pub fn focus_on(&mut self, i: usize) {
+        if let Some((_, t)) = self.fields.get_mut(self.focus) {
+            t.cancel_selection();
+        }
+        self.focus = i;
+        if let Some((_, t)) = self.fields.get_mut(i) {
+            super::app::select_value(t);
+        }
+    }
+
     fn get(&self, label: &str) -> String {
         self.fields
             .iter()

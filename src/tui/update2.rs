@@ -5,7 +5,7 @@
 
 use super::app::{
     Action, App, Effect, Move, Popup, RegTab, SimView, StudyJob, StudyResult, field_text,
-    one_line_field, step,
+    keep_selected_value, one_line_field, prefilled_field, step,
 };
 use super::derived::{Derived, next_method, session_params};
 use super::params::{self, Param};
@@ -117,7 +117,7 @@ pub fn budget(app: &mut App, action: Action) -> Vec<Effect> {
             app.popup = Some(Popup::BudgetEdit {
                 path,
                 label,
-                field: one_line_field(&text, &app.theme),
+                field: prefilled_field(&text, &app.theme),
                 error: None,
             });
             vec![]
@@ -304,7 +304,7 @@ pub fn simulate(app: &mut App, action: Action) -> Vec<Effect> {
                     .unwrap_or_default();
                 app.popup = Some(Popup::Param {
                     param: which,
-                    field: one_line_field(&text, &app.theme),
+                    field: prefilled_field(&text, &app.theme),
                     error: None,
                 });
                 vec![]
@@ -470,10 +470,12 @@ pub fn form(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::EditKey(input) => {
             match input.key {
-                Key::Tab | Key::Down => f.focus = (f.focus + 1) % n,
-                Key::Up => f.focus = (f.focus + n - 1) % n,
+                Key::Tab | Key::Down => f.focus_on((f.focus + 1) % n),
+                Key::Up => f.focus_on((f.focus + n - 1) % n),
                 _ => {
-                    if let Some((_, t)) = f.fields.get_mut(f.focus) {
+                    if let Some((_, t)) = f.fields.get_mut(f.focus)
+                        && !keep_selected_value(t, &input.key)
+                    {
                         t.input_without_shortcuts(input);
                     }
                 }
@@ -494,7 +496,7 @@ pub fn form(app: &mut App, action: Action) -> Vec<Effect> {
             if let Some(super::hits::Target::FormField(i)) = app.hits.at(col, row)
                 && i < n
             {
-                f.focus = i;
+                f.focus_on(i);
             }
             vec![]
         }
