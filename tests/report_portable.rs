@@ -6,6 +6,7 @@ mod report_common;
 use assert_cmd::Command;
 use ndc_workbench::workshop::portable::{self, PortableError};
 use ndc_workbench::workshop::session::Session;
+use predicates::prelude::*;
 use std::path::Path;
 
 fn bin() -> Command {
@@ -169,4 +170,50 @@ fn export_of_an_unknown_session_is_bad_input() {
         .stderr(predicates::str::contains("no session `nobody`"));
     bin().args(["session", "--help"]).assert().code(0);
     bin().args(["session", "import", "--help"]).assert().code(0);
+}
+
+#[test]
+fn a_participant_exports_their_session_by_their_own_name() {
+    let d = tempfile::tempdir().expect("tmp");
+    let laptop = d.path().join("laptop");
+    report_common::save(
+        &laptop,
+        &report_common::session("Ana Pereira", "bhutan-2030"),
+        true,
+    );
+    report_common::save(
+        &laptop,
+        &report_common::session("Tshering", "bhutan-2030"),
+        false,
+    );
+    let export = |who: &str, out: &str| {
+        let mut c = bin();
+        c.args(["session", "export", who, "--out"])
+            .arg(d.path().join(out))
+            .arg("--data-dir")
+            .arg(&laptop);
+        c
+    };
+    // The name as typed, not the file's: the one session of that participant.
+    export("Ana Pereira", "a.json").assert().code(0);
+    let path = d.path().join("a.json");
+    let text = std::fs::read_to_string(&path).expect("written");
+    let back = portable::verify(&path, &text).expect("a valid export");
+    assert_eq!(back.session.participant, "Ana Pereira");
+    assert!(back.journal.is_some(), "Ana's session has its journal");
+    // With sessions of two scenarios, the participant is asked which, by name.
+    report_common::save(
+        &laptop,
+        &report_common::session("Ana Pereira", "thailand-2030"),
+        false,
+    );
+    export("ana pereira", "b.json").assert().code(2).stderr(
+        predicates::str::contains("bhutan-2030--ana-pereira")
+            .and(predicates::str::contains("thailand-2030--ana-pereira")),
+    );
+    // A part of a name is not a name: `pereira` is nobody's session.
+    export("pereira", "c.json")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no session `pereira`"));
 }

@@ -80,7 +80,9 @@ fn verify_journal(path: &Path) -> Result<u64, PortableError> {
 }
 
 /// Find a session: an existing file path, else `<NAME>` or `<NAME>.json` in the data dir's
-/// sessions folder.
+/// sessions folder, else the one session of the participant `arg` names (sessions are saved as
+/// `SCENARIO--PARTICIPANT.json`, and people type their own name). A participant with sessions
+/// of several scenarios is asked which, with their names.
 pub fn find_session(arg: &str, data_dir: Option<&Path>) -> Result<PathBuf, PortableError> {
     let p = Path::new(arg);
     if p.is_file() {
@@ -103,6 +105,20 @@ pub fn find_session(arg: &str, data_dir: Option<&Path>) -> Result<PathBuf, Porta
         })
         .unwrap_or_default();
     names.sort();
+    let mine = format!("--{}", super::session::slug(arg));
+    let theirs: Vec<&String> = names.iter().filter(|n| n.ends_with(&mine)).collect();
+    match theirs.as_slice() {
+        [one] => return Ok(dir.join(format!("{one}.json"))),
+        [] => {}
+        several => {
+            let list: Vec<&str> = several.iter().map(|n| n.as_str()).collect();
+            return Err(refused(format!(
+                "`{arg}` has sessions of {} scenarios: {}; name one of them",
+                several.len(),
+                list.join(", ")
+            )));
+        }
+    }
     Err(refused(format!(
         "no session `{arg}` (not a file, not in {}); sessions there: {}",
         dir.display(),
