@@ -268,6 +268,12 @@ fn report_exports_into_the_chosen_folder() {
     let Some(Ok(files)) = &app.report.last else {
         panic!("export failed: {:?}", app.report.last);
     };
+    let told = app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert_eq!(
+        told,
+        format!("exported {} files to {}", files.len(), out.display()),
+        "the notice says where the files went"
+    );
     let csv = std::fs::read_to_string(out.join("testland-2030--tester-answers.csv")).expect("csv");
     assert!(csv.contains("'=cmd"), "{csv}");
     // the full session report sits beside the answers, the same files `ndc-workbench report` writes

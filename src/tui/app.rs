@@ -895,7 +895,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             return vec![];
         }
         Action::Exported(files) => {
-            app.info(format!("exported {} files", files.len()));
+            // Where they went, not only how many.
+            app.info(format!(
+                "exported {} files to {}",
+                files.len(),
+                app.report.dir
+            ));
             app.report.last = Some(Ok(files));
             return vec![];
         }
