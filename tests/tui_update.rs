@@ -268,7 +268,11 @@ fn report_exports_into_the_chosen_folder() {
     let Some(Ok(files)) = &app.report.last else {
         panic!("export failed: {:?}", app.report.last);
     };
-    let told = app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    let told = app
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
     assert_eq!(
         told,
         format!("exported {} files to {}", files.len(), out.display()),
