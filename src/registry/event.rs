@@ -28,7 +28,7 @@ use super::types::*;
 
 pub const SCHEMA_VERSION: u32 = 1;
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-const HASH_SUFFIX_LEN: usize = 75; // ,"hash":"<64>"}
+pub(crate) const HASH_SUFFIX_LEN: usize = 75; // ,"hash":"<64>"}
 
 /// Block identifier: dense, never reused.
 pub type BlockId = u64;
