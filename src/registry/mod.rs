@@ -9,7 +9,7 @@
 //! - [`canonical`]: the direct (allocation-free) canonical JSON writer behind `event`.
 //! - [`wire`]: fast reading of canonical journal lines (same verdicts as `event`).
 //! - [`journal`]: the JSON Lines file (verify, append with fsync, torn tails).
-//! - `line_digest`: the SHA-256 of journal lines, two at a time (one core, interleaved).
+//! - [`line_digest`]: the SHA-256 of journal lines, two at a time (one core, interleaved).
 //! - [`state`]: the fold (event → state) with structural invariant checks.
 //! - [`command`]: the command and outcome types.
 //! - [`ledger`]: command validation, planning and atomic commit; queries.
@@ -39,7 +39,7 @@ pub mod invariants;
 pub mod journal;
 mod journal_bytes;
 pub mod ledger;
-mod line_digest;
+pub mod line_digest;
 pub mod script;
 pub mod serial;
 pub mod state;
