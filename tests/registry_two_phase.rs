@@ -797,3 +797,64 @@ fn journals_written_before_initial_reports_still_replay() {
     assert_eq!(st.approaches["CA0001"].status, ApproachStatus::Active);
     invariants::check_state(&st).unwrap();
 }
+
+/// Every event the explorer lists says what it did: no summary is just the event's type name
+/// (the TUI showed such rows blank), and the register-layer events name what they record.
+#[test]
+fn every_explorer_row_says_what_its_event_did() {
+    let clock = ManualClock::at_date(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()).stepping(7);
+    let mut l = Ledger::in_memory(clock);
+    synth::run(
+        &mut l,
+        synth::SynthConfig {
+            events: 6_000,
+            seed: 11,
+        },
+        |_| {},
+    )
+    .unwrap();
+    let rows = l.explore(&explorer::ExplorerQuery::default()).unwrap();
+    let mut kinds = std::collections::BTreeSet::new();
+    for r in &rows {
+        kinds.insert(r.kind.as_str());
+        assert!(
+            !r.summary.is_empty() && r.summary != r.kind,
+            "event {} ({}) has no summary",
+            r.seq,
+            r.kind
+        );
+    }
+    assert!(kinds.len() >= 15, "synth covers most kinds: {kinds:?}");
+    let first = |kind: &str| rows.iter().find(|r| r.kind == kind).unwrap();
+    let project = first("ProjectRegistered");
+    assert!(
+        project.summary.starts_with("project P") && project.summary.contains("Article 6."),
+        "{}",
+        project.summary
+    );
+    let account = first("AccountOpened");
+    assert!(
+        account.summary.contains("(holding)") || account.summary.contains("-"),
+        "{}",
+        account.summary
+    );
+    // Invariant 13 in words: an estimate is a forecast, not units.
+    let estimate = first("EstimationAdded");
+    assert!(
+        estimate.summary.contains("forecast, no units issued"),
+        "{}",
+        estimate.summary
+    );
+    let frozen = first("Frozen");
+    assert!(
+        frozen.summary.contains(" units frozen: "),
+        "{}",
+        frozen.summary
+    );
+    let auth = first("AuthorizationRecorded");
+    assert!(
+        auth.summary.starts_with("authorization ") && auth.summary.contains("first transfer at"),
+        "{}",
+        auth.summary
+    );
+}

@@ -14,7 +14,7 @@ use super::event::{BlockId, Envelope, Event, MoveKind};
 use super::ledger::Ledger;
 use super::serial::SerialQuery;
 use super::state::{Annotation, State};
-use super::types::Beneficiary;
+use super::types::{ActivityStep, Beneficiary, FirstTransferDefinition, Mechanism};
 
 /// Filters; all given ones must match.
 #[derive(Debug, Clone, Default)]
@@ -139,7 +139,8 @@ fn units(n: u64) -> String {
 }
 
 /// One line saying what an event did, in units (blocks are never rewritten, so the count of a
-/// block id read from today's state is its count at the event).
+/// block id read from today's state is its count at the event). Every kind has its own line
+/// (no catch-all arm: a new event kind does not compile until it says what it did).
 fn summary(st: &State, ev: &Event) -> String {
     let n = |blocks: &[BlockId]| units(st.units_of(blocks));
     match ev {
@@ -249,7 +250,150 @@ fn summary(st: &State, ev: &Event) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        other => other.type_name().to_string(),
+        Event::AccountOpened {
+            id,
+            owner,
+            party,
+            kind,
+        } => format!("account {id} ({}) of {owner}, Party {party}", kind.as_str()),
+        Event::ProjectRegistered {
+            id,
+            name,
+            sector,
+            mechanism,
+            host,
+            ..
+        } => format!(
+            "project {id} ({name}), {sector}, {}, host {host}",
+            mechanism_name(*mechanism)
+        ),
+        Event::ProjectStepRecorded {
+            project,
+            step,
+            date,
+        } => format!("project {project}: {} on {date}", step_name(*step)),
+        Event::ValidationRecorded {
+            id,
+            project,
+            vvb,
+            crediting_start,
+            crediting_end,
+            ..
+        } => format!(
+            "validation {id} of {project} by {vvb}, crediting {crediting_start}–{crediting_end}"
+        ),
+        Event::VerificationRecorded {
+            id,
+            project,
+            vvb,
+            monitoring_start,
+            monitoring_end,
+            verified_quantity,
+            ..
+        } => format!(
+            "verification {id} of {project} by {vvb}: {} verified for {monitoring_start}–{monitoring_end}",
+            units(*verified_quantity)
+        ),
+        // Invariant 13: an estimation is a forecast, never units; the summary says so.
+        Event::EstimationAdded {
+            project,
+            year,
+            unit_count,
+        } => format!(
+            "estimate for {project} {year}: {} (a forecast, no units issued)",
+            units(*unit_count)
+        ),
+        Event::LabelAttached {
+            project,
+            label_type,
+            name,
+            ..
+        } => format!("{label_type} \"{name}\" attached to {project}"),
+        Event::ApproachRecorded {
+            id,
+            title,
+            host,
+            parties,
+        } => format!(
+            "cooperative approach {id} ({title}), host {host}, with {}",
+            parties.join(", ")
+        ),
+        Event::ApproachStatusSet { id, status } => {
+            format!("cooperative approach {id} is now {status:?}")
+        }
+        Event::AuthorizationRecorded {
+            id,
+            version,
+            approach,
+            purpose,
+            acquiring_parties,
+            authorized_quantity,
+            period_start,
+            period_end,
+            first_transfer_definition,
+            ..
+        } => format!(
+            "authorization {id} v{version} under {approach}: {} for {}, {}, {period_start}–{period_end}, first transfer at {}",
+            purpose.as_str(),
+            if acquiring_parties.is_empty() {
+                "any Party".to_string()
+            } else {
+                acquiring_parties.join(", ")
+            },
+            authorized_quantity.map_or_else(
+                || "no quantity cap".to_string(),
+                |q| format!("up to {}", units(q))
+            ),
+            first_transfer_definition.map_or("(not defined)", ft_definition_name),
+        ),
+        Event::Acquired {
+            project,
+            vintage,
+            first,
+            last,
+            account,
+            from_party,
+            ..
+        } => format!(
+            "acquired {} units of {project} vintage {vintage} from {from_party} into {account}",
+            units(last - first + 1)
+        ),
+        Event::Frozen { blocks, reason } => format!("{} units frozen: {reason}", n(blocks)),
+        Event::Unfrozen { blocks, reason } => format!("{} units unfrozen: {reason}", n(blocks)),
+    }
+}
+
+fn mechanism_name(m: Mechanism) -> &'static str {
+    match m {
+        Mechanism::A62 => "Article 6.2",
+        Mechanism::A64 => "Article 6.4",
+        Mechanism::Domestic => "domestic",
+    }
+}
+
+fn step_name(s: ActivityStep) -> &'static str {
+    match s {
+        ActivityStep::IdeaNote => "idea note",
+        ActivityStep::LetterOfAuthorization => "letter of authorization",
+        ActivityStep::DesignDocument => "design document",
+        ActivityStep::Validation => "validation",
+        ActivityStep::Registration => "registration",
+        ActivityStep::Monitoring => "monitoring",
+        ActivityStep::Verification => "verification",
+        ActivityStep::Issuance => "issuance",
+        ActivityStep::CdmTransition => "CDM transition",
+        ActivityStep::Completed => "completed",
+        ActivityStep::Withdrawn => "withdrawn",
+        ActivityStep::Deregistered => "deregistered",
+    }
+}
+
+fn ft_definition_name(d: FirstTransferDefinition) -> &'static str {
+    match d {
+        FirstTransferDefinition::Authorization => "authorization",
+        FirstTransferDefinition::Issuance => "issuance",
+        FirstTransferDefinition::UseOrCancel => "use or cancellation",
+        FirstTransferDefinition::FirstInternationalTransfer => "first international transfer",
     }
 }
 
