@@ -330,6 +330,59 @@ fn window<T>(rows: Vec<T>, sel: usize, h: usize) -> (usize, Vec<T>) {
     (off, rows.into_iter().skip(off).take(h).collect())
 }
 
+/// The selected row in full, packed into lines of at most `w` columns: items (separated by
+/// two spaces) stay whole where they fit, a longer item breaks between words, and a word
+/// wider than a line is cut with an ellipsis. It is what a row cut at the pane's edge hides.
+/// Empty when the row fits, or when the pane has too little room (`h` list lines) to give it
+/// without hiding the rows themselves.
+fn detail_lines(full: &str, row_width: usize, w: usize, h: usize) -> Vec<String> {
+    if row_width <= w || w < 20 {
+        return Vec::new();
+    }
+    let width = |s: &str| Span::raw(s).width();
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for item in full.split("  ").filter(|i| !i.is_empty()) {
+        if !cur.is_empty() && width(&cur) + 2 + width(item) <= w {
+            cur.push_str("  ");
+            cur.push_str(item);
+            continue;
+        }
+        if !cur.is_empty() {
+            lines.push(std::mem::take(&mut cur));
+        }
+        for word in item.split(' ') {
+            let word = super::ellipsize(word, w);
+            if cur.is_empty() {
+                cur = word;
+            } else if width(&cur) + 1 + width(&word) <= w {
+                cur.push(' ');
+                cur.push_str(&word);
+            } else {
+                lines.push(std::mem::replace(&mut cur, word));
+            }
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    // The list keeps at least four rows (and the separator line above the detail).
+    if lines.len() + 1 + 4 > h {
+        return Vec::new();
+    }
+    lines
+}
+
+/// Put the selected row's detail (see [`detail_lines`]) under the rows, after a rule.
+fn push_detail(out: &mut Vec<Line<'static>>, detail: Vec<String>, w: usize, app: &App) {
+    if detail.is_empty() {
+        return;
+    }
+    let rule = format!("── selected {}", "─".repeat(w.saturating_sub(12)));
+    out.push(Line::styled(rule, app.theme.dim()));
+    out.extend(detail.into_iter().map(Line::raw));
+}
+
 /// Draw Registry.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if app.work.is_none() {
@@ -433,16 +486,32 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     )),
                     t.title(),
                 );
-                let (off, rows) = window(rows, v.sel, h);
-                let mut out = vec![head];
-                for (i, r) in rows.into_iter().enumerate() {
-                    let s = fit(format!(
+                let row = |r: &[String; 5]| {
+                    format!(
                         "{:<idw$} {:>11}  {}  |  {}",
                         r[0].chars().take(idw).collect::<String>(),
                         r[2],
                         r[4],
                         r[3]
-                    ));
+                    )
+                };
+                // A row cut at the pane's edge (many vintages) is shown whole under the list.
+                let detail = rows.get(v.sel).map_or_else(Vec::new, |r| {
+                    let full = format!(
+                        "{} ({}): {} units  {}  by vintage:  {}",
+                        r[0], r[1], r[2], r[4], r[3]
+                    );
+                    detail_lines(&full, Span::raw(row(r)).width(), w, h)
+                });
+                let list_h = if detail.is_empty() {
+                    h
+                } else {
+                    h - detail.len() - 1
+                };
+                let (off, rows) = window(rows, v.sel, list_h);
+                let mut out = vec![head];
+                for (i, r) in rows.iter().enumerate() {
+                    let s = fit(row(r));
                     out.push(if off + i == v.sel {
                         Line::styled(s, t.selected())
                     } else {
@@ -450,6 +519,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     });
                 }
                 let shown = out.len() - 1;
+                push_detail(&mut out, detail, w, app);
                 (
                     "Accounts holding units".to_string(),
                     out,
@@ -500,17 +570,30 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     )),
                     t.title(),
                 );
-                let off = (v.sel + 1).saturating_sub(h.max(1));
-                let mut out = vec![head];
-                for (i, r) in rows.iter().skip(off).take(h).enumerate() {
-                    let s = fit(format!(
+                let row = |r: &ExplorerRow| {
+                    format!(
                         "{:>5} {:<22} {:<10} {:<10} {}",
                         r.0,
                         type_cell(&r.1),
                         r.2,
                         r.3,
                         r.4
-                    ));
+                    )
+                };
+                // A summary cut at the pane's edge is shown whole under the list.
+                let detail = rows.get(v.sel).map_or_else(Vec::new, |r| {
+                    let full = format!("#{} {} {}: {}", r.0, r.1, r.3, r.4);
+                    detail_lines(&full, Span::raw(row(r)).width(), w, h)
+                });
+                let list_h = if detail.is_empty() {
+                    h
+                } else {
+                    h - detail.len() - 1
+                };
+                let off = (v.sel + 1).saturating_sub(list_h.max(1));
+                let mut out = vec![head];
+                for (i, r) in rows.iter().skip(off).take(list_h).enumerate() {
+                    let s = fit(row(r));
                     out.push(if off + i == v.sel {
                         Line::styled(s, t.selected())
                     } else {
@@ -518,6 +601,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     });
                 }
                 let shown = out.len() - 1;
+                push_detail(&mut out, detail, w, app);
                 (
                     format!(
                         "Explorer: {n} event{} (/ filter, Enter: life story)",
@@ -639,7 +723,45 @@ fn draw_drills(frame: &mut Frame, area: Rect, app: &App) {
 
 #[cfg(test)]
 mod tests {
-    use super::type_cell;
+    use super::{detail_lines, type_cell};
+
+    const ROW: &str = "CHE:REG:Holding (holding): 450,378 units  ITMO 450,378  by vintage:  2025: 38,527  2026: 53,141  2027: 67,756  2028: 82,370";
+
+    #[test]
+    fn a_cut_row_is_given_whole_in_lines_that_keep_its_items_together() {
+        let lines = detail_lines(ROW, 200, 40, 30);
+        assert!(lines.iter().all(|l| l.chars().count() <= 40), "{lines:?}");
+        // Nothing is lost: the lines hold every word of the row, in order.
+        let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(words(&lines.join(" ")), words(ROW));
+        // Items fit whole: no vintage is split from its quantity.
+        assert!(
+            lines.iter().any(|l| l.contains("2028: 82,370")),
+            "{lines:?}"
+        );
+        assert!(lines.iter().all(|l| !l.ends_with("2026:")), "{lines:?}");
+    }
+
+    #[test]
+    fn an_item_wider_than_the_pane_breaks_between_words() {
+        let long = "summary  a cooperative approach between Bhutan and Singapore for cooking";
+        let lines = detail_lines(long, 100, 24, 30);
+        assert!(lines.iter().all(|l| l.chars().count() <= 24), "{lines:?}");
+        assert_eq!(lines.join(" ").split_whitespace().count(), 10, "{lines:?}");
+        // A single word wider than the line is cut with an ellipsis, not wrapped.
+        let lines = detail_lines("x  ITMO-AUTHORIZATION-REQUEST-000000001", 100, 20, 30);
+        assert_eq!(lines, ["x", "ITMO-AUTHORIZATION-…"]);
+    }
+
+    #[test]
+    fn no_detail_when_the_row_fits_or_the_pane_is_too_short() {
+        assert!(detail_lines(ROW, 40, 40, 30).is_empty());
+        // The detail and its rule must leave at least four rows of the list.
+        let n = detail_lines(ROW, 200, 60, 100).len();
+        assert!(n >= 2);
+        assert!(detail_lines(ROW, 200, 60, n + 4).is_empty());
+        assert_eq!(detail_lines(ROW, 200, 60, n + 5).len(), n);
+    }
 
     #[test]
     fn event_types_fit_the_column_whole_or_cut_with_an_ellipsis() {
