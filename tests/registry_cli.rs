@@ -216,6 +216,53 @@ fn quantities_are_typed_as_people_write_them_and_bad_ones_say_why() {
     assert_eq!(std::fs::read(&l).unwrap(), before);
 }
 
+/// Years typed wrong (a letter O for a zero, two digits) are refused with what a year looks
+/// like, and serials typed without their zero padding find the range all the same.
+#[test]
+fn years_and_serials_are_read_as_a_participant_types_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    setup(&l);
+    let before = std::fs::read(&l).unwrap();
+    for typed in ["2O24", "24", "20245", "next year"] {
+        reg(&l)
+            .args([
+                "issue",
+                "--project",
+                "P0007",
+                "--quantity",
+                "10",
+                "--vintage",
+                typed,
+            ])
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("four-digit year")
+                    .and(predicate::str::contains("e.g. 2025"))
+                    .and(predicate::str::contains(format!("{typed:?}"))),
+            );
+    }
+    reg(&l)
+        .args(["close-year", "--year", "2O24"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("a year has four digits"));
+    assert_eq!(std::fs::read(&l).unwrap(), before, "nothing journaled");
+    reg(&l).args(issue("1000")).assert().success();
+    // 1,000 issued under 6.4: the holder's block is 1-930, typed here without padding.
+    reg(&l)
+        .args(["explorer", "--serial", "BTN01-P0007-2024-1-930"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("BTN01-P0007-2024-000001-000930"));
+    reg(&l)
+        .args(["explorer", "--serial", "BTN01-P0007-2024-930-1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("need 1 <= FIRST <= LAST"));
+}
+
 #[test]
 fn check_reports_tampering_with_event_number() {
     let dir = tempfile::tempdir().unwrap();

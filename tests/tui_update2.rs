@@ -376,6 +376,34 @@ fn a_sandbox_form_reads_thousands_separators_and_refuses_decimals_with_the_reaso
     );
 }
 
+/// A vintage typed as two digits (or with a letter O) is refused in the form with what a
+/// vintage is, and the form stays open with the participant's values.
+#[test]
+fn a_sandbox_form_refuses_a_vintage_that_is_not_a_four_digit_year() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = sandbox_app(d.path());
+    // Issue: project, vintage, quantity, to account.
+    press_all(&mut app, d.path(), &[ch('i'), k(KeyCode::Down)]);
+    for typed in ["25", "2O25"] {
+        clear_field(&mut app, d.path());
+        type_text(&mut app, d.path(), &format!("{typed}\n"));
+        assert!(
+            matches!(&app.popup, Some(Popup::Form(f)) if f.error.as_deref().is_some_and(|e| e.starts_with("vintage: a vintage is the four-digit year") && e.contains(typed))),
+            "{typed}: {:?}",
+            app.popup
+        );
+    }
+    assert!(
+        !step_done(&app, 0),
+        "nothing issued: {:?}",
+        app.registry.last
+    );
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "2025\n");
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    assert!(step_done(&app, 0), "{:?}", app.registry.last);
+}
+
 #[test]
 fn a_form_field_reached_by_tab_is_replaced_by_typing() {
     let d = tempfile::tempdir().expect("tmp");

@@ -53,8 +53,8 @@ pub struct FilterArgs {
     /// Only blocks of this project.
     #[arg(long)]
     pub project: Option<String>,
-    /// Only blocks of this vintage.
-    #[arg(long)]
+    /// Only blocks of this vintage (a four-digit year).
+    #[arg(long, value_parser = parse_vintage)]
     pub vintage: Option<u16>,
     /// Only blocks of this class: MO or ITMO.
     #[arg(long, value_parser = parse_class)]
@@ -133,8 +133,8 @@ pub enum RegistryCmd {
         /// The registered project the units come from (see `project add`).
         #[arg(long)]
         project: String,
-        /// The vintage: the year the emission reductions or removals happened.
-        #[arg(long)]
+        /// The vintage: the year the emission reductions or removals happened (e.g. 2025).
+        #[arg(long, value_parser = parse_vintage)]
         vintage: u16,
         /// Units, a whole number (1000, 1,000 and 1 000 are the same).
         #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
@@ -208,7 +208,7 @@ pub enum RegistryCmd {
         #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
         quantity: u64,
         /// The NDC year the units are used towards.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_year)]
         use_year: u16,
         #[command(flatten)]
         filter: FilterArgs,
@@ -325,7 +325,7 @@ pub enum RegistryCmd {
         #[arg(long)]
         out: PathBuf,
         /// Reported year (AEF T3/T4); default: the year of the last event.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_year)]
         year: Option<u16>,
         /// Party for T4 (default: the first registered).
         #[arg(long)]
@@ -356,7 +356,7 @@ pub enum RegistryCmd {
         #[arg(long, default_value = "voluntary claim")]
         purpose: String,
         /// Required for --subtype use.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_year)]
         use_year: Option<u16>,
         /// Authorized entity (required for OIMP use or cancellation of ITMOs).
         #[arg(long)]
@@ -449,7 +449,7 @@ pub enum RegistryCmd {
     Ca(CaCmd),
     /// Close a reporting year (marker event; AEF T1 date of submission).
     CloseYear {
-        #[arg(long)]
+        #[arg(long, value_parser = parse_year)]
         year: u16,
         #[command(flatten)]
         cid: CmdId,
@@ -498,7 +498,7 @@ pub enum CaCmd {
     Record {
         #[arg(long)]
         approach: String,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_year)]
         year: u16,
         #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
         quantity: u64,
@@ -508,7 +508,7 @@ pub enum CaCmd {
     Submit {
         #[arg(long)]
         approach: String,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_year)]
         year: u16,
         #[command(flatten)]
         cid: CmdId,
@@ -516,7 +516,7 @@ pub enum CaCmd {
     Approve {
         #[arg(long)]
         approach: String,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_year)]
         year: u16,
         #[command(flatten)]
         cid: CmdId,

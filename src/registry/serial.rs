@@ -297,7 +297,41 @@ impl SerialQuery {
                 unit: n,
             });
         }
-        Serial::parse(s).map(SerialQuery::Range)
+        match Serial::parse(s) {
+            Ok(serial) => Ok(SerialQuery::Range(serial)),
+            Err(strict) => match Self::unpadded(s) {
+                Some(Ok(serial)) => Ok(SerialQuery::Range(serial)),
+                Some(Err(reason)) => Err(SerialError {
+                    input: s.to_string(),
+                    reason,
+                }),
+                None => Err(strict),
+            },
+        }
+    }
+
+    /// A serial typed with its numbers unpadded (`BTN01-P1-2025-1-10`): a query names the
+    /// same range as the canonical spelling, so it is read as that. Journals and imports keep
+    /// the strict [`Serial::parse`] (one spelling per range, invariant 19). `None` when `s`
+    /// is not a serial of that shape at all.
+    fn unpadded(s: &str) -> Option<Result<Serial, &'static str>> {
+        let d = dashes::<4>(s)?;
+        let prefix = SerialPrefix::parse(&s[..d[2]]).ok()?;
+        let (first, last) = (
+            digits_value(&s[d[2] + 1..d[3]])?,
+            digits_value(&s[d[3] + 1..])?,
+        );
+        // What the strict parse checks of the numbers, apart from their padding.
+        if first == 0 || last < first {
+            return Some(Err("need 1 <= FIRST <= LAST"));
+        }
+        Some(Ok(Serial {
+            registry: prefix.registry.to_string(),
+            project: prefix.project.to_string(),
+            vintage: prefix.vintage,
+            first,
+            last,
+        }))
     }
 }
 
@@ -450,5 +484,37 @@ mod tests {
         ] {
             assert!(Serial::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    /// A participant types the serial as they read it, without the zero padding: the query
+    /// finds the same range. Journals stay strict: only the canonical spelling parses there.
+    #[test]
+    fn a_query_reads_unpadded_numbers_as_the_canonical_serial() {
+        let canonical = Serial::parse("BTN01-P1-2025-000001-000010").unwrap();
+        for typed in [
+            "BTN01-P1-2025-1-10",
+            "BTN01-P1-2025-01-0010",
+            " BTN01-P1-2025-1-10 ",
+        ] {
+            assert_eq!(
+                SerialQuery::parse(typed),
+                Ok(SerialQuery::Range(canonical.clone())),
+                "{typed}"
+            );
+            assert!(
+                Serial::parse(typed.trim()).is_err(),
+                "{typed} is not canonical"
+            );
+        }
+        let reversed = SerialQuery::parse("BTN01-P1-2025-10-1").unwrap_err();
+        assert_eq!(reversed.reason, "need 1 <= FIRST <= LAST");
+        assert!(SerialQuery::parse("BTN01-P1-2025-0-10").is_err());
+        // Anything else keeps the strict parse's reason.
+        let bad = SerialQuery::parse("BTN1-P1-2025-1-10").unwrap_err();
+        assert_eq!(bad, Serial::parse("BTN1-P1-2025-1-10").unwrap_err());
+        assert_eq!(
+            SerialQuery::parse("garbage").unwrap_err().reason,
+            "expected five dash-separated parts"
+        );
     }
 }

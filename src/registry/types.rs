@@ -470,6 +470,31 @@ impl Actor {
     }
 }
 
+/// A vintage as typed: a four-digit year (the serial's VINTAGE part; invariant 14). The
+/// error says what a vintage is and echoes what was typed. CLI `--vintage` and the forms.
+pub fn parse_vintage(typed: &str) -> Result<u16, String> {
+    four_digit_year(typed).ok_or_else(|| {
+        format!(
+            "a vintage is the four-digit year the reductions happened, e.g. 2025 (got {:?})",
+            typed.trim()
+        )
+    })
+}
+
+/// A year as typed (`--year`, `--use-year`): four digits.
+pub fn parse_year(typed: &str) -> Result<u16, String> {
+    four_digit_year(typed)
+        .ok_or_else(|| format!("a year has four digits, e.g. 2030 (got {:?})", typed.trim()))
+}
+
+fn four_digit_year(typed: &str) -> Option<u16> {
+    let t = typed.trim();
+    (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| t.parse::<u16>().ok())
+        .flatten()
+        .filter(|y| *y >= 1000)
+}
+
 /// A quantity of units as people type it: a whole number, with or without thousands
 /// separators (`1000`, `1,000`, `1 000`, `1_000`, and the Indian `1,00,000`). Units are whole
 /// tonnes, so decimals are refused, and so are signs: the error says what was typed and how to
@@ -505,7 +530,23 @@ pub fn parse_units(typed: &str) -> Result<u64, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_units;
+    use super::{parse_units, parse_vintage, parse_year};
+
+    #[test]
+    fn a_year_is_four_digits_and_anything_else_says_what_a_year_is() {
+        assert_eq!(parse_vintage("2025"), Ok(2025));
+        assert_eq!(parse_vintage(" 2025 "), Ok(2025));
+        assert_eq!(parse_year("1990"), Ok(1990));
+        for typed in ["25", "02025", "2O25", "+202", "0999", "", "20 25", "2025.0"] {
+            let e = parse_vintage(typed).expect_err(typed);
+            assert!(
+                e.contains("four-digit year") && e.contains("e.g. 2025"),
+                "{e}"
+            );
+            assert!(e.contains(&format!("{:?}", typed.trim())), "{e}");
+            assert!(parse_year(typed).unwrap_err().contains("four digits"));
+        }
+    }
 
     #[test]
     fn quantities_are_read_with_or_without_thousands_separators() {

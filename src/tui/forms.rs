@@ -171,16 +171,15 @@ impl Form {
             Ok(v)
         }
     }
-    fn number<T: std::str::FromStr>(&self, label: &str) -> Result<T, String> {
-        let v = self.required(label)?;
-        v.replace([',', '_', ' '], "")
-            .parse()
-            .map_err(|_| format!("{label}: `{v}` is not a whole number"))
-    }
     /// The `quantity` field, read as [`crate::registry::parse_units`] reads a typed quantity.
     fn units(&self) -> Result<u64, String> {
         let v = self.required("quantity")?;
         crate::registry::parse_units(&v).map_err(|e| format!("quantity: {e}"))
+    }
+    /// The `vintage` field, read as [`crate::registry::parse_vintage`] reads a typed year.
+    fn vintage(&self) -> Result<u16, String> {
+        let v = self.required("vintage")?;
+        crate::registry::parse_vintage(&v).map_err(|e| format!("vintage: {e}"))
     }
     fn class(&self) -> Result<Option<Class>, String> {
         match self.get("class (ITMO/MO)").to_lowercase().as_str() {
@@ -197,7 +196,7 @@ impl Form {
             vintage: if v.is_empty() {
                 None
             } else {
-                Some(self.number("vintage")?)
+                Some(self.vintage()?)
             },
             ..Filter::default()
         })
@@ -209,7 +208,7 @@ impl Form {
         Ok(match self.kind {
             FormKind::Issue => vec![Command::Issue {
                 project: self.required("project")?,
-                vintage: self.number("vintage")?,
+                vintage: self.vintage()?,
                 quantity: self.units()?,
                 to: Some(self.required("to account")?),
                 verification: None,
