@@ -263,6 +263,60 @@ fn years_and_serials_are_read_as_a_participant_types_them() {
         .stderr(predicate::str::contains("need 1 <= FIRST <= LAST"));
 }
 
+/// An account or project id typed with a slip is refused with the id that was probably
+/// meant; an id far from every known one gets no guess.
+#[test]
+fn a_mistyped_id_is_refused_with_the_id_probably_meant() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    setup(&l);
+    reg(&l).args(issue("1000")).assert().success();
+    reg(&l)
+        .args([
+            "transfer",
+            "--from",
+            "BTN:REG:Holdng",
+            "--to",
+            "BTN:REG:Buffer",
+            "--quantity",
+            "10",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "unknown account \"BTN:REG:Holdng\"; open it first (did you mean \"BTN:REG:Holding\"?)",
+        ));
+    reg(&l)
+        .args([
+            "issue",
+            "--project",
+            "P0070",
+            "--vintage",
+            "2024",
+            "--quantity",
+            "10",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("(did you mean \"P0007\"?)"));
+    reg(&l)
+        .args([
+            "issue",
+            "--project",
+            "HYDRO9",
+            "--vintage",
+            "2024",
+            "--quantity",
+            "10",
+        ])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("unknown project HYDRO9")
+                .and(predicate::str::contains("did you mean").not()),
+        );
+}
+
 #[test]
 fn check_reports_tampering_with_event_number() {
     let dir = tempfile::tempdir().unwrap();

@@ -20,6 +20,7 @@ use super::error::{JournalError, RegistryError};
 use super::event::*;
 use super::journal::{Durability, JournalWriter, read_journal};
 use super::state::*;
+use super::suggest::did_you_mean;
 use super::types::*;
 
 mod lifecycle;
@@ -549,7 +550,13 @@ impl<'a> Planner<'a> {
         st.account_ix
             .get(id)
             .map(|&i| (i, &st.accounts[i as usize]))
-            .ok_or_else(|| rej(R_PRE, format!("unknown account {id:?}; open it first")))
+            .ok_or_else(|| {
+                let hint = did_you_mean(id, st.account_ix.keys().map(String::as_str));
+                rej(
+                    R_PRE,
+                    format!("unknown account {id:?}; open it first{hint}"),
+                )
+            })
     }
 
     fn live_source(&self, id: &str) -> Result<(u32, &'a Account), RegistryError> {
@@ -614,11 +621,15 @@ impl<'a> Planner<'a> {
         }
         let st = self.st;
         let auth_ix = match &filter.authorization {
-            Some(a) => Some(
-                *st.auth_ix
-                    .get(a)
-                    .ok_or_else(|| rej(R_PRE, format!("unknown authorization {a}")))?,
-            ),
+            Some(a) => Some(*st.auth_ix.get(a).ok_or_else(|| {
+                rej(
+                    R_PRE,
+                    format!(
+                        "unknown authorization {a}{}",
+                        did_you_mean(a, st.auth_ix.keys().map(String::as_str))
+                    ),
+                )
+            })?),
             None => None,
         };
         let mut left = qty;
@@ -872,7 +883,13 @@ impl<'a> Planner<'a> {
                 date,
             } => {
                 if !st.projects.contains_key(project) {
-                    return Err(rej(R_PRE, format!("unknown project {project}")));
+                    return Err(rej(
+                        R_PRE,
+                        format!(
+                            "unknown project {project}{}",
+                            did_you_mean(project, st.projects.keys().map(String::as_str))
+                        ),
+                    ));
                 }
                 ev.push(Event::ProjectStepRecorded {
                     project: project.clone(),
@@ -889,7 +906,13 @@ impl<'a> Planner<'a> {
                 crediting_end,
             } => {
                 if !st.projects.contains_key(project) {
-                    return Err(rej(R_PRE, format!("unknown project {project}")));
+                    return Err(rej(
+                        R_PRE,
+                        format!(
+                            "unknown project {project}{}",
+                            did_you_mean(project, st.projects.keys().map(String::as_str))
+                        ),
+                    ));
                 }
                 if crediting_start > crediting_end {
                     return Err(rej(R_PRE, "crediting period start after end"));
@@ -913,7 +936,13 @@ impl<'a> Planner<'a> {
                 verified_quantity,
             } => {
                 if !st.projects.contains_key(project) {
-                    return Err(rej(R_PRE, format!("unknown project {project}")));
+                    return Err(rej(
+                        R_PRE,
+                        format!(
+                            "unknown project {project}{}",
+                            did_you_mean(project, st.projects.keys().map(String::as_str))
+                        ),
+                    ));
                 }
                 if st.verifications.contains_key(id) {
                     return Err(rej(R_PRE, format!("verification {id} already recorded")));
@@ -937,7 +966,13 @@ impl<'a> Planner<'a> {
                 unit_count,
             } => {
                 if !st.projects.contains_key(project) {
-                    return Err(rej(R_PRE, format!("unknown project {project}")));
+                    return Err(rej(
+                        R_PRE,
+                        format!(
+                            "unknown project {project}{}",
+                            did_you_mean(project, st.projects.keys().map(String::as_str))
+                        ),
+                    ));
                 }
                 ev.push(Event::EstimationAdded {
                     project: project.clone(),
@@ -953,7 +988,13 @@ impl<'a> Planner<'a> {
                 date,
             } => {
                 if !st.projects.contains_key(project) {
-                    return Err(rej(R_PRE, format!("unknown project {project}")));
+                    return Err(rej(
+                        R_PRE,
+                        format!(
+                            "unknown project {project}{}",
+                            did_you_mean(project, st.projects.keys().map(String::as_str))
+                        ),
+                    ));
                 }
                 ev.push(Event::LabelAttached {
                     project: project.clone(),
@@ -1091,7 +1132,13 @@ impl<'a> Planner<'a> {
                 date,
             } => {
                 let p = st.projects.get(project).ok_or_else(|| {
-                    rej(R_PRE, format!("unknown project {project}; add it first"))
+                    rej(
+                        R_PRE,
+                        format!(
+                            "unknown project {project}; add it first{}",
+                            did_you_mean(project, st.projects.keys().map(String::as_str))
+                        ),
+                    )
                 })?;
                 if p.status() != ProjectStatus::Registered {
                     return Err(rej(
@@ -1162,9 +1209,15 @@ impl<'a> Planner<'a> {
                 }
                 let class = match authorization {
                     Some(a) => {
-                        let auth = st
-                            .authorization(a)
-                            .ok_or_else(|| rej(R_PRE, format!("unknown authorization {a}")))?;
+                        let auth = st.authorization(a).ok_or_else(|| {
+                            rej(
+                                R_PRE,
+                                format!(
+                                    "unknown authorization {a}{}",
+                                    did_you_mean(a, st.auth_ix.keys().map(String::as_str))
+                                ),
+                            )
+                        })?;
                         self.gate_authorization(auth, *vintage, *quantity)?;
                         Class::Itmo
                     }
@@ -1249,9 +1302,15 @@ impl<'a> Planner<'a> {
                 filter,
                 date,
             } => {
-                let auth = st
-                    .authorization(authorization)
-                    .ok_or_else(|| rej(R_PRE, format!("unknown authorization {authorization}")))?;
+                let auth = st.authorization(authorization).ok_or_else(|| {
+                    rej(
+                        R_PRE,
+                        format!(
+                            "unknown authorization {authorization}{}",
+                            did_you_mean(authorization, st.auth_ix.keys().map(String::as_str))
+                        ),
+                    )
+                })?;
                 let (_, acc) = self.live_source(account)?;
                 let mut f = filter.clone();
                 f.class = Some(Class::Mo);
@@ -1586,7 +1645,13 @@ impl<'a> Planner<'a> {
                 if let Some(a) = authorization
                     && st.authorization(a).is_none()
                 {
-                    return Err(rej(R_PRE, format!("unknown authorization {a}")));
+                    return Err(rej(
+                        R_PRE,
+                        format!(
+                            "unknown authorization {a}{}",
+                            did_you_mean(a, st.auth_ix.keys().map(String::as_str))
+                        ),
+                    ));
                 }
                 let block = self.new_id();
                 ev.push(Event::Acquired {

@@ -43,6 +43,7 @@ pub mod line_digest;
 pub mod script;
 pub mod serial;
 pub mod state;
+mod suggest;
 pub mod synth;
 pub mod types;
 pub mod wire;
