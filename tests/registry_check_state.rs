@@ -209,3 +209,56 @@ fn a_serial_that_does_not_read_back_breaks_serial_round_trip() {
     // The intact state passes the same checks.
     check_state(l.state()).unwrap();
 }
+
+/// The fold dates each retirement, cancellation and first transfer on the day of the event
+/// that made it, in a replay from the file as in memory. The clock steps 3,000 s per read, so
+/// days change every few commands and many events share a day with the one before.
+#[test]
+fn a_replayed_state_dates_terminals_and_first_transfers_on_their_event_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.jsonl");
+    let clock = ManualClock::at_date(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()).stepping(3_000);
+    let mut l = Ledger::open(&path, clock).unwrap();
+    synth::run(
+        &mut l,
+        SynthConfig {
+            events: 6_000,
+            seed: 21,
+        },
+        |_| {},
+    )
+    .unwrap();
+    // The day of each event, read from its timestamp apart from the fold.
+    let day: Vec<NaiveDate> = l
+        .events()
+        .iter()
+        .map(|e| NaiveDate::parse_from_str(&e.ts[..10], "%Y-%m-%d").unwrap())
+        .collect();
+    assert!(
+        day.first() != day.last() && day.windows(2).any(|w| w[0] == w[1]),
+        "days both repeat and change"
+    );
+    let (_, replayed) = invariants::check_journal_keeping_state(&path).unwrap();
+    for st in [l.state(), &replayed] {
+        let (mut terminals, mut firsts) = (0, 0);
+        for b in &st.blocks {
+            if let Some(t) = &b.terminal {
+                assert_eq!(t.date, day[(t.seq - 1) as usize], "block {} terminal", b.id);
+                terminals += 1;
+            }
+            if let Some(ft) = &b.first_transfer {
+                assert_eq!(
+                    ft.date,
+                    day[(ft.seq - 1) as usize],
+                    "block {} first transfer",
+                    b.id
+                );
+                firsts += 1;
+            }
+        }
+        assert!(
+            terminals > 50 && firsts > 50,
+            "{terminals} terminals, {firsts} first transfers"
+        );
+    }
+}

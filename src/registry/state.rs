@@ -326,6 +326,9 @@ pub struct State {
     pub last_seq: u64,
     pub last_hash: String,
     pub last_ts: String,
+    /// The date of `last_ts` (`Envelope::date`), kept for the next event: most events share
+    /// their day with the one before, and a date reads only the first ten bytes of `ts`.
+    last_date: NaiveDate,
     pub last_batch: u64,
     /// `(batch id, first seq)` of the batch being folded; its command id is `open_command`.
     pub open_batch: Option<(u64, u64)>,
@@ -657,7 +660,8 @@ impl State {
                 self.open_command.clone_from(&env.command_id);
             }
         }
-        let date = env.date();
+        let same_day = env.ts.len() >= 10 && env.ts.get(..10) == self.last_ts.get(..10);
+        let date = if same_day { self.last_date } else { env.date() };
         if env.event.is_lifecycle() {
             self.apply_lifecycle(seq, date, env)?;
         } else {
@@ -688,6 +692,7 @@ impl State {
         }
         self.last_seq = seq;
         self.last_ts.clone_from(&env.ts);
+        self.last_date = date;
         self.last_hash.clone_from(&env.hash);
         Ok(())
     }
