@@ -76,6 +76,15 @@
 //! (≈ 2,400 commands/s; this day's disk); in-memory transfer 21.0 µs, 6.4 issuance 27.3 µs
 //! (the machine was in a slow phase: both were 11.5 and 16.7 µs two days before with no
 //! change to that path).
+//!
+//! Later the same session: the fold reuses the previous event's day, and check orders live
+//! blocks by a counting sort. Here (at 5159b4f): replay + full check 2.13 s [1.98, 2.29];
+//! the same as `registry check` runs it (state not freed inside the timing) 1.83 s
+//! [1.72, 1.93]; chain verification 0.95 s; floor 368 ms. `registry check` on this VM swings
+//! with its host: in one fast stretch 1.44–1.49 s wall over 18 runs (under the 1.5 s goal),
+//! minutes later 2.2–3.0 s. Interleaved against 7eef9f6 (twelve runs each, at 862e8b3):
+//! median 2.33 → 2.17 s, min 1.97 → 1.77 s, faster in 8 of 12; in an earlier fast stretch
+//! 1.75 → 1.58 s (faster in 9 of 12). Peak RSS 285 MB.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
