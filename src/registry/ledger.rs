@@ -559,6 +559,27 @@ impl<'a> Planner<'a> {
             })
     }
 
+    /// The project `id`, or the refusal that names the id probably meant.
+    fn project(&self, id: &str) -> Result<&'a Project, RegistryError> {
+        let st = self.st;
+        st.projects.get(id).ok_or_else(|| {
+            let hint = did_you_mean(id, st.projects.keys().map(String::as_str));
+            rej(R_PRE, format!("unknown project {id}; add it first{hint}"))
+        })
+    }
+
+    /// The authorization `id` with its index, or the refusal that names the id probably meant.
+    fn authorization(&self, id: &str) -> Result<(u32, &'a Authorization), RegistryError> {
+        let st = self.st;
+        st.auth_ix
+            .get(id)
+            .map(|&i| (i, &st.authorizations[i as usize]))
+            .ok_or_else(|| {
+                let hint = did_you_mean(id, st.auth_ix.keys().map(String::as_str));
+                rej(R_PRE, format!("unknown authorization {id}{hint}"))
+            })
+    }
+
     fn live_source(&self, id: &str) -> Result<(u32, &'a Account), RegistryError> {
         let (i, a) = self.account(id)?;
         if a.kind.is_terminal() {
@@ -621,15 +642,7 @@ impl<'a> Planner<'a> {
         }
         let st = self.st;
         let auth_ix = match &filter.authorization {
-            Some(a) => Some(*st.auth_ix.get(a).ok_or_else(|| {
-                rej(
-                    R_PRE,
-                    format!(
-                        "unknown authorization {a}{}",
-                        did_you_mean(a, st.auth_ix.keys().map(String::as_str))
-                    ),
-                )
-            })?),
+            Some(a) => Some(self.authorization(a)?.0),
             None => None,
         };
         let mut left = qty;
@@ -882,15 +895,7 @@ impl<'a> Planner<'a> {
                 step,
                 date,
             } => {
-                if !st.projects.contains_key(project) {
-                    return Err(rej(
-                        R_PRE,
-                        format!(
-                            "unknown project {project}{}",
-                            did_you_mean(project, st.projects.keys().map(String::as_str))
-                        ),
-                    ));
-                }
+                self.project(project)?;
                 ev.push(Event::ProjectStepRecorded {
                     project: project.clone(),
                     step: *step,
@@ -905,15 +910,7 @@ impl<'a> Planner<'a> {
                 crediting_start,
                 crediting_end,
             } => {
-                if !st.projects.contains_key(project) {
-                    return Err(rej(
-                        R_PRE,
-                        format!(
-                            "unknown project {project}{}",
-                            did_you_mean(project, st.projects.keys().map(String::as_str))
-                        ),
-                    ));
-                }
+                self.project(project)?;
                 if crediting_start > crediting_end {
                     return Err(rej(R_PRE, "crediting period start after end"));
                 }
@@ -935,15 +932,7 @@ impl<'a> Planner<'a> {
                 monitoring_end,
                 verified_quantity,
             } => {
-                if !st.projects.contains_key(project) {
-                    return Err(rej(
-                        R_PRE,
-                        format!(
-                            "unknown project {project}{}",
-                            did_you_mean(project, st.projects.keys().map(String::as_str))
-                        ),
-                    ));
-                }
+                self.project(project)?;
                 if st.verifications.contains_key(id) {
                     return Err(rej(R_PRE, format!("verification {id} already recorded")));
                 }
@@ -965,15 +954,7 @@ impl<'a> Planner<'a> {
                 year,
                 unit_count,
             } => {
-                if !st.projects.contains_key(project) {
-                    return Err(rej(
-                        R_PRE,
-                        format!(
-                            "unknown project {project}{}",
-                            did_you_mean(project, st.projects.keys().map(String::as_str))
-                        ),
-                    ));
-                }
+                self.project(project)?;
                 ev.push(Event::EstimationAdded {
                     project: project.clone(),
                     year: *year,
@@ -987,15 +968,7 @@ impl<'a> Planner<'a> {
                 link,
                 date,
             } => {
-                if !st.projects.contains_key(project) {
-                    return Err(rej(
-                        R_PRE,
-                        format!(
-                            "unknown project {project}{}",
-                            did_you_mean(project, st.projects.keys().map(String::as_str))
-                        ),
-                    ));
-                }
+                self.project(project)?;
                 ev.push(Event::LabelAttached {
                     project: project.clone(),
                     label_type: label_type.clone(),
@@ -1131,15 +1104,7 @@ impl<'a> Planner<'a> {
                 authorization,
                 date,
             } => {
-                let p = st.projects.get(project).ok_or_else(|| {
-                    rej(
-                        R_PRE,
-                        format!(
-                            "unknown project {project}; add it first{}",
-                            did_you_mean(project, st.projects.keys().map(String::as_str))
-                        ),
-                    )
-                })?;
+                let p = self.project(project)?;
                 if p.status() != ProjectStatus::Registered {
                     return Err(rej(
                         R_PRE,
@@ -1209,15 +1174,7 @@ impl<'a> Planner<'a> {
                 }
                 let class = match authorization {
                     Some(a) => {
-                        let auth = st.authorization(a).ok_or_else(|| {
-                            rej(
-                                R_PRE,
-                                format!(
-                                    "unknown authorization {a}{}",
-                                    did_you_mean(a, st.auth_ix.keys().map(String::as_str))
-                                ),
-                            )
-                        })?;
+                        let (_, auth) = self.authorization(a)?;
                         self.gate_authorization(auth, *vintage, *quantity)?;
                         Class::Itmo
                     }
@@ -1302,15 +1259,7 @@ impl<'a> Planner<'a> {
                 filter,
                 date,
             } => {
-                let auth = st.authorization(authorization).ok_or_else(|| {
-                    rej(
-                        R_PRE,
-                        format!(
-                            "unknown authorization {authorization}{}",
-                            did_you_mean(authorization, st.auth_ix.keys().map(String::as_str))
-                        ),
-                    )
-                })?;
+                let (_, auth) = self.authorization(authorization)?;
                 let (_, acc) = self.live_source(account)?;
                 let mut f = filter.clone();
                 f.class = Some(Class::Mo);
@@ -1642,16 +1591,8 @@ impl<'a> Planner<'a> {
                         format!("{serial} was already acquired"),
                     ));
                 }
-                if let Some(a) = authorization
-                    && st.authorization(a).is_none()
-                {
-                    return Err(rej(
-                        R_PRE,
-                        format!(
-                            "unknown authorization {a}{}",
-                            did_you_mean(a, st.auth_ix.keys().map(String::as_str))
-                        ),
-                    ));
+                if let Some(a) = authorization {
+                    self.authorization(a)?;
                 }
                 let block = self.new_id();
                 ev.push(Event::Acquired {
