@@ -50,8 +50,9 @@ fn canonical_part(line: &[u8]) -> Option<&[u8]> {
 /// block of `part`, the `}`, the padding bit and the length in bits (FIPS 180-4, 5.1.1).
 /// Returns the blocks and how many of them (1 or 2) are used.
 fn final_blocks(part: &[u8]) -> ([[u8; 64]; 2], usize) {
-    let rest = &part[part.len() / 64 * 64..];
-    let mut tail = [0u8; 128];
+    let rest = part.as_chunks::<64>().1;
+    let mut blocks = [[0u8; 64]; 2];
+    let tail = blocks.as_flattened_mut();
     tail[..rest.len()].copy_from_slice(rest);
     tail[rest.len()] = b'}';
     tail[rest.len() + 1] = 0x80;
@@ -60,9 +61,6 @@ fn final_blocks(part: &[u8]) -> ([[u8; 64]; 2], usize) {
     let used = if rest.len() + 2 + 8 <= 64 { 1 } else { 2 };
     let bits = (part.len() as u64 + 1) * 8;
     tail[used * 64 - 8..used * 64].copy_from_slice(&bits.to_be_bytes());
-    let mut blocks = [[0u8; 64]; 2];
-    blocks[0].copy_from_slice(&tail[..64]);
-    blocks[1].copy_from_slice(&tail[64..]);
     (blocks, used)
 }
 
@@ -114,37 +112,28 @@ mod sha_ni {
     pub unsafe fn pair(a: &[u8], b: &[u8]) -> ([u8; 32], [u8; 32]) {
         let (tail_a, used_a) = final_blocks(a);
         let (tail_b, used_b) = final_blocks(b);
-        let full_a = a.chunks_exact(64);
-        let full_b = b.chunks_exact(64);
-        let mut blocks_a = full_a.chain(tail_a[..used_a].iter().map(|t| &t[..]));
-        let mut blocks_b = full_b.chain(tail_b[..used_b].iter().map(|t| &t[..]));
+        let mut blocks_a = a.as_chunks::<64>().0.iter().chain(&tail_a[..used_a]);
+        let mut blocks_b = b.as_chunks::<64>().0.iter().chain(&tail_b[..used_b]);
         let mut la = start();
         let mut lb = start();
         loop {
             match (blocks_a.next(), blocks_b.next()) {
-                (Some(x), Some(y)) => compress2(&mut la, &mut lb, block(x), block(y)),
+                (Some(x), Some(y)) => compress2(&mut la, &mut lb, x, y),
+                // The longer line's last blocks, alone.
                 (Some(x), None) => {
-                    compress1(&mut la, block(x));
-                    blocks_a.by_ref().for_each(|x| compress1(&mut la, block(x)));
+                    compress1(&mut la, x);
+                    blocks_a.for_each(|x| compress1(&mut la, x));
                     break;
                 }
                 (None, Some(y)) => {
-                    compress1(&mut lb, block(y));
-                    blocks_b.by_ref().for_each(|y| compress1(&mut lb, block(y)));
+                    compress1(&mut lb, y);
+                    blocks_b.for_each(|y| compress1(&mut lb, y));
                     break;
                 }
                 (None, None) => break,
             }
         }
         (digest(la), digest(lb))
-    }
-
-    /// Every item of the iterators above is 64 bytes long (`chunks_exact(64)` or a tail block).
-    fn block(bytes: &[u8]) -> &[u8; 64] {
-        match bytes.try_into() {
-            Ok(b) => b,
-            Err(_) => unreachable!("blocks are 64 bytes"),
-        }
     }
 
     #[inline]
@@ -167,14 +156,11 @@ mod sha_ni {
         let dchg = _mm_shuffle_epi32(l.cdgh, 0xB1);
         let dcba = _mm_blend_epi16(feba, dchg, 0xF0);
         let hgef = _mm_alignr_epi8(dchg, feba, 8);
-        let mut h = [0u32; 8];
-        for (i, v) in [dcba, hgef].into_iter().enumerate() {
-            for (j, w) in lanes(v).into_iter().enumerate() {
-                h[4 * i + j] = w;
-            }
-        }
         let mut out = [0u8; 32];
-        for (o, w) in out.chunks_exact_mut(4).zip(h) {
+        for (o, w) in out
+            .chunks_exact_mut(4)
+            .zip(lanes(dcba).into_iter().chain(lanes(hgef)))
+        {
             o.copy_from_slice(&w.to_be_bytes());
         }
         out
