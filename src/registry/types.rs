@@ -487,12 +487,16 @@ pub fn parse_year(typed: &str) -> Result<u16, String> {
         .ok_or_else(|| format!("a year has four digits, e.g. 2030 (got {:?})", typed.trim()))
 }
 
+/// Four ASCII digits, the first not a zero (1000–9999).
 fn four_digit_year(typed: &str) -> Option<u16> {
-    let t = typed.trim();
-    (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| t.parse::<u16>().ok())
-        .flatten()
-        .filter(|y| *y >= 1000)
+    match typed.trim().as_bytes() {
+        &[a @ b'1'..=b'9', b, c, d] if [b, c, d].iter().all(u8::is_ascii_digit) => Some(
+            [a, b, c, d]
+                .iter()
+                .fold(0u16, |y, &x| y * 10 + u16::from(x - b'0')),
+        ),
+        _ => None,
+    }
 }
 
 /// A quantity of units as people type it: a whole number, with or without thousands
