@@ -344,7 +344,7 @@ fn summary(st: &State, ev: &Event) -> String {
                 || "no quantity cap".to_string(),
                 |q| format!("up to {}", units(q))
             ),
-            first_transfer_definition.map_or("(not defined)", ft_definition_name),
+            first_transfer_definition.map_or("(not defined)", FirstTransferDefinition::aef),
         ),
         Event::Acquired {
             project,
@@ -385,15 +385,6 @@ fn step_name(s: ActivityStep) -> &'static str {
         ActivityStep::Completed => "completed",
         ActivityStep::Withdrawn => "withdrawn",
         ActivityStep::Deregistered => "deregistered",
-    }
-}
-
-fn ft_definition_name(d: FirstTransferDefinition) -> &'static str {
-    match d {
-        FirstTransferDefinition::Authorization => "authorization",
-        FirstTransferDefinition::Issuance => "issuance",
-        FirstTransferDefinition::UseOrCancel => "use or cancellation",
-        FirstTransferDefinition::FirstInternationalTransfer => "first international transfer",
     }
 }
 

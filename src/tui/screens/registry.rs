@@ -373,6 +373,16 @@ fn detail_lines(full: &str, row_width: usize, w: usize, h: usize) -> Vec<String>
     lines
 }
 
+/// The rows of the list left beside a detail of `detail` lines and its rule (at least four;
+/// `detail_lines` gives none otherwise).
+fn list_height(h: usize, detail: &[String]) -> usize {
+    if detail.is_empty() {
+        h
+    } else {
+        h - detail.len() - 1
+    }
+}
+
 /// Put the selected row's detail (see [`detail_lines`]) under the rows, after a rule.
 fn push_detail(out: &mut Vec<Line<'static>>, detail: Vec<String>, w: usize, app: &App) {
     if detail.is_empty() {
@@ -503,11 +513,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     );
                     detail_lines(&full, Span::raw(row(r)).width(), w, h)
                 });
-                let list_h = if detail.is_empty() {
-                    h
-                } else {
-                    h - detail.len() - 1
-                };
+                let list_h = list_height(h, &detail);
                 let (off, rows) = window(rows, v.sel, list_h);
                 let mut out = vec![head];
                 for (i, r) in rows.iter().enumerate() {
@@ -585,11 +591,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     let full = format!("#{} {} {}: {}", r.0, r.1, r.3, r.4);
                     detail_lines(&full, Span::raw(row(r)).width(), w, h)
                 });
-                let list_h = if detail.is_empty() {
-                    h
-                } else {
-                    h - detail.len() - 1
-                };
+                let list_h = list_height(h, &detail);
                 let off = (v.sel + 1).saturating_sub(list_h.max(1));
                 let mut out = vec![head];
                 for (i, r) in rows.iter().skip(off).take(list_h).enumerate() {
