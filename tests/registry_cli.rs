@@ -25,12 +25,17 @@ fn reg(ledger: &Path) -> Command {
 
 /// `issue` of `quantity` units of the project `setup` adds (vintage 2024).
 fn issue(quantity: &str) -> [&str; 7] {
+    issue_of("P0007", "2024", quantity)
+}
+
+/// `issue` with every argument as typed.
+fn issue_of<'a>(project: &'a str, vintage: &'a str, quantity: &'a str) -> [&'a str; 7] {
     [
         "issue",
         "--project",
-        "P0007",
+        project,
         "--vintage",
-        "2024",
+        vintage,
         "--quantity",
         quantity,
     ]
@@ -226,15 +231,7 @@ fn years_and_serials_are_read_as_a_participant_types_them() {
     let before = std::fs::read(&l).unwrap();
     for typed in ["2O24", "24", "20245", "next year"] {
         reg(&l)
-            .args([
-                "issue",
-                "--project",
-                "P0007",
-                "--quantity",
-                "10",
-                "--vintage",
-                typed,
-            ])
+            .args(issue_of("P0007", typed, "10"))
             .assert()
             .code(2)
             .stderr(
@@ -287,28 +284,12 @@ fn a_mistyped_id_is_refused_with_the_id_probably_meant() {
             "unknown account \"BTN:REG:Holdng\"; open it first (did you mean \"BTN:REG:Holding\"?)",
         ));
     reg(&l)
-        .args([
-            "issue",
-            "--project",
-            "P0070",
-            "--vintage",
-            "2024",
-            "--quantity",
-            "10",
-        ])
+        .args(issue_of("P0070", "2024", "10"))
         .assert()
         .code(1)
         .stderr(predicate::str::contains("(did you mean \"P0007\"?)"));
     reg(&l)
-        .args([
-            "issue",
-            "--project",
-            "HYDRO9",
-            "--vintage",
-            "2024",
-            "--quantity",
-            "10",
-        ])
+        .args(issue_of("HYDRO9", "2024", "10"))
         .assert()
         .code(1)
         .stderr(
