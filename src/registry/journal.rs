@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use super::error::JournalError;
 use super::event::{Envelope, GENESIS_HASH, HexDigest, line_hash};
 use super::line_digest::line_hash_pair;
+use super::short_eq::same;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {
@@ -205,13 +206,13 @@ impl<F: FnMut(&Envelope) -> Result<(), JournalError>> Verifier<'_, F> {
                 env.seq
             )));
         }
-        if env.prev_hash.as_bytes() != self.prev_hash.as_bytes() {
+        if !same(env.prev_hash.as_bytes(), self.prev_hash.as_bytes()) {
             return Err(corrupt(
                 "prev_hash does not match the previous event's hash (broken chain)".into(),
             ));
         }
         let spelt = spelt.ok_or_else(|| corrupt("hash field is not last".into()))?;
-        if env.hash.as_bytes() != spelt.as_bytes() {
+        if !same(env.hash.as_bytes(), spelt.as_bytes()) {
             return Err(corrupt(
                 "hash does not match the line's content (altered)".into(),
             ));

@@ -10,6 +10,7 @@
 //! - [`wire`]: fast reading of canonical journal lines (same verdicts as `event`).
 //! - [`journal`]: the JSON Lines file (verify, append with fsync, torn tails).
 //! - [`line_digest`]: the SHA-256 of journal lines, two at a time (one core, interleaved).
+//! - [`short_eq`]: inline equality of the short strings replay compares on every line.
 //! - [`state`]: the fold (event → state) with structural invariant checks.
 //! - [`command`]: the command and outcome types.
 //! - [`ledger`]: command validation, planning and atomic commit; queries.
@@ -42,6 +43,7 @@ pub mod ledger;
 pub mod line_digest;
 pub mod script;
 pub mod serial;
+mod short_eq;
 pub mod state;
 mod suggest;
 pub mod synth;

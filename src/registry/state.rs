@@ -25,6 +25,7 @@ use chrono::NaiveDate;
 use super::error::InvariantViolation;
 use super::event::*;
 use super::serial::Serial;
+use super::short_eq::same;
 use super::types::*;
 
 mod commands;
@@ -614,7 +615,9 @@ impl State {
                 format!("expected seq {}, found {seq}", self.last_seq + 1),
             ));
         }
-        if env.ts < self.last_ts {
+        // Most events share their timestamp with the one before: equal is settled inline.
+        let same_ts = same(env.ts.as_bytes(), self.last_ts.as_bytes());
+        if !same_ts && env.ts < self.last_ts {
             return Err(v(
                 21,
                 "monotonic log",
@@ -626,7 +629,9 @@ impl State {
         // Batches: contiguous, one command id per batch, each command id in one batch only.
         match &self.open_batch {
             Some((bid, _)) => {
-                if *bid != env.batch_id || self.open_command != env.command_id {
+                if *bid != env.batch_id
+                    || !same(self.open_command.as_bytes(), env.command_id.as_bytes())
+                {
                     return Err(v(
                         6,
                         "atomicity",
@@ -660,7 +665,11 @@ impl State {
                 self.open_command.clone_from(&env.command_id);
             }
         }
-        let same_day = env.ts.len() >= 10 && env.ts.get(..10) == self.last_ts.get(..10);
+        let same_day = env.ts.len() >= 10
+            && (same_ts
+                || (env.ts.as_bytes().get(..10))
+                    .zip(self.last_ts.as_bytes().get(..10))
+                    .is_some_and(|(a, b)| same(a, b)));
         let date = if same_day { self.last_date } else { env.date() };
         if env.event.is_lifecycle() {
             self.apply_lifecycle(seq, date, env)?;
@@ -691,7 +700,9 @@ impl State {
             self.last_batch = env.batch_id;
         }
         self.last_seq = seq;
-        self.last_ts.clone_from(&env.ts);
+        if !same_ts {
+            self.last_ts.clone_from(&env.ts);
+        }
         self.last_date = date;
         self.last_hash.clone_from(&env.hash);
         Ok(())

@@ -33,6 +33,7 @@ use serde::de::{DeserializeSeed, MapAccess};
 use chrono::NaiveDate;
 
 use super::event::{Envelope, Event, HexDigest, Leg, MoveKind, Piece};
+use super::short_eq::same;
 use super::types::{Beneficiary, Role};
 
 /// Parse `line` (without its newline) into `env`, reusing `env`'s allocations. Same verdict and
@@ -209,7 +210,12 @@ fn fast(
     }
     let mut c = Cursor { s: text, i: 0 };
     let trusted = std::mem::take(&mut prev.trusted);
-    if trusted && !prev.actor.is_empty() && line.starts_with(&prev.actor) {
+    if trusted
+        && !prev.actor.is_empty()
+        && line
+            .get(..prev.actor.len())
+            .is_some_and(|start| same(start, &prev.actor))
+    {
         // The same actor object as the line before, which the envelope holds.
         c.i = prev.actor.len();
     } else {
@@ -749,7 +755,10 @@ impl<'a> Cursor<'a> {
     fn string_into(&mut self, dst: &mut String, trusted: bool) -> Option<()> {
         if trusted {
             let n = self.i + dst.len();
-            if self.bytes().get(self.i..n) == Some(dst.as_bytes())
+            if self
+                .bytes()
+                .get(self.i..n)
+                .is_some_and(|b| same(b, dst.as_bytes()))
                 && self.bytes().get(n) == Some(&b'"')
             {
                 self.i = n + 1;
@@ -766,7 +775,10 @@ impl<'a> Cursor<'a> {
     fn string_or_known(&mut self, known: Option<&HexDigest>) -> Option<&'a str> {
         if let Some(k) = known {
             let n = self.i + 64;
-            if self.bytes().get(self.i..n) == Some(k.as_bytes())
+            if self
+                .bytes()
+                .get(self.i..n)
+                .is_some_and(|b| same(b, k.as_bytes()))
                 && self.bytes().get(n) == Some(&b'"')
             {
                 let out = self.s.get(self.i..n)?;
