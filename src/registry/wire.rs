@@ -34,7 +34,7 @@ use chrono::NaiveDate;
 
 use super::event::{Envelope, Event, HexDigest, Leg, MoveKind, Piece};
 use super::short_eq::same;
-use super::types::{Beneficiary, Role};
+use super::types::{Beneficiary, Class, RetirementSubtype, Role, UnitType};
 
 /// Parse `line` (without its newline) into `env`, reusing `env`'s allocations. Same verdict and
 /// same result as [`Envelope::parse`]; `env` holds garbage after an error.
@@ -136,27 +136,39 @@ const HAND_READ: [&str; 10] = [
     "ItmoAuthorizationRequested",
 ];
 
-/// The last body of each kind [`body_fast`] reads, kept for its allocations; slot `k` holds
-/// an event of the kind `HAND_READ[k]`.
-#[derive(Debug, Default)]
-struct Spares([Option<Event>; HAND_READ.len()]);
+/// The last body of each kind [`body_fast`] reads, kept for its allocations: slot `k` holds
+/// the last event of the kind `HAND_READ[k]` (or a placeholder of another kind, which the
+/// reader replaces).
+///
+/// [`Spares::ready`] keeps the slot of the reader's event's kind free of events of that kind
+/// (the event came out of it), so a swap with it loses nothing; an event of another kind in
+/// a slot is a placeholder, replaced when its slot's kind comes.
+#[derive(Debug)]
+struct Spares([Event; HAND_READ.len()]);
+
+impl Default for Spares {
+    fn default() -> Self {
+        Spares(std::array::from_fn(|_| Event::YearClosed { year: 0 }))
+    }
+}
 
 impl Spares {
     fn slot(ty: &str) -> Option<usize> {
         HAND_READ.iter().position(|&name| name == ty)
     }
 
-    fn put(&mut self, event: Event) {
-        if let Some(k) = Self::slot(event.type_name()) {
-            self.0[k] = Some(event);
+    /// Make `event` the last event of the kind `HAND_READ[k]` (or a placeholder the first
+    /// time): the event there (the line before's) goes back to its own slot first. Two swaps
+    /// at most, and none when the line before had the same kind.
+    fn ready(&mut self, k: usize, event: &mut Event) {
+        let current = Self::slot(event.type_name());
+        if current == Some(k) {
+            return;
         }
-    }
-
-    /// The kept body of the kind whose type name is `ty`, or a placeholder.
-    fn take(&mut self, ty: &str) -> Event {
-        Self::slot(ty)
-            .and_then(|k| self.0[k].take())
-            .unwrap_or(Event::YearClosed { year: 0 })
+        if let Some(j) = current {
+            std::mem::swap(event, &mut self.0[j]);
+        }
+        std::mem::swap(event, &mut self.0[k]);
     }
 }
 
@@ -301,18 +313,23 @@ fn set(dst: &mut String, s: &str) {
 }
 
 /// The commonest bodies read by hand in their canonical layout (keys in byte order, no
-/// whitespace, strings without escapes), reusing the previous event's block list and, for
-/// splits and moves, its other vectors and strings. `None` declines: the body then goes
-/// through serde, which gives the verdict.
+/// whitespace, strings without escapes), refilled in place: `event` is first made the last
+/// event of the kind `ty` ([`Spares::ready`]), and its strings, lists and legs are overwritten
+/// field by field, so that a line neither allocates nor moves a whole event. `None` declines:
+/// the body then goes through serde, which gives the verdict (and `event` holds garbage).
 fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spares) -> Option<()> {
-    // The event before goes back to the spares, and this line refills the last of its kind.
-    spares.put(std::mem::replace(event, Event::YearClosed { year: 0 }));
-    let mut old = spares.take(ty);
-    let new = match ty {
+    let k = Spares::slot(ty)?;
+    spares.ready(k, event);
+    match ty {
         "Split" => {
-            let mut children = match old {
-                Event::Split { children, .. } => children,
-                _ => Vec::new(),
+            if !matches!(event, Event::Split { .. }) {
+                *event = Event::Split {
+                    parent: 0,
+                    children: Vec::new(),
+                };
+            }
+            let Event::Split { parent, children } = event else {
+                return None;
             };
             children.clear();
             c.lit(b"{\"children\":[")?;
@@ -333,59 +350,86 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spare
                 }
             }
             c.lit(b",\"parent\":")?;
-            let parent = c.uint()?;
-            Event::Split { parent, children }
+            *parent = c.uint()?;
         }
         "Moved" => {
-            let (mut blocks, mut from, mut to) = match old {
-                Event::Moved {
-                    blocks, from, to, ..
-                } => (blocks, from, to),
-                other => (take_blocks(other), String::new(), String::new()),
-            };
-            c.lit(b"{\"blocks\":")?;
-            c.blocks(&mut blocks)?;
-            c.lit(b",\"from\":\"")?;
-            set(&mut from, c.string()?);
-            c.lit(b",\"kind\":{")?;
-            let kind = c.move_kind()?;
-            c.lit(b",\"to\":\"")?;
-            set(&mut to, c.string()?);
-            Event::Moved {
+            if !matches!(event, Event::Moved { .. }) {
+                *event = Event::Moved {
+                    blocks: Vec::new(),
+                    from: String::new(),
+                    to: String::new(),
+                    kind: MoveKind::Transfer {
+                        acquiring_party: None,
+                    },
+                };
+            }
+            let Event::Moved {
                 blocks,
                 from,
                 to,
                 kind,
-            }
+            } = event
+            else {
+                return None;
+            };
+            c.lit(b"{\"blocks\":")?;
+            c.blocks(blocks)?;
+            c.lit(b",\"from\":\"")?;
+            set(from, c.string()?);
+            c.lit(b",\"kind\":{")?;
+            *kind = c.move_kind()?;
+            c.lit(b",\"to\":\"")?;
+            set(to, c.string()?);
         }
         "Issued" => {
-            // The previous issuance's strings and legs are refilled (an issuance is an eighth
-            // of a busy journal; this saves four to six allocations and frees each).
-            let (mut issuance_id, mut project, mut registry, mut legs) = match old {
-                Event::Issued {
-                    issuance_id,
-                    project,
-                    registry,
-                    legs,
-                    ..
-                } => (issuance_id, project, registry, legs),
-                _ => Default::default(),
+            if !matches!(event, Event::Issued { .. }) {
+                *event = Event::Issued {
+                    issuance_id: String::new(),
+                    project: String::new(),
+                    registry: String::new(),
+                    vintage: 0,
+                    unit_type: UnitType::default(),
+                    verification: None,
+                    first: 0,
+                    last: 0,
+                    class: Class::Mo,
+                    authorization: None,
+                    date: None,
+                    legs: Vec::new(),
+                };
+            }
+            let Event::Issued {
+                issuance_id,
+                project,
+                registry,
+                vintage,
+                unit_type,
+                verification,
+                first,
+                last,
+                class,
+                authorization,
+                date,
+                legs,
+            } = event
+            else {
+                return None;
             };
             c.lit(b"{\"authorization\":")?;
-            let authorization = c.opt_string()?.map(str::to_string);
+            *authorization = c.opt_string()?.map(str::to_string);
             c.lit(b",\"class\":\"")?;
-            let class = named(c.string()?)?;
+            *class = named(c.string()?)?;
             c.lit(b",\"date\":")?;
-            let date = c.opt_date()?;
+            *date = c.opt_date()?;
             c.lit(b",\"first\":")?;
-            let first = c.uint()?;
+            *first = c.uint()?;
             c.lit(b",\"issuance_id\":\"")?;
-            set(&mut issuance_id, c.string()?);
+            set(issuance_id, c.string()?);
             c.lit(b",\"last\":")?;
-            let last = c.uint()?;
+            *last = c.uint()?;
             c.lit(b",\"legs\":[")?;
             // Legs are overwritten in place (their account strings too), then cut to length.
-            let mut k = 0;
+            let mut n = 0;
             if c.lit(b"]").is_none() {
                 loop {
                     c.lit(b"{\"account\":\"")?;
@@ -399,7 +443,7 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spare
                     c.lit(b",\"leg\":\"")?;
                     let leg = named(c.string()?)?;
                     c.lit(b"}")?;
-                    match legs.get_mut(k) {
+                    match legs.get_mut(n) {
                         Some(l) => {
                             (l.block, l.first, l.last, l.leg) = (block, first, last, leg);
                             set(&mut l.account, account);
@@ -412,107 +456,103 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spare
                             leg,
                         }),
                     }
-                    k += 1;
+                    n += 1;
                     if c.lit(b",").is_none() {
                         c.lit(b"]")?;
                         break;
                     }
                 }
             }
-            legs.truncate(k);
+            legs.truncate(n);
             c.lit(b",\"project\":\"")?;
-            set(&mut project, c.string()?);
+            set(project, c.string()?);
             c.lit(b",\"registry\":\"")?;
-            set(&mut registry, c.string()?);
+            set(registry, c.string()?);
             c.lit(b",\"unit_type\":\"")?;
-            let unit_type = named(c.string()?)?;
+            *unit_type = named(c.string()?)?;
             c.lit(b",\"verification\":")?;
-            let verification = c.opt_string()?.map(str::to_string);
+            *verification = c.opt_string()?.map(str::to_string);
             c.lit(b",\"vintage\":")?;
-            let vintage = u16::try_from(c.uint()?).ok()?;
-            Event::Issued {
-                issuance_id,
-                project,
-                registry,
-                vintage,
-                unit_type,
-                verification,
-                first,
-                last,
-                class,
-                authorization,
-                date,
-                legs,
-            }
+            *vintage = u16::try_from(c.uint()?).ok()?;
         }
         "Authorized" => {
-            let mut blocks = take_blocks(old);
-            c.lit(b"{\"authorization\":\"")?;
-            let authorization = c.string()?.to_string();
-            c.lit(b",\"blocks\":")?;
-            c.blocks(&mut blocks)?;
-            c.lit(b",\"date\":")?;
-            let date = c.opt_date()?;
-            Event::Authorized {
+            if !matches!(event, Event::Authorized { .. }) {
+                *event = Event::Authorized {
+                    blocks: Vec::new(),
+                    authorization: String::new(),
+                    date: None,
+                };
+            }
+            let Event::Authorized {
                 blocks,
                 authorization,
                 date,
-            }
+            } = event
+            else {
+                return None;
+            };
+            c.lit(b"{\"authorization\":\"")?;
+            set(authorization, c.string()?);
+            c.lit(b",\"blocks\":")?;
+            c.blocks(blocks)?;
+            c.lit(b",\"date\":")?;
+            *date = c.opt_date()?;
         }
         "Frozen" | "Unfrozen" => {
-            let mut reason = match &mut old {
-                Event::Frozen { reason, .. } | Event::Unfrozen { reason, .. } => {
-                    std::mem::take(reason)
+            let frozen = ty == "Frozen";
+            match (&*event, frozen) {
+                (Event::Frozen { .. }, true) | (Event::Unfrozen { .. }, false) => {}
+                (_, true) => {
+                    *event = Event::Frozen {
+                        blocks: Vec::new(),
+                        reason: String::new(),
+                    }
                 }
-                _ => String::new(),
-            };
-            let mut blocks = take_blocks(old);
-            c.lit(b"{\"blocks\":")?;
-            c.blocks(&mut blocks)?;
-            c.lit(b",\"reason\":\"")?;
-            set(&mut reason, c.string()?);
-            if ty == "Frozen" {
-                Event::Frozen { blocks, reason }
-            } else {
-                Event::Unfrozen { blocks, reason }
+                (_, false) => {
+                    *event = Event::Unfrozen {
+                        blocks: Vec::new(),
+                        reason: String::new(),
+                    }
+                }
             }
+            let (Event::Frozen { blocks, reason } | Event::Unfrozen { blocks, reason }) = event
+            else {
+                return None;
+            };
+            c.lit(b"{\"blocks\":")?;
+            c.blocks(blocks)?;
+            c.lit(b",\"reason\":\"")?;
+            set(reason, c.string()?);
         }
         "RequestApproved" => {
-            let mut blocks = take_blocks(old);
+            if !matches!(event, Event::RequestApproved { .. }) {
+                *event = Event::RequestApproved {
+                    id: String::new(),
+                    blocks: Vec::new(),
+                };
+            }
+            let Event::RequestApproved { id, blocks } = event else {
+                return None;
+            };
             c.lit(b"{\"blocks\":")?;
-            c.blocks(&mut blocks)?;
+            c.blocks(blocks)?;
             c.lit(b",\"id\":\"")?;
-            let id = c.string()?.to_string();
-            Event::RequestApproved { id, blocks }
+            set(id, c.string()?);
         }
         "RetirementRequested" => {
-            let mut blocks = take_blocks(old);
-            c.lit(b"{")?;
-            let authorized_entity = match c.lit(b"\"authorized_entity\":\"") {
-                Some(()) => {
-                    let e = c.string()?.to_string();
-                    c.lit(b",")?;
-                    Some(e)
-                }
-                None => None,
-            };
-            c.lit(b"\"beneficiary\":{")?;
-            let beneficiary = c.beneficiary()?;
-            c.lit(b",\"blocks\":")?;
-            c.blocks(&mut blocks)?;
-            c.lit(b",\"from\":\"")?;
-            let from = c.string()?.to_string();
-            c.lit(b",\"id\":\"")?;
-            let id = c.string()?.to_string();
-            c.lit(b",\"subtype\":\"")?;
-            let subtype = named(c.string()?)?;
-            c.lit(b",\"to\":\"")?;
-            let to = c.string()?.to_string();
-            let use_year = match c.lit(b",\"use_year\":") {
-                Some(()) => Some(u16::try_from(c.uint()?).ok()?),
-                None => None,
-            };
-            Event::RetirementRequested {
+            if !matches!(event, Event::RetirementRequested { .. }) {
+                *event = Event::RetirementRequested {
+                    id: String::new(),
+                    from: String::new(),
+                    to: String::new(),
+                    blocks: Vec::new(),
+                    subtype: RetirementSubtype::default(),
+                    beneficiary: blank_beneficiary(),
+                    use_year: None,
+                    authorized_entity: None,
+                };
+            }
+            let Event::RetirementRequested {
                 id,
                 from,
                 to,
@@ -521,63 +561,96 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spare
                 beneficiary,
                 use_year,
                 authorized_entity,
-            }
-        }
-        "ItmoAuthorizationRequested" => {
-            let mut blocks = take_blocks(old);
-            c.lit(b"{\"account\":\"")?;
-            let account = c.string()?.to_string();
-            c.lit(b",\"authorization\":\"")?;
-            let authorization = c.string()?.to_string();
-            c.lit(b",\"blocks\":")?;
-            c.blocks(&mut blocks)?;
-            let date = match c.lit(b",\"date\":\"") {
-                Some(()) => Some(named(c.string()?)?),
+            } = event
+            else {
+                return None;
+            };
+            c.lit(b"{")?;
+            *authorized_entity = match c.lit(b"\"authorized_entity\":\"") {
+                Some(()) => {
+                    let e = c.string()?.to_string();
+                    c.lit(b",")?;
+                    Some(e)
+                }
                 None => None,
             };
+            c.lit(b"\"beneficiary\":{")?;
+            c.beneficiary_into(beneficiary)?;
+            c.lit(b",\"blocks\":")?;
+            c.blocks(blocks)?;
+            c.lit(b",\"from\":\"")?;
+            set(from, c.string()?);
             c.lit(b",\"id\":\"")?;
-            let id = c.string()?.to_string();
-            Event::ItmoAuthorizationRequested {
+            set(id, c.string()?);
+            c.lit(b",\"subtype\":\"")?;
+            *subtype = named(c.string()?)?;
+            c.lit(b",\"to\":\"")?;
+            set(to, c.string()?);
+            *use_year = match c.lit(b",\"use_year\":") {
+                Some(()) => Some(u16::try_from(c.uint()?).ok()?),
+                None => None,
+            };
+        }
+        "ItmoAuthorizationRequested" => {
+            if !matches!(event, Event::ItmoAuthorizationRequested { .. }) {
+                *event = Event::ItmoAuthorizationRequested {
+                    id: String::new(),
+                    account: String::new(),
+                    authorization: String::new(),
+                    blocks: Vec::new(),
+                    date: None,
+                };
+            }
+            let Event::ItmoAuthorizationRequested {
                 id,
                 account,
                 authorization,
                 blocks,
                 date,
-            }
+            } = event
+            else {
+                return None;
+            };
+            c.lit(b"{\"account\":\"")?;
+            set(account, c.string()?);
+            c.lit(b",\"authorization\":\"")?;
+            set(authorization, c.string()?);
+            c.lit(b",\"blocks\":")?;
+            c.blocks(blocks)?;
+            *date = match c.lit(b",\"date\":\"") {
+                Some(()) => Some(named(c.string()?)?),
+                None => None,
+            };
+            c.lit(b",\"id\":\"")?;
+            set(id, c.string()?);
         }
         "CommandRejected" => {
-            let (mut message, mut rule) = match old {
-                Event::CommandRejected { message, rule } => (message, rule),
-                _ => Default::default(),
+            if !matches!(event, Event::CommandRejected { .. }) {
+                *event = Event::CommandRejected {
+                    rule: String::new(),
+                    message: String::new(),
+                };
+            }
+            let Event::CommandRejected { rule, message } = event else {
+                return None;
             };
             c.lit(b"{\"message\":\"")?;
-            set(&mut message, c.string()?);
+            set(message, c.string()?);
             c.lit(b",\"rule\":\"")?;
-            set(&mut rule, c.string()?);
-            Event::CommandRejected { rule, message }
+            set(rule, c.string()?);
         }
         _ => return None,
-    };
-    c.lit(b"}")?;
-    *event = new;
-    Some(())
+    }
+    c.lit(b"}")
 }
 
-/// The block list of the previous event, emptied, to be filled again (no allocation per line
-/// once it has grown to the journal's longest list).
-fn take_blocks(old: Event) -> Vec<u64> {
-    let mut v = match old {
-        Event::Moved { blocks, .. }
-        | Event::Authorized { blocks, .. }
-        | Event::Frozen { blocks, .. }
-        | Event::Unfrozen { blocks, .. }
-        | Event::RequestApproved { blocks, .. }
-        | Event::RetirementRequested { blocks, .. }
-        | Event::ItmoAuthorizationRequested { blocks, .. } => blocks,
-        _ => Vec::new(),
-    };
-    v.clear();
-    v
+fn blank_beneficiary() -> Beneficiary {
+    Beneficiary {
+        name: String::new(),
+        id: String::new(),
+        country: String::new(),
+        purpose: String::new(),
+    }
 }
 
 /// A picklist value (`Role`, `Class`, `LegKind`, `UnitType`, …) from its string, through the
@@ -905,6 +978,19 @@ impl<'a> Cursor<'a> {
             use_year,
             beneficiary,
         })
+    }
+
+    /// [`Cursor::beneficiary`] into `b`, refilling its strings.
+    fn beneficiary_into(&mut self, b: &mut Beneficiary) -> Option<()> {
+        self.lit(b"\"country\":\"")?;
+        set(&mut b.country, self.string()?);
+        self.lit(b",\"id\":\"")?;
+        set(&mut b.id, self.string()?);
+        self.lit(b",\"name\":\"")?;
+        set(&mut b.name, self.string()?);
+        self.lit(b",\"purpose\":\"")?;
+        set(&mut b.purpose, self.string()?);
+        self.lit(b"}")
     }
 
     /// The inside of a beneficiary object (its `{` already read), through its `}`.
