@@ -122,29 +122,78 @@ impl LineReader {
     }
 }
 
-/// The kinds [`body_fast`] reads by hand, by their `type` names.
-const HAND_READ: [&str; 10] = [
-    "Split",
-    "Moved",
-    "Issued",
-    "Authorized",
-    "Frozen",
-    "Unfrozen",
-    "RequestApproved",
-    "CommandRejected",
-    "RetirementRequested",
-    "ItmoAuthorizationRequested",
-];
+/// The kinds [`body_fast`] reads by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hand {
+    Split,
+    Moved,
+    Issued,
+    Authorized,
+    Frozen,
+    Unfrozen,
+    RequestApproved,
+    CommandRejected,
+    RetirementRequested,
+    ItmoAuthorizationRequested,
+}
+
+impl Hand {
+    const ALL: [Hand; 10] = [
+        Hand::Split,
+        Hand::Moved,
+        Hand::Issued,
+        Hand::Authorized,
+        Hand::Frozen,
+        Hand::Unfrozen,
+        Hand::RequestApproved,
+        Hand::CommandRejected,
+        Hand::RetirementRequested,
+        Hand::ItmoAuthorizationRequested,
+    ];
+
+    /// The `type` name, as [`Event::type_name`] spells it.
+    fn name(self) -> &'static str {
+        match self {
+            Hand::Split => "Split",
+            Hand::Moved => "Moved",
+            Hand::Issued => "Issued",
+            Hand::Authorized => "Authorized",
+            Hand::Frozen => "Frozen",
+            Hand::Unfrozen => "Unfrozen",
+            Hand::RequestApproved => "RequestApproved",
+            Hand::CommandRejected => "CommandRejected",
+            Hand::RetirementRequested => "RetirementRequested",
+            Hand::ItmoAuthorizationRequested => "ItmoAuthorizationRequested",
+        }
+    }
+
+    /// The kind of `event`, when it is read by hand (by its variant: no name is compared).
+    fn of(event: &Event) -> Option<Hand> {
+        Some(match event {
+            Event::Split { .. } => Hand::Split,
+            Event::Moved { .. } => Hand::Moved,
+            Event::Issued { .. } => Hand::Issued,
+            Event::Authorized { .. } => Hand::Authorized,
+            Event::Frozen { .. } => Hand::Frozen,
+            Event::Unfrozen { .. } => Hand::Unfrozen,
+            Event::RequestApproved { .. } => Hand::RequestApproved,
+            Event::CommandRejected { .. } => Hand::CommandRejected,
+            Event::RetirementRequested { .. } => Hand::RetirementRequested,
+            Event::ItmoAuthorizationRequested { .. } => Hand::ItmoAuthorizationRequested,
+            _ => return None,
+        })
+    }
+}
 
 /// The last body of each kind [`body_fast`] reads, kept for its allocations: slot `k` holds
-/// the last event of the kind `HAND_READ[k]` (or a placeholder of another kind, which the
+/// the last event of the kind `Hand::ALL[k]` (or a placeholder of another kind, which the
 /// reader replaces).
 ///
 /// [`Spares::ready`] keeps the slot of the reader's event's kind free of events of that kind
 /// (the event came out of it), so a swap with it loses nothing; an event of another kind in
 /// a slot is a placeholder, replaced when its slot's kind comes.
 #[derive(Debug)]
-struct Spares([Event; HAND_READ.len()]);
+struct Spares([Event; Hand::ALL.len()]);
 
 impl Default for Spares {
     fn default() -> Self {
@@ -153,22 +202,18 @@ impl Default for Spares {
 }
 
 impl Spares {
-    fn slot(ty: &str) -> Option<usize> {
-        HAND_READ.iter().position(|&name| name == ty)
-    }
-
-    /// Make `event` the last event of the kind `HAND_READ[k]` (or a placeholder the first
-    /// time): the event there (the line before's) goes back to its own slot first. Two swaps
-    /// at most, and none when the line before had the same kind.
-    fn ready(&mut self, k: usize, event: &mut Event) {
-        let current = Self::slot(event.type_name());
-        if current == Some(k) {
+    /// Make `event` the last event of the kind `hand` (or a placeholder the first time): the
+    /// event there (the line before's) goes back to its own slot first. Two swaps at most,
+    /// and none when the line before had the same kind.
+    fn ready(&mut self, hand: Hand, event: &mut Event) {
+        let current = Hand::of(event);
+        if current == Some(hand) {
             return;
         }
         if let Some(j) = current {
-            std::mem::swap(event, &mut self.0[j]);
+            std::mem::swap(event, &mut self.0[j as usize]);
         }
-        std::mem::swap(event, &mut self.0[k]);
+        std::mem::swap(event, &mut self.0[hand as usize]);
     }
 }
 
@@ -252,7 +297,7 @@ fn fast(
     let guess = tail_type(line);
     let start = c.i;
     let by_hand = match guess {
-        Some(ty) => body_fast(ty, &mut c, &mut env.event, spares).is_some(),
+        Some(hand) => body_fast(hand, &mut c, &mut env.event, spares).is_some(),
         None => false,
     };
     let body = if by_hand {
@@ -287,7 +332,9 @@ fn fast(
         return None;
     }
     if by_hand {
-        (guess == Some(ty)).then_some(())?;
+        guess
+            .is_some_and(|hand| same(hand.name().as_bytes(), ty.as_bytes()))
+            .then_some(())?;
     } else {
         env.event = event_from(ty, body.as_bytes()).ok()?;
     }
@@ -297,14 +344,16 @@ fn fast(
 /// The `type` of a canonical line read from its end (`…,"type":"T","hash":"<64 hex>"}`), as
 /// a guess: `fast` compares it with the type read in order. Only the kinds [`body_fast`]
 /// reads by hand are guessed (any other body is read by serde after the type anyway).
-fn tail_type(line: &[u8]) -> Option<&'static str> {
+fn tail_type(line: &[u8]) -> Option<Hand> {
     const HASH_SUFFIX: usize = 75; // ,"hash":"<64 hex>"}
     let end = line.len().checked_sub(HASH_SUFFIX + 1)?;
     (line.get(end)? == &b'"').then_some(())?;
     let open = line[..end].iter().rposition(|&b| b == b'"')?;
     let ty = &line[open + 1..end];
-    let name = HAND_READ.iter().find(|name| name.as_bytes() == ty)?;
-    line[..open + 1].ends_with(b",\"type\":\"").then_some(name)
+    let hand = Hand::ALL
+        .into_iter()
+        .find(|hand| same(hand.name().as_bytes(), ty))?;
+    line[..open + 1].ends_with(b",\"type\":\"").then_some(hand)
 }
 
 fn set(dst: &mut String, s: &str) {
@@ -314,14 +363,13 @@ fn set(dst: &mut String, s: &str) {
 
 /// The commonest bodies read by hand in their canonical layout (keys in byte order, no
 /// whitespace, strings without escapes), refilled in place: `event` is first made the last
-/// event of the kind `ty` ([`Spares::ready`]), and its strings, lists and legs are overwritten
+/// event of the kind `hand` ([`Spares::ready`]), and its strings, lists and legs are overwritten
 /// field by field, so that a line neither allocates nor moves a whole event. `None` declines:
 /// the body then goes through serde, which gives the verdict (and `event` holds garbage).
-fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spares) -> Option<()> {
-    let k = Spares::slot(ty)?;
-    spares.ready(k, event);
-    match ty {
-        "Split" => {
+fn body_fast(hand: Hand, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spares) -> Option<()> {
+    spares.ready(hand, event);
+    match hand {
+        Hand::Split => {
             if !matches!(event, Event::Split { .. }) {
                 *event = Event::Split {
                     parent: 0,
@@ -352,7 +400,7 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spare
             c.lit(b",\"parent\":")?;
             *parent = c.uint()?;
         }
-        "Moved" => {
+        Hand::Moved => {
             if !matches!(event, Event::Moved { .. }) {
                 *event = Event::Moved {
                     blocks: Vec::new(),
@@ -381,7 +429,7 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spare
             c.lit(b",\"to\":\"")?;
             set(to, c.string()?);
         }
-        "Issued" => {
+        Hand::Issued => {
             if !matches!(event, Event::Issued { .. }) {
                 *event = Event::Issued {
                     issuance_id: String::new(),
@@ -475,7 +523,7 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spare
             c.lit(b",\"vintage\":")?;
             *vintage = u16::try_from(c.uint()?).ok()?;
         }
-        "Authorized" => {
+        Hand::Authorized => {
             if !matches!(event, Event::Authorized { .. }) {
                 *event = Event::Authorized {
                     blocks: Vec::new(),
@@ -498,8 +546,8 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spare
             c.lit(b",\"date\":")?;
             *date = c.opt_date()?;
         }
-        "Frozen" | "Unfrozen" => {
-            let frozen = ty == "Frozen";
+        Hand::Frozen | Hand::Unfrozen => {
+            let frozen = hand == Hand::Frozen;
             match (&*event, frozen) {
                 (Event::Frozen { .. }, true) | (Event::Unfrozen { .. }, false) => {}
                 (_, true) => {
@@ -524,7 +572,7 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spare
             c.lit(b",\"reason\":\"")?;
             set(reason, c.string()?);
         }
-        "RequestApproved" => {
+        Hand::RequestApproved => {
             if !matches!(event, Event::RequestApproved { .. }) {
                 *event = Event::RequestApproved {
                     id: String::new(),
@@ -539,7 +587,7 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spare
             c.lit(b",\"id\":\"")?;
             set(id, c.string()?);
         }
-        "RetirementRequested" => {
+        Hand::RetirementRequested => {
             if !matches!(event, Event::RetirementRequested { .. }) {
                 *event = Event::RetirementRequested {
                     id: String::new(),
@@ -591,7 +639,7 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spare
                 None => None,
             };
         }
-        "ItmoAuthorizationRequested" => {
+        Hand::ItmoAuthorizationRequested => {
             if !matches!(event, Event::ItmoAuthorizationRequested { .. }) {
                 *event = Event::ItmoAuthorizationRequested {
                     id: String::new(),
@@ -624,7 +672,7 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spare
             c.lit(b",\"id\":\"")?;
             set(id, c.string()?);
         }
-        "CommandRejected" => {
+        Hand::CommandRejected => {
             if !matches!(event, Event::CommandRejected { .. }) {
                 *event = Event::CommandRejected {
                     rule: String::new(),
@@ -639,7 +687,6 @@ fn body_fast(ty: &str, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spare
             c.lit(b",\"rule\":\"")?;
             set(rule, c.string()?);
         }
-        _ => return None,
     }
     c.lit(b"}")
 }
@@ -1066,7 +1113,7 @@ impl<'a> Cursor<'a> {
 mod tests {
     use super::*;
 
-    /// Every kind in [`HAND_READ`] is read by hand, not handed to serde, in each of its
+    /// Every kind in [`Hand::ALL`] is read by hand, not handed to serde, in each of its
     /// shapes (optional keys present and absent), and reads as serde reads it.
     #[test]
     fn every_hand_read_kind_is_read_by_hand() {
@@ -1185,9 +1232,13 @@ mod tests {
         let mut spares = Spares::default();
         for event in events {
             let ty = event.type_name();
+            let hand = Hand::of(&event).unwrap_or_else(|| panic!("{ty} is not read by hand"));
+            assert_eq!(hand.name(), ty, "a kind's name is its type name");
+            // The line's tail names the same kind.
             let mut env = blank_envelope();
             env.event = event.clone();
             let line = env.seal().unwrap();
+            assert_eq!(tail_type(&line[..line.len() - 1]), Some(hand), "{ty}");
             let text = std::str::from_utf8(&line).unwrap();
             let start = text.find(",\"body\":").unwrap() + 8;
             let end = text.find(",\"command_id\":").unwrap();
@@ -1197,7 +1248,7 @@ mod tests {
             };
             let mut read = Event::YearClosed { year: 0 };
             assert!(
-                body_fast(ty, &mut c, &mut read, &mut spares).is_some(),
+                body_fast(hand, &mut c, &mut read, &mut spares).is_some(),
                 "{ty} declined: {}",
                 &text[start..end]
             );
@@ -1210,7 +1261,7 @@ mod tests {
         }
         assert_eq!(
             seen,
-            HAND_READ.into_iter().collect(),
+            Hand::ALL.into_iter().map(Hand::name).collect(),
             "every hand-read kind"
         );
     }
