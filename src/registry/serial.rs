@@ -163,10 +163,15 @@ impl SerialRange {
 
 /// `n` in decimal, zero-padded to `width` digits.
 fn padded<W: fmt::Write>(out: &mut W, n: u64, width: usize) -> fmt::Result {
+    const ZEROS: &str = "000000";
     let mut b = itoa::Buffer::new();
     let digits = b.format(n);
-    for _ in digits.len()..width {
-        out.write_char('0')?;
+    // The padding in one write where it fits in `ZEROS` (every width the registry uses).
+    let mut pad = width.saturating_sub(digits.len());
+    while pad > 0 {
+        let k = pad.min(ZEROS.len());
+        out.write_str(&ZEROS[..k])?;
+        pad -= k;
     }
     out.write_str(digits)
 }
@@ -256,6 +261,13 @@ fn parse_number(s: &str) -> Option<u64> {
 fn digits_value(s: &str) -> Option<u64> {
     if s.is_empty() {
         return None;
+    }
+    // Up to 19 digits cannot overflow a u64: those need no checked arithmetic.
+    if s.len() <= 19 {
+        return s.bytes().try_fold(0u64, |v, c| {
+            let d = c.wrapping_sub(b'0');
+            (d <= 9).then(|| v * 10 + d as u64)
+        });
     }
     s.bytes().try_fold(0u64, |v, c| {
         let d = c.wrapping_sub(b'0');
@@ -465,6 +477,22 @@ mod tests {
         );
         assert_eq!(SerialRange::parse("000001-000002-000003"), Err(PARTS));
         assert_eq!(SerialPrefix::parse("BTN01-P7"), Err(PARTS));
+    }
+
+    #[test]
+    fn digits_value_reads_every_length_as_u64_parse_does() {
+        let max = u64::MAX.to_string();
+        let mut cases: Vec<String> = (0..=21).map(|n| "9".repeat(n)).collect();
+        cases.extend((0..=21).map(|n| "1".to_string() + &"0".repeat(n)));
+        cases.extend([
+            max.clone(),
+            (u64::MAX - 1).to_string(),
+            max.replace("615", "616"),
+        ]);
+        cases.extend(["0".repeat(25), "00000000000000000001".into(), "12a".into()]);
+        for s in cases {
+            assert_eq!(digits_value(&s), s.parse::<u64>().ok(), "{s:?}");
+        }
     }
 
     #[test]
