@@ -256,8 +256,6 @@ pub struct Block {
     pub account: u32,
     pub frozen: bool,
     pub live: bool,
-    /// The block this one was split from (block ids start at 1).
-    pub parent: Option<std::num::NonZeroU64>,
     pub created_seq: u64,
     pub first_transfer: Option<Arc<FirstTransfer>>,
     pub terminal: Option<Arc<Terminal>>,
@@ -705,6 +703,29 @@ impl State {
         }
         self.last_date = date;
         self.last_hash.clone_from(&env.hash);
+        Ok(())
+    }
+
+    /// Add the split child `c`: `b` is a copy of its parent, given the child's id and range
+    /// and the split's seq. Invariant 10: children inherit first_transferred (and every other
+    /// attribute). (Which block a child was split from is the split event's to tell; the
+    /// explorer reads it there.)
+    fn push_child(&mut self, seq: u64, c: &Piece, mut b: Block) -> Result<(), InvariantViolation> {
+        if c.block != self.next_block_id() {
+            return Err(v(
+                2,
+                "exact partition",
+                seq,
+                Some(c.block),
+                "unexpected block id".into(),
+            ));
+        }
+        b.id = c.block;
+        b.first = c.first;
+        b.last = c.last;
+        b.created_seq = seq;
+        self.index_insert(b.account, || b.key());
+        self.blocks.push(b);
         Ok(())
     }
 
@@ -1263,7 +1284,6 @@ impl State {
                         account: acc,
                         frozen: false,
                         live: true,
-                        parent: None,
                         created_seq: seq,
                         first_transfer: None,
                         terminal: None,
@@ -1460,7 +1480,6 @@ impl State {
                     account: acc,
                     frozen: false,
                     live: true,
-                    parent: None,
                     created_seq: seq,
                     first_transfer: ft,
                     terminal: None,
@@ -1530,25 +1549,13 @@ impl State {
                 }
                 self.index_remove(p.account, || p.key());
                 self.blocks[(*parent - 1) as usize].live = false;
-                for c in children {
-                    if c.block != self.next_block_id() {
-                        return Err(v(
-                            2,
-                            "exact partition",
-                            seq,
-                            Some(c.block),
-                            "unexpected block id".into(),
-                        ));
+                // Every child but the last is a clone of the parent's copy; the last is the
+                // copy itself (a clone counts up the records the blocks share).
+                if let Some((last, rest)) = children.split_last() {
+                    for c in rest {
+                        self.push_child(seq, c, p.clone())?;
                     }
-                    let mut b = p.clone();
-                    b.id = c.block;
-                    b.first = c.first;
-                    b.last = c.last;
-                    b.parent = std::num::NonZeroU64::new(*parent);
-                    b.created_seq = seq;
-                    // Invariant 10: children inherit first_transferred (and every attribute).
-                    self.index_insert(b.account, || b.key());
-                    self.blocks.push(b);
+                    self.push_child(seq, last, p)?;
                 }
                 // Invariant 15: children of a reserved block stay reserved by its request.
                 self.lc.inherit_reservation(*parent, children);
