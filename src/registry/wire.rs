@@ -1239,6 +1239,16 @@ mod tests {
             env.event = event.clone();
             let line = env.seal().unwrap();
             assert_eq!(tail_type(&line[..line.len() - 1]), Some(hand), "{ty}");
+            // A type that only ends with the name is not the kind.
+            let longer = String::from_utf8(line.clone()).unwrap().replace(
+                &format!(",\"type\":\"{ty}\""),
+                &format!(",\"type\":\"X{ty}\""),
+            );
+            assert_eq!(
+                tail_type(&longer.as_bytes()[..longer.len() - 1]),
+                None,
+                "X{ty}"
+            );
             let text = std::str::from_utf8(&line).unwrap();
             let start = text.find(",\"body\":").unwrap() + 8;
             let end = text.find(",\"command_id\":").unwrap();
