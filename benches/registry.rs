@@ -85,6 +85,21 @@
 //! minutes later 2.2–3.0 s. Interleaved against 7eef9f6 (twelve runs each, at 862e8b3):
 //! median 2.33 → 2.17 s, min 1.97 → 1.77 s, faster in 8 of 12; in an earlier fast stretch
 //! 1.75 → 1.58 s (faster in 9 of 12). Peak RSS 285 MB.
+//!
+//! 2026-11-27, tenth session (same machine and drift). The short strings compared on every
+//! line (hashes, command ids, timestamps, actor) are compared inline instead of by calls to
+//! `memcmp`; hand-read bodies are refilled in place in the last event of their kind (no
+//! 224-byte event moves), their kind found by variant; digests are spelt by arithmetic; the
+//! deferred id index places ids in home-slot order (a radix sort; index phase 75 → 52 ms);
+//! the serial round trip pads in one write; `Block` is 88 bytes, not 96. `registry check`
+//! interleaved against c762205: on the 1M journal, pairwise median ratio 0.94 (twelve runs
+//! each in a slow stretch, median 2.25 → 2.04 s wall) and 0.90–0.92 (six to ten runs each,
+//! earlier); on a 100k journal, 40 runs each per step. Peak RSS 285 → 278 MB. Here, in a
+//! slower stretch than the session's start (the floor took 394 ms, 350 ms an hour before):
+//! replay + full check 1.77 s [1.69, 1.86] (2.09 s at the start); as `registry check` runs it
+//! 1.74 s [1.66, 1.83] (1.79 s); chain verification without the fold 1.02 s; floor 394 ms.
+//! Goal 1.5 s: met only in the VM's fast stretches. Command append with fsync 491 µs
+//! (≈ 2,000 commands/s); in-memory transfer 18.9 µs, 6.4 issuance 25.3 µs.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
