@@ -167,6 +167,81 @@ impl Hand {
         }
     }
 
+    /// An empty event of this kind, for [`body_fast`] to fill the first time the kind comes.
+    fn blank(self) -> Event {
+        match self {
+            Hand::Split => Event::Split {
+                parent: 0,
+                children: Vec::new(),
+            },
+            Hand::Moved => Event::Moved {
+                blocks: Vec::new(),
+                from: String::new(),
+                to: String::new(),
+                kind: MoveKind::Transfer {
+                    acquiring_party: None,
+                },
+            },
+            Hand::Issued => Event::Issued {
+                issuance_id: String::new(),
+                project: String::new(),
+                registry: String::new(),
+                vintage: 0,
+                unit_type: UnitType::default(),
+                verification: None,
+                first: 0,
+                last: 0,
+                class: Class::Mo,
+                authorization: None,
+                date: None,
+                legs: Vec::new(),
+            },
+            Hand::Authorized => Event::Authorized {
+                blocks: Vec::new(),
+                authorization: String::new(),
+                date: None,
+            },
+            Hand::Frozen => Event::Frozen {
+                blocks: Vec::new(),
+                reason: String::new(),
+            },
+            Hand::Unfrozen => Event::Unfrozen {
+                blocks: Vec::new(),
+                reason: String::new(),
+            },
+            Hand::RequestApproved => Event::RequestApproved {
+                id: String::new(),
+                blocks: Vec::new(),
+            },
+            Hand::CommandRejected => Event::CommandRejected {
+                rule: String::new(),
+                message: String::new(),
+            },
+            Hand::RetirementRequested => Event::RetirementRequested {
+                id: String::new(),
+                from: String::new(),
+                to: String::new(),
+                blocks: Vec::new(),
+                subtype: RetirementSubtype::default(),
+                beneficiary: Beneficiary {
+                    name: String::new(),
+                    id: String::new(),
+                    country: String::new(),
+                    purpose: String::new(),
+                },
+                use_year: None,
+                authorized_entity: None,
+            },
+            Hand::ItmoAuthorizationRequested => Event::ItmoAuthorizationRequested {
+                id: String::new(),
+                account: String::new(),
+                authorization: String::new(),
+                blocks: Vec::new(),
+                date: None,
+            },
+        }
+    }
+
     /// The kind of `event`, when it is read by hand (by its variant: no name is compared).
     fn of(event: &Event) -> Option<Hand> {
         Some(match event {
@@ -202,9 +277,9 @@ impl Default for Spares {
 }
 
 impl Spares {
-    /// Make `event` the last event of the kind `hand` (or a placeholder the first time): the
+    /// Make `event` the last event of the kind `hand` (a [`Hand::blank`] the first time): the
     /// event there (the line before's) goes back to its own slot first. Two swaps at most,
-    /// and none when the line before had the same kind.
+    /// and none when the line before had the same kind. Afterwards `event` is of kind `hand`.
     fn ready(&mut self, hand: Hand, event: &mut Event) {
         let current = Hand::of(event);
         if current == Some(hand) {
@@ -214,6 +289,9 @@ impl Spares {
             std::mem::swap(event, &mut self.0[j as usize]);
         }
         std::mem::swap(event, &mut self.0[hand as usize]);
+        if Hand::of(event) != Some(hand) {
+            *event = hand.blank();
+        }
     }
 }
 
@@ -365,17 +443,12 @@ fn set(dst: &mut String, s: &str) {
 /// whitespace, strings without escapes), refilled in place: `event` is first made the last
 /// event of the kind `hand` ([`Spares::ready`]), and its strings, lists and legs are overwritten
 /// field by field, so that a line neither allocates nor moves a whole event. `None` declines:
-/// the body then goes through serde, which gives the verdict (and `event` holds garbage).
+/// the body then goes through serde, which gives the verdict (and `event` holds garbage). (The
+/// `else` of each arm's `let` is never taken: `ready` leaves an event of the arm's kind.)
 fn body_fast(hand: Hand, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spares) -> Option<()> {
     spares.ready(hand, event);
     match hand {
         Hand::Split => {
-            if !matches!(event, Event::Split { .. }) {
-                *event = Event::Split {
-                    parent: 0,
-                    children: Vec::new(),
-                };
-            }
             let Event::Split { parent, children } = event else {
                 return None;
             };
@@ -401,16 +474,6 @@ fn body_fast(hand: Hand, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spa
             *parent = c.uint()?;
         }
         Hand::Moved => {
-            if !matches!(event, Event::Moved { .. }) {
-                *event = Event::Moved {
-                    blocks: Vec::new(),
-                    from: String::new(),
-                    to: String::new(),
-                    kind: MoveKind::Transfer {
-                        acquiring_party: None,
-                    },
-                };
-            }
             let Event::Moved {
                 blocks,
                 from,
@@ -430,22 +493,6 @@ fn body_fast(hand: Hand, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spa
             set(to, c.string()?);
         }
         Hand::Issued => {
-            if !matches!(event, Event::Issued { .. }) {
-                *event = Event::Issued {
-                    issuance_id: String::new(),
-                    project: String::new(),
-                    registry: String::new(),
-                    vintage: 0,
-                    unit_type: UnitType::default(),
-                    verification: None,
-                    first: 0,
-                    last: 0,
-                    class: Class::Mo,
-                    authorization: None,
-                    date: None,
-                    legs: Vec::new(),
-                };
-            }
             let Event::Issued {
                 issuance_id,
                 project,
@@ -524,13 +571,6 @@ fn body_fast(hand: Hand, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spa
             *vintage = u16::try_from(c.uint()?).ok()?;
         }
         Hand::Authorized => {
-            if !matches!(event, Event::Authorized { .. }) {
-                *event = Event::Authorized {
-                    blocks: Vec::new(),
-                    authorization: String::new(),
-                    date: None,
-                };
-            }
             let Event::Authorized {
                 blocks,
                 authorization,
@@ -547,22 +587,6 @@ fn body_fast(hand: Hand, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spa
             *date = c.opt_date()?;
         }
         Hand::Frozen | Hand::Unfrozen => {
-            let frozen = hand == Hand::Frozen;
-            match (&*event, frozen) {
-                (Event::Frozen { .. }, true) | (Event::Unfrozen { .. }, false) => {}
-                (_, true) => {
-                    *event = Event::Frozen {
-                        blocks: Vec::new(),
-                        reason: String::new(),
-                    }
-                }
-                (_, false) => {
-                    *event = Event::Unfrozen {
-                        blocks: Vec::new(),
-                        reason: String::new(),
-                    }
-                }
-            }
             let (Event::Frozen { blocks, reason } | Event::Unfrozen { blocks, reason }) = event
             else {
                 return None;
@@ -573,12 +597,6 @@ fn body_fast(hand: Hand, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spa
             set(reason, c.string()?);
         }
         Hand::RequestApproved => {
-            if !matches!(event, Event::RequestApproved { .. }) {
-                *event = Event::RequestApproved {
-                    id: String::new(),
-                    blocks: Vec::new(),
-                };
-            }
             let Event::RequestApproved { id, blocks } = event else {
                 return None;
             };
@@ -588,18 +606,6 @@ fn body_fast(hand: Hand, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spa
             set(id, c.string()?);
         }
         Hand::RetirementRequested => {
-            if !matches!(event, Event::RetirementRequested { .. }) {
-                *event = Event::RetirementRequested {
-                    id: String::new(),
-                    from: String::new(),
-                    to: String::new(),
-                    blocks: Vec::new(),
-                    subtype: RetirementSubtype::default(),
-                    beneficiary: blank_beneficiary(),
-                    use_year: None,
-                    authorized_entity: None,
-                };
-            }
             let Event::RetirementRequested {
                 id,
                 from,
@@ -640,15 +646,6 @@ fn body_fast(hand: Hand, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spa
             };
         }
         Hand::ItmoAuthorizationRequested => {
-            if !matches!(event, Event::ItmoAuthorizationRequested { .. }) {
-                *event = Event::ItmoAuthorizationRequested {
-                    id: String::new(),
-                    account: String::new(),
-                    authorization: String::new(),
-                    blocks: Vec::new(),
-                    date: None,
-                };
-            }
             let Event::ItmoAuthorizationRequested {
                 id,
                 account,
@@ -673,12 +670,6 @@ fn body_fast(hand: Hand, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spa
             set(id, c.string()?);
         }
         Hand::CommandRejected => {
-            if !matches!(event, Event::CommandRejected { .. }) {
-                *event = Event::CommandRejected {
-                    rule: String::new(),
-                    message: String::new(),
-                };
-            }
             let Event::CommandRejected { rule, message } = event else {
                 return None;
             };
@@ -689,15 +680,6 @@ fn body_fast(hand: Hand, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spa
         }
     }
     c.lit(b"}")
-}
-
-fn blank_beneficiary() -> Beneficiary {
-    Beneficiary {
-        name: String::new(),
-        id: String::new(),
-        country: String::new(),
-        purpose: String::new(),
-    }
 }
 
 /// A picklist value (`Role`, `Class`, `LegKind`, `UnitType`, …) from its string, through the
