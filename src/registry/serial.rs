@@ -147,6 +147,12 @@ impl SerialRange {
     fn from_parts(first: &str, last: &str) -> Result<SerialRange, &'static str> {
         let first = parse_number(first).ok_or("bad first number")?;
         let last = parse_number(last).ok_or("bad last number")?;
+        Self::checked(first, last)
+    }
+
+    /// The range `first..=last` of a serial: serial numbers start at 1 and a range is not
+    /// reversed.
+    fn checked(first: u64, last: u64) -> Result<SerialRange, &'static str> {
         if first == 0 || first > last {
             return Err("need 1 <= FIRST <= LAST");
         }
@@ -329,21 +335,12 @@ impl SerialQuery {
     fn unpadded(s: &str) -> Option<Result<Serial, &'static str>> {
         let d = dashes::<4>(s)?;
         let prefix = SerialPrefix::parse(&s[..d[2]]).ok()?;
-        let (first, last) = (
+        // What the strict parse checks of the numbers, apart from their padding.
+        let range = SerialRange::checked(
             digits_value(&s[d[2] + 1..d[3]])?,
             digits_value(&s[d[3] + 1..])?,
         );
-        // What the strict parse checks of the numbers, apart from their padding.
-        if first == 0 || last < first {
-            return Some(Err("need 1 <= FIRST <= LAST"));
-        }
-        Some(Ok(Serial {
-            registry: prefix.registry.to_string(),
-            project: prefix.project.to_string(),
-            vintage: prefix.vintage,
-            first,
-            last,
-        }))
+        Some(range.map(|r| SerialRef::join(prefix, r).to_owned()))
     }
 }
 
