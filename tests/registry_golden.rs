@@ -244,11 +244,11 @@ fn g3_partial_first_transfer_counted_after_splits() {
     let f = l.article6_flows("BTN");
     assert_eq!(f.total_first_transferred(), 930);
     assert_eq!(f.fte_ndc.get(&2025), Some(&930));
+    let st = l.state();
     assert!(
-        l.state()
-            .blocks
+        st.blocks
             .iter()
-            .filter(|b| b.live && &*b.project == "P0007" && b.class == Class::Itmo)
+            .filter(|b| b.live && &**st.block_project(b) == "P0007" && b.class == Class::Itmo)
             .all(|b| b.first_transfer.is_some())
     );
     // A first-transferred unit moving back and forth is never first-transferred twice.

@@ -498,7 +498,8 @@ fn ledger_aggregate(l: &Ledger) -> BTreeMap<(Unit, String, u16), u64> {
             ft: b.first_transfer.is_some(),
             reserved: st.lc.reserved_by(b.id).map(str::to_string),
         };
-        *m.entry((u, b.project.to_string(), b.vintage)).or_default() += b.count();
+        *m.entry((u, st.block_project(b).to_string(), b.vintage))
+            .or_default() += b.count();
     }
     m
 }

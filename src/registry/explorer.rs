@@ -118,7 +118,7 @@ fn project_of(st: &State, ev: &Event) -> Option<String> {
         _ => blocks_of(ev)
             .first()
             .and_then(|b| st.block(*b))
-            .map(|b| b.project.to_string()),
+            .map(|b| st.block_project(b).to_string()),
     }
 }
 
@@ -414,14 +414,16 @@ fn matching_blocks(st: &State, q: &SerialQuery) -> Vec<BlockId> {
         .iter()
         .filter(|b| match q {
             SerialQuery::Range(s) => {
-                *b.project == s.project
+                **st.block_project(b) == s.project
                     && b.vintage == s.vintage
                     && st.issuances[b.issuance as usize].registry.as_ref() == s.registry
                     && b.first <= s.last
                     && s.first <= b.last
             }
             SerialQuery::Unit { project, unit } => {
-                project.as_deref().is_none_or(|p| p == &*b.project)
+                project
+                    .as_deref()
+                    .is_none_or(|p| p == &**st.block_project(b))
                     && b.first <= *unit
                     && *unit <= b.last
             }

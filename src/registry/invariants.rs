@@ -15,7 +15,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use super::error::{InvariantViolation, JournalError};
 use super::event::{Event, MoveKind};
@@ -88,7 +87,8 @@ fn by_issuance_then_first(per: Vec<(u64, u32, u32)>, issuances: usize) -> Vec<(u
 pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolation> {
     let mut text = String::new();
     // 19, first half: the serial prefix (registry, project, vintage) of every issuance, which
-    // every one of its blocks shares (the partition loop below checks that they do).
+    // every one of its blocks shares (registry and project are read through the issuance;
+    // the partition loop below checks the vintage).
     if serials {
         for iss in &st.issuances {
             let p = SerialPrefix {
@@ -133,7 +133,7 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
         live += 1;
         per.push((b.first, b.issuance, (b.id - 1) as u32));
         let acc = &st.accounts[b.account as usize];
-        if st.has_account_index() && !acc.blocks.contains(&b.key()) {
+        if st.has_account_index() && !acc.blocks.contains(&st.block_key(b)) {
             return Err(v(
                 3,
                 "no double spend",
@@ -246,17 +246,15 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
             }
             at += 1;
             let blk = &st.blocks[b as usize];
-            // 19: a block's serial is its issuance's prefix and its own range.
-            if blk.vintage != iss.vintage || !Arc::ptr_eq(&blk.project, &iss.project) {
+            // 19: a block's serial is its issuance's prefix and its own range. (Its project
+            // is its issuance's by construction: a block names only the issuance.)
+            if blk.vintage != iss.vintage {
                 return Err(v(
                     19,
                     "serial round trip",
                     blk.created_seq,
                     Some(blk.id),
-                    format!(
-                        "block's project or vintage is not its issuance {}'s",
-                        iss.id
-                    ),
+                    format!("block's vintage is not its issuance {}'s", iss.id),
                 ));
             }
             if f != next {

@@ -246,8 +246,10 @@ pub struct Terminal {
 #[derive(Debug, Clone)]
 pub struct Block {
     pub id: BlockId,
+    /// Index of the issuance the block's units come from; its project (and registry) are
+    /// the block's, read through [`State::block_project`] rather than copied into every
+    /// block (one fat pointer less in each of a replay's million blocks).
     pub issuance: u32,
-    pub project: Arc<str>,
     pub vintage: u16,
     pub first: u64,
     pub last: u64,
@@ -264,9 +266,6 @@ pub struct Block {
 impl Block {
     pub fn count(&self) -> u64 {
         self.last - self.first + 1
-    }
-    pub fn key(&self) -> SelKey {
-        (self.vintage, self.project.clone(), self.first, self.id)
     }
 }
 
@@ -467,7 +466,7 @@ impl State {
         let mut keys: Vec<Vec<SelKey>> = vec![Vec::new(); self.accounts.len()];
         for b in self.blocks.iter().filter(|b| b.live) {
             if let Some(k) = keys.get_mut(b.account as usize) {
-                k.push(b.key());
+                k.push(self.block_key(b));
             }
         }
         for (acc, k) in self.accounts.iter_mut().zip(keys) {
@@ -476,15 +475,28 @@ impl State {
         self.unindexed = false;
     }
 
-    fn index_insert(&mut self, account: u32, key: impl FnOnce() -> SelKey) {
+    /// The project of `b`: its issuance's.
+    pub fn block_project(&self, b: &Block) -> &Arc<str> {
+        &self.issuances[b.issuance as usize].project
+    }
+
+    /// The selection key of `b` in its account (LOWEST_SERIAL_FIRST).
+    pub fn block_key(&self, b: &Block) -> SelKey {
+        (b.vintage, self.block_project(b).clone(), b.first, b.id)
+    }
+
+    /// Index `b` (not yet in the table, or a copy of a table block) in `account`.
+    fn index_insert(&mut self, account: u32, b: &Block) {
         if !self.unindexed {
-            self.accounts[account as usize].blocks.insert(key());
+            let key = self.block_key(b);
+            self.accounts[account as usize].blocks.insert(key);
         }
     }
 
-    fn index_remove(&mut self, account: u32, key: impl FnOnce() -> SelKey) {
+    fn index_remove(&mut self, account: u32, b: &Block) {
         if !self.unindexed {
-            self.accounts[account as usize].blocks.remove(&key());
+            let key = self.block_key(b);
+            self.accounts[account as usize].blocks.remove(&key);
         }
     }
 
@@ -521,7 +533,7 @@ impl State {
         let iss = &self.issuances[b.issuance as usize];
         Serial {
             registry: iss.registry.to_string(),
-            project: b.project.to_string(),
+            project: iss.project.to_string(),
             vintage: b.vintage,
             first: b.first,
             last: b.last,
@@ -531,7 +543,7 @@ impl State {
     pub fn block_serial_ref<'a>(&'a self, b: &'a Block) -> crate::registry::serial::SerialRef<'a> {
         crate::registry::serial::SerialRef {
             registry: &self.issuances[b.issuance as usize].registry,
-            project: &b.project,
+            project: self.block_project(b),
             vintage: b.vintage,
             first: b.first,
             last: b.last,
@@ -724,7 +736,7 @@ impl State {
         b.first = c.first;
         b.last = c.last;
         b.created_seq = seq;
-        self.index_insert(b.account, || b.key());
+        self.index_insert(b.account, &b);
         self.blocks.push(b);
         Ok(())
     }
@@ -1275,7 +1287,6 @@ impl State {
                     let b = Block {
                         id: l.block,
                         issuance: iss_ix,
-                        project: proj.clone(),
                         vintage: *vintage,
                         first: l.first,
                         last: l.last,
@@ -1288,7 +1299,7 @@ impl State {
                         first_transfer: None,
                         terminal: None,
                     };
-                    self.index_insert(acc, || b.key());
+                    self.index_insert(acc, &b);
                     self.blocks.push(b);
                     let kind = self.accounts[acc as usize].kind;
                     if kind.is_terminal() {
@@ -1471,7 +1482,6 @@ impl State {
                 let b = Block {
                     id: *block,
                     issuance: iss_ix,
-                    project: proj,
                     vintage: *vintage,
                     first: *first,
                     last: *last,
@@ -1484,7 +1494,7 @@ impl State {
                     first_transfer: ft,
                     terminal: None,
                 };
-                self.index_insert(acc, || b.key());
+                self.index_insert(acc, &b);
                 self.blocks.push(b);
                 self.record(|_| ActionRecord {
                     seq,
@@ -1547,7 +1557,7 @@ impl State {
                         "children do not cover the parent".into(),
                     ));
                 }
-                self.index_remove(p.account, || p.key());
+                self.index_remove(p.account, &p);
                 self.blocks[(*parent - 1) as usize].live = false;
                 // Every child but the last is a clone of the parent's copy; the last is the
                 // copy itself (a clone counts up the records the blocks share).
@@ -1661,7 +1671,7 @@ impl State {
                     let (bf, bl) = (b.first, b.last);
                     let purpose = self.block_auth(b).map(|a| a.purpose);
                     if !self.unindexed {
-                        let key = b.key();
+                        let key = self.block_key(b);
                         self.accounts[fi as usize].blocks.remove(&key);
                         self.accounts[ti as usize].blocks.insert(key);
                     }

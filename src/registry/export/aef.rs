@@ -99,7 +99,7 @@ pub fn replay(ledger: &Ledger, until: Option<u16>, record_actions: bool) -> Stat
 
 fn unit_id(st: &State, b: &Block, n: u64) -> String {
     let iss = &st.issuances[b.issuance as usize];
-    format!("{}-{}-{:04}-{:06}", iss.registry, b.project, b.vintage, n)
+    format!("{}-{}-{:04}-{:06}", iss.registry, iss.project, b.vintage, n)
 }
 
 /// T2: one row per authorization (latest version).

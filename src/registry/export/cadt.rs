@@ -63,7 +63,7 @@ pub fn rows(ledger: &Ledger) -> Vec<Vec<String>> {
                 b.id.to_string(),
                 iss.id.clone(),
                 st.projects
-                    .get(&*b.project)
+                    .get(&**st.block_project(b))
                     .map(|p| p.host.clone())
                     .unwrap_or_default(),
                 acc.owner.clone(),

@@ -261,7 +261,7 @@ impl<'a> Planner<'a> {
                 .planned_block(b, ev)
                 .ok_or_else(|| RegistryError::Internal("planned block".into()))?;
             self.gate_authorization(auth, blk.vintage, 0)?;
-            if let Some(p) = self.st.projects.get(&*blk.project)
+            if let Some(p) = self.st.projects.get(&**self.st.block_project(blk))
                 && p.covered_by_ndc == "Unknown"
                 && p.mechanism == Mechanism::A64
             {
@@ -448,7 +448,7 @@ impl<'a> Planner<'a> {
                         // fit, then the lowest serials of the next one.
                         let mut blocks: Vec<&Block> =
                             req.blocks.iter().filter_map(|b| st.block(*b)).collect();
-                        blocks.sort_by_key(|b| b.key());
+                        blocks.sort_by_key(|b| st.block_key(b));
                         let mut left = q;
                         let mut approved = Vec::new();
                         for b in blocks {
