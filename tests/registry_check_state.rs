@@ -36,7 +36,7 @@ fn refused(st: &State) -> u8 {
 /// the last live block of some issuance.
 fn middle_and_last(st: &State) -> (usize, usize) {
     let mut per: std::collections::BTreeMap<u32, Vec<(u64, usize)>> = Default::default();
-    for (i, b) in st.blocks.iter().enumerate().filter(|(_, b)| b.live) {
+    for (i, b) in st.blocks.iter().enumerate().filter(|(_, b)| b.live()) {
         per.entry(b.issuance).or_default().push((b.first, i));
     }
     let v = per
@@ -60,7 +60,7 @@ fn an_intact_state_passes_with_and_without_the_account_index() {
     std::fs::write(&path, text).unwrap();
     let report = invariants::check_journal(&path).unwrap();
     assert_eq!(report.events, l.last_seq());
-    let live = l.state().blocks.iter().filter(|b| b.live).count() as u64;
+    let live = l.state().blocks.iter().filter(|b| b.live()).count() as u64;
     assert_eq!(report.live_blocks, live);
 }
 
@@ -69,16 +69,16 @@ fn a_gap_in_an_issuance_breaks_exact_partition_and_a_missing_tail_breaks_conserv
     let l = ledger();
     let (middle, last) = middle_and_last(l.state());
     let mut st = l.state().clone();
-    st.blocks[middle].live = false;
+    st.blocks[middle].set_live(false);
     assert_eq!(refused(&st), 3, "the index still holds it");
     let mut st = State::clone(l.state());
-    st.blocks[middle].live = false;
+    st.blocks[middle].set_live(false);
     let acc = st.blocks[middle].account as usize;
     let key = st.block_key(&st.blocks[middle]);
     st.accounts[acc].blocks.remove(&key);
     assert_eq!(refused(&st), 2);
     let mut st = l.state().clone();
-    st.blocks[last].live = false;
+    st.blocks[last].set_live(false);
     let acc = st.blocks[last].account as usize;
     let key = st.block_key(&st.blocks[last]);
     st.accounts[acc].blocks.remove(&key);
@@ -121,7 +121,7 @@ fn an_mo_marked_first_transferred_breaks_first_transfer_once() {
     let mo = st
         .blocks
         .iter_mut()
-        .find(|b| b.live && b.class == Class::Mo)
+        .find(|b| b.live() && b.class == Class::Mo)
         .unwrap();
     mo.first_transfer = Some(ft);
     assert_eq!(refused(&st), 10);

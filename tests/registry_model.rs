@@ -489,12 +489,12 @@ impl Model {
 fn ledger_aggregate(l: &Ledger) -> BTreeMap<(Unit, String, u16), u64> {
     let st = l.state();
     let mut m = BTreeMap::new();
-    for b in st.blocks.iter().filter(|b| b.live) {
+    for b in st.blocks.iter().filter(|b| b.live()) {
         let u = Unit {
             account: st.accounts[b.account as usize].id.clone(),
             class: b.class,
             auth: st.block_auth(b).map(|a| a.id.clone()),
-            frozen: b.frozen,
+            frozen: b.frozen(),
             ft: b.first_transfer.is_some(),
             reserved: st.lc.reserved_by(b.id).map(str::to_string),
         };

@@ -39,7 +39,7 @@ pub fn ca_rows(st: &State) -> Vec<CaRow> {
     for b in st
         .blocks
         .iter()
-        .filter(|b| b.live && b.class == Class::Itmo)
+        .filter(|b| b.live() && b.class == Class::Itmo)
     {
         let Some(auth) = st.block_auth(b) else {
             continue;

@@ -486,7 +486,7 @@ impl Ledger {
         let current = ids
             .iter()
             .filter_map(|&id| st.block(id))
-            .filter(|b| b.live)
+            .filter(|b| b.live())
             .map(|b| {
                 let acc = &st.accounts[b.account as usize];
                 CurrentBlock {
@@ -495,7 +495,7 @@ impl Ledger {
                     status: acc.kind.cadt_status(),
                     class: b.class.as_str(),
                     first_transferred: b.first_transfer.is_some(),
-                    frozen: b.frozen,
+                    frozen: b.frozen(),
                     reserved_by: st.lc.reserved_by(b.id).map(str::to_string),
                 }
             })

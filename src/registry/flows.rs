@@ -68,7 +68,7 @@ pub fn article6_flows(st: &State, party: &str) -> Article6Flows {
         party: party.to_string(),
         ..Article6Flows::default()
     };
-    for b in st.blocks.iter().filter(|b| b.live) {
+    for b in st.blocks.iter().filter(|b| b.live()) {
         let n = b.count();
         if let Some(ft) = &b.first_transfer
             && ft.party == party

@@ -127,7 +127,7 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
                 "empty or zero range".into(),
             ));
         }
-        if !b.live {
+        if !b.live() {
             continue;
         }
         live += 1;
@@ -417,7 +417,7 @@ pub fn check_journal_keeping_state(path: &Path) -> Result<(CheckReport, State), 
     let report = CheckReport {
         events: summary.events,
         head_hash: summary.head_hash,
-        live_blocks: st.blocks.iter().filter(|b| b.live).count() as u64,
+        live_blocks: st.blocks.iter().filter(|b| b.live()).count() as u64,
     };
     Ok((report, st))
 }

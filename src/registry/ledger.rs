@@ -655,10 +655,10 @@ impl<'a> Planner<'a> {
                 continue;
             }
             let Some(b) = st.block(*id) else { continue };
-            if b.frozen != frozen
+            if b.frozen() != frozen
                 || st.lc.reserved_by(*id).is_some()
                 || filter.class.is_some_and(|c| c != b.class)
-                || (auth_ix.is_some() && b.authorization != auth_ix)
+                || (auth_ix.is_some() && b.authorization.map(AuthIx::get) != auth_ix)
             {
                 continue;
             }

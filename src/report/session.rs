@@ -326,7 +326,7 @@ pub fn registry_summary(l: &Ledger, source: &'static str) -> RegistrySummary {
         holdings: vec![],
     };
     let mut bens: BTreeMap<(&'static str, String, String, String, String), u64> = BTreeMap::new();
-    for b in st.blocks.iter().filter(|b| b.live) {
+    for b in st.blocks.iter().filter(|b| b.live()) {
         let n = b.count();
         if b.class == crate::registry::Class::Itmo {
             r.authorized += n;

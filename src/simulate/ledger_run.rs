@@ -433,7 +433,7 @@ impl SimLedger {
         let st = self.ledger.state();
         let a6 = self.ledger.article6_flows(&self.party);
         let mut f = Flows::default();
-        for b in st.blocks.iter().filter(|b| b.live) {
+        for b in st.blocks.iter().filter(|b| b.live()) {
             if let Some(ft) = &b.first_transfer
                 && ft.party == self.party
             {

@@ -44,7 +44,7 @@ pub fn rows(ledger: &Ledger) -> Vec<Vec<String>> {
     };
     st.blocks
         .iter()
-        .filter(|b| b.live)
+        .filter(|b| b.live())
         .map(|b| {
             let acc = &st.accounts[b.account as usize];
             let iss = &st.issuances[b.issuance as usize];

@@ -36,7 +36,7 @@ pub fn rows(ledger: &Ledger) -> Vec<Vec<String>> {
     };
     let v1 = cadt::rows(ledger);
     v1.into_iter()
-        .zip(st.blocks.iter().filter(|b| b.live))
+        .zip(st.blocks.iter().filter(|b| b.live()))
         .map(|(mut row, b)| {
             let (mut name, mut id, mut detail) = (String::new(), String::new(), String::new());
             if let Some(t) = &b.terminal {

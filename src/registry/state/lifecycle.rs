@@ -240,7 +240,7 @@ impl State {
                     format!("block is not held by {account}"),
                 ));
             }
-            if blk.frozen {
+            if blk.frozen() {
                 return Err(v(
                     3,
                     "no double spend",
@@ -588,7 +588,7 @@ pub fn check_two_phase(st: &State) -> Result<(), InvariantViolation> {
             req.is_some_and(|q| q.status == RequestStatus::Pending && q.blocks.contains(&b));
         let blk = st.block(b);
         let ok_blk = blk.is_some_and(|x| {
-            x.live && !x.frozen && !st.accounts[x.account as usize].kind.is_terminal()
+            x.live() && !x.frozen() && !st.accounts[x.account as usize].kind.is_terminal()
         });
         if !ok_req || !ok_blk {
             return Err(v(

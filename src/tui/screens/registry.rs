@@ -86,7 +86,7 @@ pub fn block_rows(l: &Ledger) -> Vec<(String, String, String, u64, bool)> {
     let st = l.state();
     st.blocks
         .iter()
-        .filter(|b| b.live)
+        .filter(|b| b.live())
         .map(|b| {
             let acc = st
                 .accounts
@@ -249,19 +249,19 @@ pub fn drill_quantity(l: &Ledger, e: &DrillExpect) -> u64 {
         DrillState::Authorized => st
             .blocks
             .iter()
-            .filter(|b| b.live && vin(b.vintage) && b.class.as_str() == "ITMO")
+            .filter(|b| b.live() && vin(b.vintage) && b.class.as_str() == "ITMO")
             .map(|b| b.count())
             .sum(),
         DrillState::FirstTransferred => st
             .blocks
             .iter()
-            .filter(|b| b.live && vin(b.vintage) && b.first_transfer.is_some())
+            .filter(|b| b.live() && vin(b.vintage) && b.first_transfer.is_some())
             .map(|b| b.count())
             .sum(),
         DrillState::Retired => st
             .blocks
             .iter()
-            .filter(|b| b.live && vin(b.vintage))
+            .filter(|b| b.live() && vin(b.vintage))
             .filter(|b| match b.terminal.as_deref().map(|t| &t.kind) {
                 Some(crate::registry::event::MoveKind::Retire { beneficiary, .. })
                 | Some(crate::registry::event::MoveKind::Use { beneficiary, .. }) => {
@@ -278,7 +278,7 @@ pub fn drill_quantity(l: &Ledger, e: &DrillExpect) -> u64 {
         DrillState::Cancelled => st
             .blocks
             .iter()
-            .filter(|b| b.live && vin(b.vintage))
+            .filter(|b| b.live() && vin(b.vintage))
             .filter(|b| {
                 matches!(
                     kind(b),
