@@ -6,7 +6,7 @@
 //!   memory the reader holds stays one window, however long the journal is.
 //! - **Buffered reads** (the fallback): 256 KiB `read()`s into one buffer.
 //!
-//! # Why mapping is sound here (the registry's `unsafe` besides the SHA intrinsics of `line_digest`)
+//! # Why mapping is sound here (the registry's `unsafe` besides the SHA intrinsics of `line_digest` and the ASCII line of `wire::fast`)
 //!
 //! A mapping is only safe while nobody shrinks or rewrites the mapped part of the file: a
 //! truncation under a mapping kills the reader with `SIGBUS`, and a rewrite changes bytes a

@@ -334,15 +334,25 @@ fn fast(
     prev: &mut Previous,
     hints: Option<(&HexDigest, &HexDigest)>,
 ) -> Option<()> {
-    // UTF-8 is checked once for the whole line (the reference path reads every string and the
-    // raw body as `&str`, so an invalid byte anywhere makes it refuse the line too).
-    let text = simdutf8::basic::from_utf8(line).ok()?;
     // No control character anywhere: canonical lines escape them inside strings and have no
     // whitespace outside, and with this settled once the string reader looks for quotes and
-    // backslashes only. (A minimum over the line: the compiler makes it a few vector ops.)
-    if line.iter().fold(u8::MAX, |m, &c| m.min(c)) < 0x20 {
+    // backslashes only. The same pass finds the largest byte: a line without a byte above
+    // 0x7F is ASCII, so UTF-8; any other line is checked as UTF-8 once, whole (the reference
+    // path reads every string and the raw body as `&str`, so an invalid byte anywhere makes
+    // it refuse the line too). (A minimum and a maximum over the line: the compiler makes
+    // them a few vector ops.)
+    let (low, high) = line
+        .iter()
+        .fold((u8::MAX, 0u8), |(lo, hi), &c| (lo.min(c), hi.max(c)));
+    if low < 0x20 {
         return None;
     }
+    let text = if high < 0x80 {
+        // SAFETY: every byte is below 0x80, so the line is ASCII, which is valid UTF-8.
+        unsafe { std::str::from_utf8_unchecked(line) }
+    } else {
+        simdutf8::basic::from_utf8(line).ok()?
+    };
     let mut c = Cursor { s: text, i: 0 };
     let trusted = std::mem::take(&mut prev.trusted);
     if trusted
