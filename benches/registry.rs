@@ -105,14 +105,18 @@
 //! 2026-11-27, eleventh session (same machine and drift). A block names its issuance and no
 //! longer copies the project (88 → 72 bytes), then holds its authorization index in 4 bytes
 //! and live/frozen in one (64 bytes, one cache line); ASCII lines skip the UTF-8 validator;
-//! journal windows are mapped without populating them. `registry check`, interleaved per
-//! step: cpu ratios 0.93–0.97 (project), 0.96–0.98 (64 bytes), 0.92 (ASCII); peak RSS 278 →
-//! 257 MB. In a fast stretch the new `registry check` took a median 1.43 s (ten runs, min
-//! 1.30 s). This bench, a little later (floor 382 ms): as `registry check` runs it 1.63 s
-//! [1.56, 1.70]; replay + full check with the state freed inside the timing 1.97 s
-//! [1.88, 2.06]; chain verification without the fold 0.89 s. Goal 1.5 s: met in fast
-//! stretches only. Command append with fsync 319 µs (≈ 3,100 commands/s); in-memory
-//! transfer 15.8 µs, 6.4 issuance 23.1 µs.
+//! journal windows are mapped without populating them. Peak RSS 278 → 257 MB. Speed: the
+//! interleaving script used until now always ran the new binary second, and it showed a
+//! binary against a copy of itself at a cpu ratio of 0.95; its per-step ratios (0.92–0.98,
+//! in this session's commit messages) are that bias as much as the change. With the order
+//! alternating (`benches/ab_check.py`, ten or twelve rounds): against this session's start
+//! 0.998 (old first 0.919, new first 1.044: no change this instrument can resolve); against
+//! c762205, two sessions back, 0.891. In a fast stretch `registry check` took a median
+//! 1.43 s (min 1.30 s); in slow ones 1.8–2.0 s. This bench in a middling stretch (floor
+//! 382 ms): as `registry check` runs it 1.63 s [1.56, 1.70]; replay + full check with the
+//! state freed inside the timing 1.97 s [1.88, 2.06]; chain verification without the fold
+//! 0.89 s. Goal 1.5 s: met in fast stretches only. Command append with fsync 319 µs
+//! (≈ 3,100 commands/s); in-memory transfer 15.8 µs, 6.4 issuance 23.1 µs.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
