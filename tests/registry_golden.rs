@@ -6,8 +6,10 @@ use std::path::Path;
 use std::process::Command as Proc;
 
 use chrono::NaiveDate;
+use ndc_workbench::registry::event::MoveKind;
 use ndc_workbench::registry::export::{aef, ledger_journal};
 use ndc_workbench::registry::invariants::check_journal;
+use ndc_workbench::registry::state::{State, Terminal};
 use ndc_workbench::registry::types::Filter;
 use ndc_workbench::registry::*;
 
@@ -412,6 +414,71 @@ fn journal_with_events(dir: &Path) -> std::path::PathBuf {
     })
     .unwrap();
     p
+}
+
+/// Retirement proofs share their kind (one record per distinct beneficiary, see
+/// `Terminal::kind`), and each proof keeps its own seq: sharing never hands one retirement
+/// another's beneficiary or event. Replayed from the journal, the proofs read the same.
+#[test]
+fn retirement_proofs_share_a_kind_per_beneficiary_and_keep_their_own_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = journal_with_events(dir.path());
+    let clock = ManualClock::at_date(d(2025, 2, 1)).stepping(60);
+    let mut l = Ledger::open(&p, clock).unwrap();
+    let ben = |name: &str, id: &str| Beneficiary {
+        name: name.into(),
+        id: id.into(),
+        country: "CHE".into(),
+        purpose: "claim".into(),
+    };
+    // Acme again (as in `journal_with_events`), then Beta, then Acme once more.
+    let mut seqs = vec![];
+    for (q, b) in [
+        (5, ben("Acme", "CHE-1")),
+        (3, ben("Beta", "CHE-2")),
+        (2, ben("Acme", "CHE-1")),
+    ] {
+        l.execute(Command::Retire {
+            from: H.into(),
+            quantity: q,
+            filter: Filter::default(),
+            beneficiary: b,
+            authorized_entity: None,
+        })
+        .unwrap();
+        seqs.push(l.last_seq());
+    }
+    let proofs = |st: &State| -> Vec<(u64, u64, std::sync::Arc<Terminal>)> {
+        st.blocks
+            .iter()
+            .filter(|b| b.live())
+            .filter_map(|b| b.terminal.clone().map(|t| (b.count(), t.seq, t)))
+            .filter(|(_, _, t)| matches!(*t.kind, MoveKind::Retire { .. }))
+            .collect()
+    };
+    // The ledger that wrote them, a ledger loaded from the journal, and a check's replay.
+    let loaded = Ledger::load(&p, ManualClock::at_date(d(2025, 3, 1))).unwrap();
+    let (_, checked) =
+        ndc_workbench::registry::invariants::check_journal_keeping_state(&p).unwrap();
+    for st in [l.state(), loaded.state(), &checked] {
+        let got = proofs(st);
+        // 10 for Acme at the first retirement, then 5, 3 and 2.
+        let counts: Vec<u64> = got.iter().map(|g| g.0).collect();
+        assert_eq!(counts, [10, 5, 3, 2]);
+        assert_eq!(got[1].1, seqs[0]);
+        assert_eq!(got[2].1, seqs[1]);
+        assert_eq!(got[3].1, seqs[2]);
+        let name = |t: &Terminal| match &*t.kind {
+            MoveKind::Retire { beneficiary, .. } => beneficiary.name.clone(),
+            _ => String::new(),
+        };
+        let names: Vec<String> = got.iter().map(|g| name(&g.2)).collect();
+        assert_eq!(names, ["Acme", "Acme", "Beta", "Acme"]);
+        let acme = &got[0].2.kind;
+        assert!(std::sync::Arc::ptr_eq(acme, &got[1].2.kind));
+        assert!(std::sync::Arc::ptr_eq(acme, &got[3].2.kind));
+        assert!(!std::sync::Arc::ptr_eq(acme, &got[2].2.kind));
+    }
 }
 
 #[test]

@@ -57,7 +57,7 @@ pub fn ca_rows(st: &State) -> Vec<CaRow> {
         if acc.kind == AccountKind::RetirementNdc
             && acc.party == ap.host
             && let Some(t) = &b.terminal
-            && let MoveKind::Use { use_year, .. } = t.kind
+            && let MoveKind::Use { use_year, .. } = *t.kind
         {
             ft.entry((ap.id.clone(), use_year)).or_default().1 += b.count();
         }

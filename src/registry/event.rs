@@ -61,7 +61,7 @@ pub struct Piece {
 }
 
 /// Why units moved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MoveKind {
     /// Domestic or international transfer. `acquiring_party` is set for international moves.

@@ -91,7 +91,7 @@ pub fn article6_flows(st: &State, party: &str) -> Article6Flows {
             && b.class == Class::Itmo
             && b.first_transfer.is_some()
             && let Some(t) = &b.terminal
-            && let MoveKind::Use { use_year, .. } = t.kind
+            && let MoveKind::Use { use_year, .. } = *t.kind
         {
             *f.used.entry(use_year).or_default() += n;
         }

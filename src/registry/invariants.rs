@@ -177,7 +177,7 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
         };
         match acc.kind {
             AccountKind::RetirementNdc | AccountKind::RetirementOimp => {
-                match b.terminal.as_ref().map(|t| &t.kind) {
+                match b.terminal.as_ref().map(|t| &*t.kind) {
                     Some(MoveKind::Use { beneficiary, .. })
                     | Some(MoveKind::Retire { beneficiary, .. })
                         if !beneficiary.name.is_empty() && !beneficiary.id.is_empty() => {}
@@ -192,7 +192,7 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
                     AccountKind::OtherCancellation => CancelSubtype::Other,
                     _ => CancelSubtype::Voluntary,
                 };
-                match b.terminal.as_ref().map(|t| &t.kind) {
+                match b.terminal.as_ref().map(|t| &*t.kind) {
                     Some(MoveKind::Cancel { subtype, .. }) if *subtype == want => {}
                     Some(MoveKind::Retire { beneficiary, .. })
                         if want == CancelSubtype::Voluntary && !beneficiary.name.is_empty() => {}
@@ -374,14 +374,17 @@ pub fn check_journal(path: &Path) -> Result<CheckReport, JournalError> {
     check_journal_keeping_state(path).map(|(report, _state)| report)
 }
 
-/// [`check_journal`], also handing back the folded state (without the per-account index).
+/// [`check_journal`], also handing back the folded state (without the per-account index and
+/// the command records: see [`State::for_check`]).
 /// The `check` command uses it to leave the state to the operating system at exit: freeing
 /// a million blocks one allocation at a time was ~7 % of a `registry check`.
 pub fn check_journal_keeping_state(path: &Path) -> Result<(CheckReport, State), JournalError> {
     // The per-account block index is a lookup structure built from `Block::account`, not
     // something the journal says; a check that throws the state away does not build it
     // (invariant 3 is then the fold's rule: a block moves only from the account it names).
-    let mut st = State::for_replay();
+    // Nor does it keep the command records a retry is answered from: only the ids, which
+    // must not come back, and each command's first seq (`State::for_check`).
+    let mut st = State::for_check();
     // Reserve the block table up front (≈ one block per 300 journal bytes): untouched
     // capacity costs no resident memory, and it avoids the copy peak of repeated doubling.
     // Same for the command records (≈ one command per 990 bytes of the synth workload;

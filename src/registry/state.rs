@@ -241,7 +241,10 @@ pub struct FirstTransfer {
 pub struct Terminal {
     pub seq: u64,
     pub date: NaiveDate,
-    pub kind: MoveKind,
+    /// Why the block entered the sink. Shared by every proof of the same kind
+    /// ([`State::intern_kind`]): a replay holds one record per distinct beneficiary or
+    /// reason, not a copy of its strings per event.
+    pub kind: Arc<MoveKind>,
 }
 
 /// A block's authorization: an index into [`State::authorizations`] in four bytes, with its
@@ -390,6 +393,8 @@ pub struct State {
     pub record_actions: bool,
     pub actions: Vec<ActionRecord>,
     interned: HashMap<String, Arc<str>>,
+    /// The distinct kinds of the terminal proofs (see [`Terminal::kind`]).
+    terminal_kinds: std::collections::HashSet<Arc<MoveKind>, BuildHasherDefault<FastHasher>>,
     /// When set, the fold does not keep [`Account::blocks`] (see [`State::without_account_index`]).
     unindexed: bool,
     /// Two-phase requests, approach lifecycle, CA records, markers (see [`lifecycle`]).
@@ -460,6 +465,16 @@ impl State {
         }
     }
 
+    /// [`State::for_replay`] for a check that throws the state away: the command table keeps
+    /// ids and first seqs, not the records a retry is answered from
+    /// ([`CommandTable::ids_only`]). Nothing verified depends on those records.
+    pub fn for_check() -> State {
+        State {
+            commands: CommandTable::ids_only(),
+            ..State::for_replay()
+        }
+    }
+
     /// Index the deferred id tables (command ids, issuance ids) and report the earliest id
     /// that came back, as the eager fold would have: a command id at the first event of its
     /// second batch (counting the batch still open), an issuance id at its second issuance.
@@ -498,8 +513,8 @@ impl State {
             Ok(()) => None,
             Err(ix) => self
                 .commands
-                .record(ix)
-                .map(|(id, r)| (id.to_string(), r.first_seq)),
+                .first_seq(ix)
+                .map(|(id, seq)| (id.to_string(), seq)),
         };
         let open = self
             .open_batch
@@ -561,6 +576,16 @@ impl State {
         let a: Arc<str> = Arc::from(s);
         self.interned.insert(s.to_string(), a.clone());
         a
+    }
+
+    /// The shared copy of `kind` for a terminal proof (made on its first use).
+    fn intern_kind(&mut self, kind: &MoveKind) -> Arc<MoveKind> {
+        if let Some(k) = self.terminal_kinds.get(kind) {
+            return k.clone();
+        }
+        let k = Arc::new(kind.clone());
+        self.terminal_kinds.insert(k.clone());
+        k
     }
 
     pub fn account(&self, id: &str) -> Option<&Account> {
@@ -742,7 +767,27 @@ impl State {
             self.apply_event(seq, date, &env.event)?;
             self.note_beneficiary(seq, &env.event);
         }
-        if env.batch_end {
+        if env.batch_end && !self.commands.keeps_records() {
+            // A check keeps the id and first seq only (`CommandTable::ids_only`).
+            let first_seq = self.open_batch.as_ref().map(|b| b.1).unwrap_or(seq);
+            match self.open_claim.take() {
+                Some(claim) => self.commands.fill_id(claim, &env.command_id, first_seq),
+                None => {
+                    let claim = self.commands.claim(&env.command_id).map_err(|_| {
+                        v(
+                            5,
+                            "idempotency",
+                            seq,
+                            None,
+                            format!("command id {:?} appears in two batches", env.command_id),
+                        )
+                    })?;
+                    self.commands.fill_id(claim, &env.command_id, first_seq);
+                }
+            }
+            self.open_batch = None;
+            self.last_batch = env.batch_id;
+        } else if env.batch_end {
             let first_seq = self.open_batch.as_ref().map(|b| b.1).unwrap_or(seq);
             let rejected = match &env.event {
                 Event::CommandRejected { rule, message } => {
@@ -1370,10 +1415,11 @@ impl State {
                                 reason: format!("{:?} leg at issuance", l.leg),
                             },
                         };
+                        let kind = self.intern_kind(&mk);
                         self.blocks[(l.block - 1) as usize].terminal = Some(Arc::new(Terminal {
                             seq,
                             date: eff_date,
-                            kind: mk,
+                            kind,
                         }));
                     }
                     if let Some(ai) = auth_ix {
@@ -1663,12 +1709,13 @@ impl State {
                 };
                 let to_party =
                     (self.record_actions && to_kind == AccountKind::AdaptationFund).then(to_party);
-                // Shared per event: one allocation, not one per block.
+                // Shared per event: one allocation, not one per block; its kind is shared
+                // with every earlier proof of the same kind.
                 let term = to_kind.is_terminal().then(|| {
                     Arc::new(Terminal {
                         seq,
                         date: ts_date,
-                        kind: kind.clone(),
+                        kind: self.intern_kind(kind),
                     })
                 });
                 let mut ft_cache: Option<((FtTrigger, FtBucket), Arc<FirstTransfer>)> = None;

@@ -386,7 +386,7 @@ impl Actor {
 }
 
 /// Structured retirement beneficiary (never written into a status reason).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Beneficiary {
     pub name: String,
     /// Resolvable id: ISO code, tax id, authorized-entity id.

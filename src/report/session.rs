@@ -335,7 +335,7 @@ pub fn registry_summary(l: &Ledger, source: &'static str) -> RegistrySummary {
             r.first_transferred += n;
         }
         let Some(t) = &b.terminal else { continue };
-        let (kind, ben) = match &t.kind {
+        let (kind, ben) = match &*t.kind {
             MoveKind::Retire { beneficiary, .. } => {
                 r.retired += n;
                 ("retire", beneficiary)

@@ -48,7 +48,7 @@ pub fn rows(ledger: &Ledger) -> Vec<Vec<String>> {
         .map(|b| {
             let acc = &st.accounts[b.account as usize];
             let iss = &st.issuances[b.issuance as usize];
-            let reason = match b.terminal.as_ref().map(|t| &t.kind) {
+            let reason = match b.terminal.as_ref().map(|t| &*t.kind) {
                 Some(crate::registry::event::MoveKind::Use { beneficiary, .. })
                 | Some(crate::registry::event::MoveKind::Retire { beneficiary, .. }) => {
                     beneficiary.purpose.clone()

@@ -40,7 +40,7 @@ pub fn rows(ledger: &Ledger) -> Vec<Vec<String>> {
         .map(|(mut row, b)| {
             let (mut name, mut id, mut detail) = (String::new(), String::new(), String::new());
             if let Some(t) = &b.terminal {
-                match &t.kind {
+                match &*t.kind {
                     MoveKind::Use { beneficiary, .. } | MoveKind::Retire { beneficiary, .. } => {
                         name.clone_from(&beneficiary.name);
                         id.clone_from(&beneficiary.id);

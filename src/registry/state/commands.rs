@@ -11,6 +11,10 @@
 //! commit order with no lookup at all, and [`CommandTable::index`] builds the lookup at the
 //! end and reports the first id that came back, which is the duplicate an eager table would
 //! have refused first.
+//!
+//! A check goes further still ([`CommandTable::ids_only`]): it verifies that no command id
+//! comes back, and nothing reads a record after it, so it keeps the ids and each command's
+//! first seq (for the report of a repeat), not the 64-byte record a retry is answered from.
 
 use super::CommandRecord;
 pub use super::ids::Claim;
@@ -19,17 +23,21 @@ use super::ids::IdTable;
 #[derive(Debug, Clone, Default)]
 pub struct CommandTable {
     ids: IdTable,
-    /// By id number, in commit order.
+    /// By id number, in commit order (empty for an ids-only table).
     records: Vec<CommandRecord>,
+    /// By id number, the first seq of each command of an ids-only table (empty otherwise).
+    first_seqs: Vec<u64>,
+    /// Keep `first_seqs` instead of `records` (see [`CommandTable::ids_only`]).
+    ids_only: bool,
 }
 
 impl CommandTable {
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.records.len().max(self.first_seqs.len())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.len() == 0
     }
 
     /// A table that only appends until [`CommandTable::index`] (for replays; see the module
@@ -37,8 +45,24 @@ impl CommandTable {
     pub fn deferred() -> CommandTable {
         CommandTable {
             ids: IdTable::deferred(),
-            records: Vec::new(),
+            ..CommandTable::default()
         }
+    }
+
+    /// A [`CommandTable::deferred`] table that keeps each command's id and first seq, and no
+    /// record: for a check, which refuses a repeated id and then throws the state away (see
+    /// the module doc). `get` finds nothing in it; [`CommandTable::first_seq`] and
+    /// [`CommandTable::index`] work as in any table. Filled by [`CommandTable::fill_id`].
+    pub fn ids_only() -> CommandTable {
+        CommandTable {
+            ids_only: true,
+            ..CommandTable::deferred()
+        }
+    }
+
+    /// Whether records are kept (false for [`CommandTable::ids_only`]).
+    pub fn keeps_records(&self) -> bool {
+        !self.ids_only
     }
 
     /// Whether lookups are waiting for [`CommandTable::index`].
@@ -55,7 +79,11 @@ impl CommandTable {
 
     /// Make room for `additional` more commands without growing.
     pub fn reserve(&mut self, additional: usize) {
-        self.records.reserve(additional);
+        if self.ids_only {
+            self.first_seqs.reserve(additional);
+        } else {
+            self.records.reserve(additional);
+        }
         self.ids.reserve(additional, 16);
     }
 
@@ -63,8 +91,9 @@ impl CommandTable {
         self.ids.get(id).and_then(|n| self.records.get(n))
     }
 
+    /// Whether `id` was recorded (in any table, ids-only too).
     pub fn contains_key(&self, id: &str) -> bool {
-        self.get(id).is_some()
+        self.ids.contains(id)
     }
 
     /// Record `id` (replacing the record of an id already present).
@@ -91,6 +120,27 @@ impl CommandTable {
             // The id came in after the claim was taken: the record replaces its own.
             self.records[n] = record;
         }
+    }
+
+    /// Record `id` of a command that began at `first_seq` in the slot `claim` reserved, in an
+    /// [`CommandTable::ids_only`] table (in any other table, the record is `fill`ed instead).
+    pub fn fill_id(&mut self, claim: Claim, id: &str, first_seq: u64) {
+        debug_assert!(self.ids_only, "a table of records is filled with records");
+        let n = self.ids.fill(claim, id);
+        if n == self.first_seqs.len() {
+            self.first_seqs.push(first_seq);
+        } else {
+            self.first_seqs[n] = first_seq;
+        }
+    }
+
+    /// The id and first seq of command number `ix` (commit order), in any table.
+    pub fn first_seq(&self, ix: usize) -> Option<(&str, u64)> {
+        let seq = match self.ids_only {
+            true => self.first_seqs.get(ix).copied(),
+            false => self.records.get(ix).map(|r| r.first_seq),
+        };
+        seq.map(|s| (self.ids.id(ix), s))
     }
 
     /// The record number (commit order) and the record.
@@ -177,5 +227,42 @@ mod tests {
         r.reserve(10);
         r.insert("a", rec(1));
         assert_eq!(r.get("a").map(|x| x.last_seq), Some(2));
+        assert_eq!(r.first_seq(0), Some(("a", 1)));
+    }
+
+    /// An ids-only table answers what a check asks (is the id there, which command came back
+    /// and where it began) as a table of records does, and keeps no record.
+    #[test]
+    fn an_ids_only_table_reports_a_repeat_as_a_table_of_records_does() {
+        let ids = ["a", "b", "c", "b", "a", "d"];
+        let mut full = CommandTable::deferred();
+        let mut slim = CommandTable::ids_only();
+        slim.reserve(8);
+        assert!(full.keeps_records() && !slim.keeps_records());
+        for (n, id) in ids.into_iter().enumerate() {
+            let seq = 10 * n as u64 + 1;
+            let c = full.claim(id).expect("deferred");
+            full.fill(
+                c,
+                id,
+                CommandRecord {
+                    first_seq: seq,
+                    ..rec(n as u64)
+                },
+            );
+            let c = slim.claim(id).expect("deferred");
+            slim.fill_id(c, id, seq);
+        }
+        assert_eq!((slim.len(), slim.is_empty()), (6, false));
+        assert_eq!(slim.index(), full.index());
+        assert_eq!(slim.first_seq(3), Some(("b", 31)));
+        for ix in 0..7 {
+            assert_eq!(slim.first_seq(ix), full.first_seq(ix), "command {ix}");
+        }
+        for id in ["a", "d", "e", ""] {
+            assert_eq!(slim.contains_key(id), full.contains_key(id), "{id}");
+        }
+        assert!(slim.get("a").is_none() && full.get("a").is_some());
+        assert!(slim.record(0).is_none());
     }
 }

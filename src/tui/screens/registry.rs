@@ -262,7 +262,7 @@ pub fn drill_quantity(l: &Ledger, e: &DrillExpect) -> u64 {
             .blocks
             .iter()
             .filter(|b| b.live() && vin(b.vintage))
-            .filter(|b| match b.terminal.as_deref().map(|t| &t.kind) {
+            .filter(|b| match b.terminal.as_deref().map(|t| &*t.kind) {
                 Some(crate::registry::event::MoveKind::Retire { beneficiary, .. })
                 | Some(crate::registry::event::MoveKind::Use { beneficiary, .. }) => {
                     e.beneficiary.as_ref().is_none_or(|n| {
@@ -288,7 +288,7 @@ pub fn drill_quantity(l: &Ledger, e: &DrillExpect) -> u64 {
                             | AccountKind::OtherCancellation
                     )
                 ) && !matches!(
-                    b.terminal.as_deref().map(|t| &t.kind),
+                    b.terminal.as_deref().map(|t| &*t.kind),
                     Some(crate::registry::event::MoveKind::Retire { .. })
                 )
             })
