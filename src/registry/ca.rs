@@ -50,7 +50,7 @@ pub fn ca_rows(st: &State) -> Vec<CaRow> {
         let Some(f) = &b.first_transfer else {
             continue;
         };
-        if f.party == ap.host {
+        if *f.party == *ap.host {
             ft.entry((ap.id.clone(), b.vintage)).or_default().0 += b.count();
         }
         let acc = &st.accounts[b.account as usize];

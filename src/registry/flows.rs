@@ -71,7 +71,7 @@ pub fn article6_flows(st: &State, party: &str) -> Article6Flows {
     for b in st.blocks.iter().filter(|b| b.live()) {
         let n = b.count();
         if let Some(ft) = &b.first_transfer
-            && ft.party == party
+            && *ft.party == *party
         {
             let y = ft.date.year() as u16;
             match ft.bucket {
@@ -97,7 +97,7 @@ pub fn article6_flows(st: &State, party: &str) -> Article6Flows {
         }
         if b.class == Class::Itmo
             && b.first_transfer.is_none()
-            && st.issuances[b.issuance as usize].party == party
+            && *st.issuances[b.issuance as usize].party == *party
             && let Some(a) = st.block_auth(b)
             && a.first_transfer_definition
                 == Some(FirstTransferDefinition::FirstInternationalTransfer)

@@ -62,6 +62,17 @@ impl Hasher for FastHasher {
 /// Hash map with [`FastHasher`].
 pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
+/// The shared copy of `s` in `interned` (made on its first use). A free function, so that the
+/// fold can intern while it holds another part of the state ([`State::intern`] otherwise).
+fn intern_in(interned: &mut HashMap<String, Arc<str>>, s: &str) -> Arc<str> {
+    if let Some(a) = interned.get(s) {
+        return a.clone();
+    }
+    let a: Arc<str> = Arc::from(s);
+    interned.insert(s.to_string(), a.clone());
+    a
+}
+
 /// Selection key of a block inside an account: LOWEST_SERIAL_FIRST order.
 pub type SelKey = (u16, Arc<str>, u64, BlockId);
 
@@ -187,12 +198,14 @@ pub struct Issuance {
     pub id: String,
     pub project: Arc<str>,
     pub registry: Arc<str>,
-    pub party: String,
+    /// The host Party (or, for an acquisition, the acquiring Party): shared, as a journal
+    /// names few Parties and issues hundreds of thousands of times.
+    pub party: Arc<str>,
     pub vintage: u16,
     pub unit_type: UnitType,
     pub first: u64,
     pub last: u64,
-    pub imported_from: Option<String>,
+    pub imported_from: Option<Arc<str>>,
     pub seq: u64,
     pub date: NaiveDate,
 }
@@ -231,8 +244,8 @@ pub struct FirstTransfer {
     pub date: NaiveDate,
     pub trigger: FtTrigger,
     pub bucket: FtBucket,
-    /// The first-transferring Party.
-    pub party: String,
+    /// The first-transferring Party (shared, like [`Issuance::party`]).
+    pub party: Arc<str>,
     pub acquiring_party: Option<String>,
 }
 
@@ -570,12 +583,7 @@ impl State {
     }
 
     pub fn intern(&mut self, s: &str) -> Arc<str> {
-        if let Some(a) = self.interned.get(s) {
-            return a.clone();
-        }
-        let a: Arc<str> = Arc::from(s);
-        self.interned.insert(s.to_string(), a.clone());
-        a
+        intern_in(&mut self.interned, s)
     }
 
     /// The shared copy of `kind` for a terminal proof (made on its first use).
@@ -910,7 +918,7 @@ impl State {
                 block: id,
                 first: b.first,
                 last: b.last,
-                party: ft.party.clone(),
+                party: ft.party.to_string(),
                 acquiring_party: ft.acquiring_party.clone(),
                 transferring_party: None,
                 purpose: self.block_auth(b).map(|a| a.purpose),
@@ -1279,7 +1287,7 @@ impl State {
                 self.issuance_ids
                     .add(issuance_id)
                     .map_err(|_| reused(seq, issuance_id))?;
-                let host = p.host.clone();
+                let host = intern_in(&mut self.interned, &p.host);
                 let qty = last - first + 1;
                 if let Some(vid) = verification {
                     let ver = self.verifications.get_mut(vid).ok_or_else(|| {
@@ -1442,7 +1450,7 @@ impl State {
                             let from = Account {
                                 id: String::new(),
                                 owner: String::new(),
-                                party: party.clone(),
+                                party: party.to_string(),
                                 kind: AccountKind::Holding,
                                 blocks: BTreeSet::new(),
                             };
@@ -1457,7 +1465,7 @@ impl State {
                             block: l.block,
                             first: l.first,
                             last: l.last,
-                            party: party.clone(),
+                            party: party.to_string(),
                             acquiring_party: None,
                             transferring_party: None,
                             purpose: Some(st.authorizations[ai as usize].purpose),
@@ -1486,7 +1494,7 @@ impl State {
                                 block: l.block,
                                 first: l.first,
                                 last: l.last,
-                                party: host.clone(),
+                                party: host.to_string(),
                                 acquiring_party: Some(st.accounts[acc as usize].party.clone()),
                                 transferring_party: None,
                                 purpose: None,
@@ -1502,7 +1510,7 @@ impl State {
                                 block: l.block,
                                 first: l.first,
                                 last: l.last,
-                                party: host.clone(),
+                                party: host.to_string(),
                                 acquiring_party: None,
                                 transferring_party: None,
                                 purpose: None,
@@ -1560,12 +1568,12 @@ impl State {
                     id: issuance_id.clone(),
                     project: proj.clone(),
                     registry: reg,
-                    party: party.clone(),
+                    party: intern_in(&mut self.interned, &party),
                     vintage: *vintage,
                     unit_type: *unit_type,
                     first: *first,
                     last: *last,
-                    imported_from: Some(from_party.clone()),
+                    imported_from: Some(intern_in(&mut self.interned, from_party)),
                     seq,
                     date: ts_date,
                 });
@@ -1575,7 +1583,7 @@ impl State {
                         date: ts_date,
                         trigger: FtTrigger::InternationalTransfer,
                         bucket: FtBucket::Ndc,
-                        party: from_party.clone(),
+                        party: intern_in(&mut self.interned, from_party),
                         acquiring_party: Some(party.clone()),
                     })
                 });
@@ -1763,7 +1771,7 @@ impl State {
                     // an OIMP definition — happens in the acquirer's account.
                     let ft_party = ft.map(|_| {
                         self.issuances.get(b.issuance as usize).map_or_else(
-                            || self.accounts[fi as usize].party.clone(),
+                            || Arc::from(self.accounts[fi as usize].party.as_str()),
                             |i| i.party.clone(),
                         )
                     });
@@ -1961,14 +1969,14 @@ impl State {
                     if let Some((trigger, bucket)) = ft {
                         let party = &self.accounts[account].party;
                         let shared = match &ft_cache {
-                            Some(a) if a.party == *party => a.clone(),
+                            Some(a) if *a.party == **party => a.clone(),
                             _ => {
                                 let a = Arc::new(FirstTransfer {
                                     seq,
                                     date: eff_date,
                                     trigger,
                                     bucket,
-                                    party: party.clone(),
+                                    party: intern_in(&mut self.interned, party),
                                     acquiring_party: None,
                                 });
                                 ft_cache = Some(a.clone());

@@ -435,7 +435,7 @@ impl SimLedger {
         let mut f = Flows::default();
         for b in st.blocks.iter().filter(|b| b.live()) {
             if let Some(ft) = &b.first_transfer
-                && ft.party == self.party
+                && *ft.party == *self.party
             {
                 let m = if self.outside.iter().any(|p| **p == **st.block_project(b)) {
                     &mut f.ftv_outside

@@ -179,8 +179,7 @@ pub fn t3_rows(ledger: &Ledger, year: Option<u16>) -> Vec<Vec<String>> {
                 auth.map(|x| x.id.clone()).unwrap_or_else(|| NA.into()),
                 b.first_transfer
                     .as_ref()
-                    .map(|f| f.party.clone())
-                    .unwrap_or_else(|| iss.party.clone()),
+                    .map_or_else(|| iss.party.to_string(), |f| f.party.to_string()),
                 iss.registry.to_string(),
                 unit_id(&st, b, a.first),
                 unit_id(&st, b, a.last),
@@ -241,8 +240,7 @@ pub fn t4_rows_from_state(st: &State, party: &str) -> Vec<Vec<String>> {
                 auth.map(|x| x.id.clone()).unwrap_or_else(|| NA.into()),
                 b.first_transfer
                     .as_ref()
-                    .map(|f| f.party.clone())
-                    .unwrap_or_else(|| iss.party.clone()),
+                    .map_or_else(|| iss.party.to_string(), |f| f.party.to_string()),
                 iss.registry.to_string(),
                 unit_id(st, b, b.first),
                 unit_id(st, b, b.last),
