@@ -159,6 +159,16 @@ impl SerialRange {
         Ok(SerialRange { first, last })
     }
 
+    /// Whether the range `first..=last` formats and parses back to itself (the range half of
+    /// invariant 19), decided from the numbers: `write` spells any `u64` in decimal, padded
+    /// to six digits, and `parse` reads every such spelling back exactly, so the text comes
+    /// back exactly when the range is one `parse` accepts. `check` asks this of every block
+    /// instead of writing and parsing half a million ranges; the test
+    /// `a_range_round_trips_exactly_when_its_numbers_say_so` holds it against the text.
+    pub fn round_trips(first: u64, last: u64) -> bool {
+        Self::checked(first, last).is_ok()
+    }
+
     /// The canonical form (numbers in at least 6 digits, zero-padded) into `out`.
     pub fn write<W: fmt::Write>(&self, out: &mut W) -> fmt::Result {
         padded(out, self.first, 6)?;
@@ -347,6 +357,40 @@ impl SerialQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `SerialRange::round_trips` against the textual round trip, over every digit count of
+    /// both numbers (each power of ten and its neighbours), zero, equal and reversed pairs,
+    /// the largest `u64`, and a seeded spread in between.
+    #[test]
+    fn a_range_round_trips_exactly_when_its_numbers_say_so() {
+        let mut numbers = vec![0u64, 1, 2, u64::MAX - 1, u64::MAX];
+        let mut p = 1u64;
+        for _ in 0..19 {
+            p *= 10;
+            numbers.extend([p - 1, p, p + 1]);
+        }
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..300 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            numbers.push(x >> (x % 64));
+        }
+        let mut text = String::new();
+        for &first in &numbers {
+            for &last in &numbers {
+                let r = SerialRange { first, last };
+                text.clear();
+                r.write(&mut text).unwrap();
+                let textual = SerialRange::parse(&text) == Ok(r);
+                assert_eq!(
+                    SerialRange::round_trips(first, last),
+                    textual,
+                    "{first}..={last} as {text:?}"
+                );
+            }
+        }
+    }
     #[test]
     fn round_trip_and_padding() {
         let s = Serial {
