@@ -6,6 +6,7 @@
 //! authorized totals and verified quantities.
 
 use chrono::NaiveDate;
+use ndc_workbench::registry::event::Event;
 use ndc_workbench::registry::invariants::check_state;
 use ndc_workbench::registry::state::State;
 use ndc_workbench::registry::synth::{self, SynthConfig};
@@ -177,6 +178,14 @@ fn a_serial_that_does_not_read_back_breaks_serial_round_trip() {
     st.issuances[issuance].project = dashed.clone();
     let e = check_state(&st).expect_err("a dashed project id");
     assert_eq!((e.invariant, e.seq), (19, st.issuances[issuance].seq));
+    // The message names the issuance by its id (kept in the id table, by number).
+    let id = st.issuance_id(issuance).to_string();
+    assert!(!id.is_empty());
+    assert!(
+        e.message.starts_with(&format!("issuance {id}:")),
+        "{}",
+        e.message
+    );
     // A registry id in lower case.
     let mut st = l.state().clone();
     st.issuances[issuance].registry = Arc::from("btn01");
@@ -191,6 +200,11 @@ fn a_serial_that_does_not_read_back_breaks_serial_round_trip() {
     st.accounts[account].blocks.insert(key);
     let e = check_state(&st).expect_err("a block of another vintage");
     assert_eq!((e.invariant, e.block), (19, Some(st.blocks[middle].id)));
+    assert!(
+        e.message.ends_with(&format!("issuance {id}'s")),
+        "{}",
+        e.message
+    );
     // A range turned around (first after last) is refused, not a panic.
     let mut st = l.state().clone();
     let b = &mut st.blocks[middle];
@@ -252,4 +266,45 @@ fn a_replayed_state_dates_terminals_and_first_transfers_on_their_event_day() {
             "{terminals} terminals, {firsts} first transfers"
         );
     }
+}
+
+/// A violation found per issuance names that issuance by its id, for issuances at every
+/// position of the table (ids are kept once, in the id table, by issuance number).
+#[test]
+fn a_conservation_break_names_its_own_issuance() {
+    let l = ledger();
+    let n = l.state().issuances.len();
+    assert!(n > 20, "{n} issuances");
+    let mut ids = std::collections::BTreeSet::new();
+    for ix in [1, n / 2, n - 1] {
+        // The first live block of issuance `ix` loses its last unit.
+        let Some(b) = l
+            .state()
+            .blocks
+            .iter()
+            .position(|b| b.live() && b.issuance as usize == ix && b.last > b.first)
+        else {
+            continue;
+        };
+        let mut st = l.state().clone();
+        st.blocks[b].last -= 1;
+        let e = check_state(&st).expect_err("a unit gone");
+        // The id as the journal wrote it, in the event that made the issuance.
+        let id = match &l.events()[st.issuances[ix].seq as usize - 1].event {
+            Event::Issued { issuance_id, .. } | Event::Acquired { issuance_id, .. } => {
+                issuance_id.clone()
+            }
+            other => panic!("issuance {ix} made by {other:?}"),
+        };
+        assert_eq!(st.issuance_id(ix), id);
+        assert!(ids.insert(id.clone()), "{id} named twice");
+        assert!(
+            e.message.starts_with(&format!("issuance {id}:")),
+            "issuance {ix}: {}",
+            e.message
+        );
+        assert_eq!(e.seq, st.issuances[ix].seq);
+    }
+    assert!(ids.len() >= 2, "{ids:?}");
+    assert_eq!(l.state().issuance_id(n), "");
 }

@@ -91,7 +91,7 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
     // every one of its blocks shares (registry and project are read through the issuance;
     // the partition loop below checks the vintage).
     if serials {
-        for iss in &st.issuances {
+        for (ix, iss) in st.issuances.iter().enumerate() {
             let p = SerialPrefix {
                 registry: &iss.registry,
                 project: &iss.project,
@@ -107,7 +107,7 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
                     None,
                     format!(
                         "issuance {}: serial prefix {text} does not round-trip",
-                        iss.id
+                        st.issuance_id(ix)
                     ),
                 ));
             }
@@ -237,7 +237,10 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
                     "serial round trip",
                     blk.created_seq,
                     Some(blk.id),
-                    format!("block's vintage is not its issuance {}'s", iss.id),
+                    format!(
+                        "block's vintage is not its issuance {}'s",
+                        st.issuance_id(i)
+                    ),
                 ));
             }
             if f != next {
@@ -248,7 +251,7 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
                     Some(blk.id),
                     format!(
                         "issuance {}: gap or overlap at {f} (expected {next})",
-                        iss.id
+                        st.issuance_id(i)
                     ),
                 ));
             }
@@ -263,7 +266,7 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
                 None,
                 format!(
                     "issuance {}: live blocks hold {sum} of {}",
-                    iss.id,
+                    st.issuance_id(i),
                     iss.last - iss.first + 1
                 ),
             ));
@@ -280,7 +283,12 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
     }
     // 2: a project's issuance ranges are disjoint and increasing.
     let mut last_by_project: BTreeMap<&str, u64> = BTreeMap::new();
-    for iss in st.issuances.iter().filter(|i| i.imported_from.is_none()) {
+    for (ix, iss) in st
+        .issuances
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.imported_from.is_none())
+    {
         let prev = last_by_project.entry(&iss.project).or_insert(0);
         if iss.first != *prev + 1 {
             return Err(v(
@@ -290,7 +298,8 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
                 None,
                 format!(
                     "issuance {} does not continue project {}",
-                    iss.id, iss.project
+                    st.issuance_id(ix),
+                    iss.project
                 ),
             ));
         }

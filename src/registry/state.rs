@@ -195,7 +195,6 @@ pub struct Authorization {
 
 #[derive(Debug, Clone)]
 pub struct Issuance {
-    pub id: String,
     pub project: Arc<str>,
     pub registry: Arc<str>,
     /// The host Party (or, for an acquisition, the acquiring Party): shared, as a journal
@@ -386,7 +385,8 @@ pub struct State {
     pub authorizations: Vec<Authorization>,
     pub auth_ix: HashMap<String, u32>,
     pub issuances: Vec<Issuance>,
-    /// The issuance ids, numbered as `issuances` (invariant 1: an id is never reused).
+    /// The issuance ids, numbered as `issuances` (invariant 1: an id is never reused). An
+    /// issuance's id is kept here only (see [`State::issuance_id`]).
     pub issuance_ids: IdTable,
     /// Every block ever created, indexed by `id - 1`.
     pub blocks: Vec<Block>,
@@ -594,6 +594,16 @@ impl State {
         let k = Arc::new(kind.clone());
         self.terminal_kinds.insert(k.clone());
         k
+    }
+
+    /// The id of issuance number `ix` (of [`State::issuances`]), or "" for a number past the
+    /// table's end.
+    pub fn issuance_id(&self, ix: usize) -> &str {
+        if ix < self.issuance_ids.len() {
+            self.issuance_ids.id(ix)
+        } else {
+            ""
+        }
     }
 
     pub fn account(&self, id: &str) -> Option<&Account> {
@@ -1362,7 +1372,6 @@ impl State {
                 let reg = self.intern(registry);
                 let iss_ix = self.issuances.len() as u32;
                 self.issuances.push(Issuance {
-                    id: issuance_id.clone(),
                     project: proj.clone(),
                     registry: reg,
                     party: host.clone(),
@@ -1565,7 +1574,6 @@ impl State {
                 let party = self.accounts[acc as usize].party.clone();
                 let iss_ix = self.issuances.len() as u32;
                 self.issuances.push(Issuance {
-                    id: issuance_id.clone(),
                     project: proj.clone(),
                     registry: reg,
                     party: intern_in(&mut self.interned, &party),

@@ -61,7 +61,7 @@ pub fn rows(ledger: &Ledger) -> Vec<Vec<String>> {
             let updated = b.terminal.as_ref().map(|t| t.seq).unwrap_or(b.created_seq);
             vec![
                 b.id.to_string(),
-                iss.id.clone(),
+                st.issuance_id(b.issuance as usize).to_string(),
                 st.projects
                     .get(&**st.block_project(b))
                     .map(|p| p.host.clone())
