@@ -117,6 +117,22 @@
 //! state freed inside the timing 1.97 s [1.88, 2.06]; chain verification without the fold
 //! 0.89 s. Goal 1.5 s: met in fast stretches only. Command append with fsync 319 µs
 //! (≈ 3,100 commands/s); in-memory transfer 15.8 µs, 6.4 issuance 23.1 µs.
+//!
+//! 2026-11-27, twelfth session (same machine and drift). A check keeps command ids and first
+//! seqs, not records (`CommandTable::ids_only`); terminal proofs share their kind per distinct
+//! beneficiary or reason; an issuance's and a first transfer's Party are shared strings and
+//! its id lives only in the id table; each block's serial range round trip is decided from its
+//! numbers (the text round trip of ~564,000 ranges added nothing about the data). Peak RSS
+//! 257 → 175 MB; instructions of the 100,000-event check outside SHA-256 599.7 M → 544 M
+//! (callgrind). `ab_check.py`, 20 rounds each against e4102f7: cpu ratio 0.855 (old first
+//! 0.851, new first 0.876), medians 1.44 → 1.25 s. Here, in a fast stretch (floor 335 ms):
+//! as `registry check` runs it 1.21 s [1.14, 1.29]; replay + full check with the state freed
+//! inside the timing 1.28 s [1.21, 1.37]; chain verification without the fold 0.73 s. Goal
+//! 1.5 s: met here and in middling stretches; the slowest stretches of this VM (the first
+//! minutes of the session: e4102f7 at 1.8–2.0 s) would put it near 1.6 s. Command append with
+//! fsync 265 µs (≈ 3,800 commands/s); in-memory transfer 14.7 µs, 6.4 issuance 19.4 µs.
+//! The page cache matters too: the same journal checked 0.1–0.15 s faster in system time
+//! once read back from disk (large folios) than as its appends left it in memory.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
