@@ -785,44 +785,30 @@ impl State {
             self.apply_event(seq, date, &env.event)?;
             self.note_beneficiary(seq, &env.event);
         }
-        if env.batch_end && !self.commands.keeps_records() {
-            // A check keeps the id and first seq only (`CommandTable::ids_only`).
+        if env.batch_end {
             let first_seq = self.open_batch.as_ref().map(|b| b.1).unwrap_or(seq);
-            match self.open_claim.take() {
-                Some(claim) => self.commands.fill_id(claim, &env.command_id, first_seq),
-                None => {
-                    let claim = self.commands.claim(&env.command_id).map_err(|_| {
-                        v(
-                            5,
-                            "idempotency",
-                            seq,
-                            None,
-                            format!("command id {:?} appears in two batches", env.command_id),
-                        )
-                    })?;
-                    self.commands.fill_id(claim, &env.command_id, first_seq);
+            let claim = self.open_claim.take();
+            if self.commands.keeps_records() {
+                let rejected = match &env.event {
+                    Event::CommandRejected { rule, message } => {
+                        Some(Box::new((rule.clone(), message.clone())))
+                    }
+                    _ => None,
+                };
+                let record = CommandRecord {
+                    payload_hash: decode_hash(&env.payload_hash),
+                    batch_id: env.batch_id,
+                    first_seq,
+                    last_seq: seq,
+                    rejected,
+                };
+                match claim {
+                    Some(claim) => self.commands.fill(claim, &env.command_id, record),
+                    None => self.commands.insert(&env.command_id, record),
                 }
-            }
-            self.open_batch = None;
-            self.last_batch = env.batch_id;
-        } else if env.batch_end {
-            let first_seq = self.open_batch.as_ref().map(|b| b.1).unwrap_or(seq);
-            let rejected = match &env.event {
-                Event::CommandRejected { rule, message } => {
-                    Some(Box::new((rule.clone(), message.clone())))
-                }
-                _ => None,
-            };
-            let record = CommandRecord {
-                payload_hash: decode_hash(&env.payload_hash),
-                batch_id: env.batch_id,
-                first_seq,
-                last_seq: seq,
-                rejected,
-            };
-            match self.open_claim.take() {
-                Some(claim) => self.commands.fill(claim, &env.command_id, record),
-                None => self.commands.insert(&env.command_id, record),
+            } else {
+                // A check keeps the id and first seq only (`CommandTable::ids_only`).
+                self.commands.insert_id(claim, &env.command_id, first_seq);
             }
             self.open_batch = None;
             self.last_batch = env.batch_id;

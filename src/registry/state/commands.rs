@@ -134,6 +134,20 @@ impl CommandTable {
         }
     }
 
+    /// Record `id` of a command that began at `first_seq` in an ids-only table, in the slot
+    /// `claim` reserved when there is one (replacing the first seq of an id already present,
+    /// as [`CommandTable::insert`] replaces a record).
+    pub fn insert_id(&mut self, claim: Option<Claim>, id: &str, first_seq: u64) {
+        match claim.map_or_else(|| self.ids.claim(id), Ok) {
+            Ok(claim) => self.fill_id(claim, id, first_seq),
+            Err(n) => {
+                if let Some(seq) = self.first_seqs.get_mut(n) {
+                    *seq = first_seq;
+                }
+            }
+        }
+    }
+
     /// The id and first seq of command number `ix` (commit order), in any table.
     pub fn first_seq(&self, ix: usize) -> Option<(&str, u64)> {
         let seq = match self.ids_only {
@@ -264,5 +278,13 @@ mod tests {
         }
         assert!(slim.get("a").is_none() && full.get("a").is_some());
         assert!(slim.record(0).is_none());
+        // Without a claim (a batch the table never saw open), and through a claim.
+        slim.insert_id(None, "e", 71);
+        let c = slim.claim("f").ok();
+        slim.insert_id(c, "f", 81);
+        assert_eq!(
+            (slim.first_seq(6), slim.first_seq(7)),
+            (Some(("e", 71)), Some(("f", 81)))
+        );
     }
 }
