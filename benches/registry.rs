@@ -128,8 +128,9 @@
 //! 0.851, new first 0.876), medians 1.44 → 1.25 s. Here, in a fast stretch (floor 335 ms):
 //! as `registry check` runs it 1.21 s [1.14, 1.29]; replay + full check with the state freed
 //! inside the timing 1.28 s [1.21, 1.37]; chain verification without the fold 0.73 s. Goal
-//! 1.5 s: met here and in middling stretches; the slowest stretches of this VM (the first
-//! minutes of the session: e4102f7 at 1.8–2.0 s) would put it near 1.6 s. Command append with
+//! 1.5 s: met here and in middling stretches, not in slow ones: sampled every ~100 s for 20
+//! minutes of a slow spell (4 balanced rounds each), the medians went 1.94 → 1.74 s (ratio
+//! 0.89), and HEAD was under 1.5 s in 5 of the 12 samples. Command append with
 //! fsync 265 µs (≈ 3,800 commands/s); in-memory transfer 14.7 µs, 6.4 issuance 19.4 µs.
 //! The page cache matters too: the same journal checked 0.1–0.15 s faster in system time
 //! once read back from disk (large folios) than as its appends left it in memory.
