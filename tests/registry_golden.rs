@@ -250,7 +250,7 @@ fn g3_partial_first_transfer_counted_after_splits() {
     assert!(
         st.blocks
             .iter()
-            .filter(|b| b.live() && &**st.block_project(b) == "P0007" && b.class == Class::Itmo)
+            .filter(|b| b.live() && st.block_project(b) == "P0007" && b.class == Class::Itmo)
             .all(|b| b.first_transfer.is_some())
     );
     // A first-transferred unit moving back and forth is never first-transferred twice.

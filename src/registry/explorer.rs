@@ -414,16 +414,14 @@ fn matching_blocks(st: &State, q: &SerialQuery) -> Vec<BlockId> {
         .iter()
         .filter(|b| match q {
             SerialQuery::Range(s) => {
-                **st.block_project(b) == s.project
+                st.block_project(b) == s.project
                     && b.vintage == s.vintage
                     && st.issuances[b.issuance as usize].registry.as_ref() == s.registry
                     && b.first <= s.last
                     && s.first <= b.last
             }
             SerialQuery::Unit { project, unit } => {
-                project
-                    .as_deref()
-                    .is_none_or(|p| p == &**st.block_project(b))
+                project.as_deref().is_none_or(|p| p == st.block_project(b))
                     && b.first <= *unit
                     && *unit <= b.last
             }

@@ -1269,7 +1269,7 @@ impl<'a> Planner<'a> {
                         .planned_block(b, &ev)
                         .ok_or_else(|| RegistryError::Internal("planned block".into()))?;
                     self.gate_authorization(auth, blk.vintage, 0)?;
-                    if let Some(p) = st.projects.get(&**st.block_project(blk))
+                    if let Some(p) = st.projects.get(st.block_project(blk))
                         && p.covered_by_ndc == "Unknown"
                         && p.mechanism == Mechanism::A64
                     {

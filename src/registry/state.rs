@@ -17,7 +17,7 @@
 //! - 21 monotonic log: `seq` gap-free (journal), `ts` non-decreasing.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -62,15 +62,27 @@ impl Hasher for FastHasher {
 /// Hash map with [`FastHasher`].
 pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
-/// The shared copy of `s` in `interned` (made on its first use). A free function, so that the
-/// fold can intern while it holds another part of the state ([`State::intern`] otherwise).
-fn intern_in(interned: &mut HashMap<String, Arc<str>>, s: &str) -> Arc<str> {
-    if let Some(a) = interned.get(s) {
+/// Values the fold keeps once and hands out shared (Party codes, projects, terminal kinds).
+type SharedSet<T> = std::collections::HashSet<Arc<T>, BuildHasherDefault<FastHasher>>;
+
+/// The shared copy of `v` in `set`, made by `make` on its first use. A free function, so that
+/// the fold can share a value while it holds another part of the state.
+fn shared<T: ?Sized + Hash + Eq>(
+    set: &mut SharedSet<T>,
+    v: &T,
+    make: impl FnOnce(&T) -> Arc<T>,
+) -> Arc<T> {
+    if let Some(a) = set.get(v) {
         return a.clone();
     }
-    let a: Arc<str> = Arc::from(s);
-    interned.insert(s.to_string(), a.clone());
+    let a = make(v);
+    set.insert(a.clone());
     a
+}
+
+/// The shared copy of the string `s` in `interned` (see [`shared`]).
+fn intern_in(interned: &mut SharedSet<str>, s: &str) -> Arc<str> {
+    shared(interned, s, |s| Arc::from(s))
 }
 
 /// Selection key of a block inside an account: LOWEST_SERIAL_FIRST order.
@@ -405,9 +417,9 @@ pub struct State {
     open_claim: Option<commands::Claim>,
     pub record_actions: bool,
     pub actions: Vec<ActionRecord>,
-    interned: HashMap<String, Arc<str>>,
+    interned: SharedSet<str>,
     /// The distinct kinds of the terminal proofs (see [`Terminal::kind`]).
-    terminal_kinds: std::collections::HashSet<Arc<MoveKind>, BuildHasherDefault<FastHasher>>,
+    terminal_kinds: SharedSet<MoveKind>,
     /// When set, the fold does not keep [`Account::blocks`] (see [`State::without_account_index`]).
     unindexed: bool,
     /// Two-phase requests, approach lifecycle, CA records, markers (see [`lifecycle`]).
@@ -558,13 +570,14 @@ impl State {
     }
 
     /// The project of `b`: its issuance's.
-    pub fn block_project(&self, b: &Block) -> &Arc<str> {
+    pub fn block_project(&self, b: &Block) -> &str {
         &self.issuances[b.issuance as usize].project
     }
 
     /// The selection key of `b` in its account (LOWEST_SERIAL_FIRST).
     pub fn block_key(&self, b: &Block) -> SelKey {
-        (b.vintage, self.block_project(b).clone(), b.first, b.id)
+        let project = self.issuances[b.issuance as usize].project.clone();
+        (b.vintage, project, b.first, b.id)
     }
 
     /// Index `b` (not yet in the table, or a copy of a table block) in `account`.
@@ -588,12 +601,7 @@ impl State {
 
     /// The shared copy of `kind` for a terminal proof (made on its first use).
     fn intern_kind(&mut self, kind: &MoveKind) -> Arc<MoveKind> {
-        if let Some(k) = self.terminal_kinds.get(kind) {
-            return k.clone();
-        }
-        let k = Arc::new(kind.clone());
-        self.terminal_kinds.insert(k.clone());
-        k
+        shared(&mut self.terminal_kinds, kind, |k| Arc::new(k.clone()))
     }
 
     /// The id of issuance number `ix` (of [`State::issuances`]), or "" for a number past the

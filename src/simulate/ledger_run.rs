@@ -437,7 +437,7 @@ impl SimLedger {
             if let Some(ft) = &b.first_transfer
                 && *ft.party == *self.party
             {
-                let m = if self.outside.iter().any(|p| **p == **st.block_project(b)) {
+                let m = if self.outside.iter().any(|p| p == st.block_project(b)) {
                     &mut f.ftv_outside
                 } else {
                     &mut f.ftv_ndc_scope

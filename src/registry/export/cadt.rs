@@ -63,7 +63,7 @@ pub fn rows(ledger: &Ledger) -> Vec<Vec<String>> {
                 b.id.to_string(),
                 st.issuance_id(b.issuance as usize).to_string(),
                 st.projects
-                    .get(&**st.block_project(b))
+                    .get(st.block_project(b))
                     .map(|p| p.host.clone())
                     .unwrap_or_default(),
                 acc.owner.clone(),

@@ -261,7 +261,7 @@ impl<'a> Planner<'a> {
                 .planned_block(b, ev)
                 .ok_or_else(|| RegistryError::Internal("planned block".into()))?;
             self.gate_authorization(auth, blk.vintage, 0)?;
-            if let Some(p) = self.st.projects.get(&**self.st.block_project(blk))
+            if let Some(p) = self.st.projects.get(self.st.block_project(blk))
                 && p.covered_by_ndc == "Unknown"
                 && p.mechanism == Mechanism::A64
             {
