@@ -178,9 +178,8 @@ fn a_serial_that_does_not_read_back_breaks_serial_round_trip() {
     st.issuances[issuance].project = dashed.clone();
     let e = check_state(&st).expect_err("a dashed project id");
     assert_eq!((e.invariant, e.seq), (19, st.issuances[issuance].seq));
-    // The message names the issuance by its id (kept in the id table, by number).
-    let id = st.issuance_id(issuance).to_string();
-    assert!(!id.is_empty());
+    // The message names the issuance by its id, as the event that made it wrote it.
+    let id = issuance_id_in_journal(&l, issuance);
     assert!(
         e.message.starts_with(&format!("issuance {id}:")),
         "{}",
@@ -268,6 +267,18 @@ fn a_replayed_state_dates_terminals_and_first_transfers_on_their_event_day() {
     }
 }
 
+/// The id of issuance number `ix` as the journal wrote it, in the event that made it (not
+/// read back through the state under test).
+fn issuance_id_in_journal(l: &Ledger, ix: usize) -> String {
+    let seq = l.state().issuances[ix].seq;
+    match &l.events()[seq as usize - 1].event {
+        Event::Issued { issuance_id, .. } | Event::Acquired { issuance_id, .. } => {
+            issuance_id.clone()
+        }
+        other => panic!("issuance {ix} made by {other:?}"),
+    }
+}
+
 /// A violation found per issuance names that issuance by its id, for issuances at every
 /// position of the table (ids are kept once, in the id table, by issuance number).
 #[test]
@@ -289,13 +300,7 @@ fn a_conservation_break_names_its_own_issuance() {
         let mut st = l.state().clone();
         st.blocks[b].last -= 1;
         let e = check_state(&st).expect_err("a unit gone");
-        // The id as the journal wrote it, in the event that made the issuance.
-        let id = match &l.events()[st.issuances[ix].seq as usize - 1].event {
-            Event::Issued { issuance_id, .. } | Event::Acquired { issuance_id, .. } => {
-                issuance_id.clone()
-            }
-            other => panic!("issuance {ix} made by {other:?}"),
-        };
+        let id = issuance_id_in_journal(&l, ix);
         assert_eq!(st.issuance_id(ix), id);
         assert!(ids.insert(id.clone()), "{id} named twice");
         assert!(
