@@ -32,8 +32,9 @@ pub struct CommandTable {
 }
 
 impl CommandTable {
+    /// Commands recorded (ids are numbered as they are recorded, in any table).
     pub fn len(&self) -> usize {
-        self.records.len().max(self.first_seqs.len())
+        self.ids.len()
     }
 
     pub fn is_empty(&self) -> bool {
