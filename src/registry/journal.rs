@@ -3,7 +3,9 @@
 //!
 //! Durability: `append_batch` writes a command's whole batch with one `write_all` and then
 //! `sync_data` (fsync) before the command is acknowledged (`Durability::PerCommand`).
-//! `Durability::Deferred` (bulk generation only) syncs on `flush`/drop.
+//! `Durability::Deferred` (bulk generation only) gathers batches in memory, writes them in
+//! whole 2 MiB pieces of the file (see [`PIECE`]) and syncs on `flush`/drop: nothing is
+//! acknowledged before `flush` returns.
 //!
 //! Torn tails: a crash can leave a last line without its newline, or a batch without its
 //! `batch_end` event. Such bytes were never acknowledged. Reading reports them as
@@ -31,9 +33,17 @@ use super::short_eq::same;
 pub enum Durability {
     /// fsync after every committed command (default for files).
     PerCommand,
-    /// fsync only on flush (bulk generation, benchmarks).
+    /// Write in whole [`PIECE`]s and fsync only on flush (bulk generation, benchmarks).
     Deferred,
 }
+
+/// What a deferred writer writes at a time: from one multiple of 2 MiB of the file to the next
+/// (the first piece from wherever the file ended). Linux keeps the page cache of such a write
+/// in 2 MiB folios (ext4 since 6.16, XFS), which a reader's aligned mapping then maps with one
+/// page-table entry each (see [`super::journal_bytes`]): a 1M-event check of a journal written
+/// so spends about half the system time of one written batch by batch (0.13 against 0.27 s,
+/// and 0.08 s less user time from fewer TLB misses).
+pub const PIECE: u64 = 2 << 20;
 
 /// Summary of a verified read.
 #[derive(Debug, Clone, Default)]
@@ -288,6 +298,11 @@ pub struct JournalWriter {
     path: PathBuf,
     durability: Durability,
     dirty: bool,
+    /// Deferred batches not yet written: always less than the way from `written` to the next
+    /// multiple of [`PIECE`], once `append_batch` returns.
+    pending: Vec<u8>,
+    /// The file's length: every byte before it is written.
+    written: u64,
 }
 
 impl JournalWriter {
@@ -303,11 +318,14 @@ impl JournalWriter {
         if !existed {
             crate::store::sync_parent(path).map_err(io(path))?;
         }
+        let written = file.metadata().map_err(io(path))?.len();
         Ok(JournalWriter {
             file,
             path: path.to_path_buf(),
             durability,
             dirty: false,
+            pending: Vec::new(),
+            written,
         })
     }
 
@@ -315,17 +333,41 @@ impl JournalWriter {
         &self.path
     }
 
-    /// Append one command's batch (already encoded lines) and make it durable.
+    /// Append one command's batch (already encoded lines) and make it durable
+    /// (`PerCommand`), or gather it for the next whole [`PIECE`] (`Deferred`).
     pub fn append_batch(&mut self, bytes: &[u8]) -> Result<(), JournalError> {
-        self.file.write_all(bytes).map_err(io(&self.path))?;
         match self.durability {
-            Durability::PerCommand => self.file.sync_data().map_err(io(&self.path))?,
-            Durability::Deferred => self.dirty = true,
+            Durability::PerCommand => {
+                self.file.write_all(bytes).map_err(io(&self.path))?;
+                self.written += bytes.len() as u64;
+                self.file.sync_data().map_err(io(&self.path))?;
+            }
+            Durability::Deferred => {
+                self.dirty = true;
+                self.pending.extend_from_slice(bytes);
+                let end = self.written + self.pending.len() as u64;
+                let cut = end - end % PIECE;
+                if cut > self.written {
+                    self.write_pending((cut - self.written) as usize)?;
+                }
+            }
         }
         Ok(())
     }
 
+    /// Write the first `n` pending bytes.
+    fn write_pending(&mut self, n: usize) -> Result<(), JournalError> {
+        self.file
+            .write_all(&self.pending[..n])
+            .map_err(io(&self.path))?;
+        self.pending.drain(..n);
+        self.written += n as u64;
+        Ok(())
+    }
+
+    /// Write what is pending and make everything appended durable.
     pub fn flush(&mut self) -> Result<(), JournalError> {
+        self.write_pending(self.pending.len())?;
         if self.dirty {
             self.file.sync_data().map_err(io(&self.path))?;
             self.dirty = false;
@@ -334,6 +376,8 @@ impl JournalWriter {
     }
 }
 
+/// Writes and syncs what is left. An error here has nowhere to go: a deferred writer's owner
+/// calls [`JournalWriter::flush`] (as `synth` does) to hear of it.
 impl Drop for JournalWriter {
     fn drop(&mut self) {
         let _ = self.flush();
@@ -367,6 +411,68 @@ mod tests {
             Ok(())
         })?;
         Ok((summary, seen))
+    }
+
+    /// Batches of uneven sizes, as distinct bytes: batch `i` is `len` copies of a byte of its own.
+    fn batches() -> Vec<Vec<u8>> {
+        (0..400u32)
+            .map(|i| vec![b'a' + (i % 26) as u8; 3_000 + (i as usize * 7_919) % 40_000])
+            .collect()
+    }
+
+    #[test]
+    fn a_deferred_writer_writes_whole_pieces_from_where_the_file_ended() {
+        for start in [0usize, 1, 1_234_567, PIECE as usize] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("j.jsonl");
+            std::fs::write(&path, vec![b'x'; start]).unwrap();
+            let mut expected = vec![b'x'; start];
+            let mut w = JournalWriter::open(&path, Durability::Deferred).unwrap();
+            let mut lengths = vec![];
+            for b in batches() {
+                w.append_batch(&b).unwrap();
+                expected.extend_from_slice(&b);
+                let len = std::fs::metadata(&path).unwrap().len();
+                // Nothing but whole pieces reaches the file, and never more than was appended.
+                assert!(
+                    len == start as u64 || len.is_multiple_of(PIECE),
+                    "start {start}: {len}"
+                );
+                assert!(len as usize <= expected.len());
+                // What is held back does not reach the next multiple of a piece.
+                assert!((expected.len() as u64) < (len / PIECE + 1) * PIECE);
+                lengths.push(len);
+            }
+            assert!(lengths.windows(2).all(|l| l[0] <= l[1]));
+            // 400 batches of 23 KB on average: several pieces were written before the end.
+            assert!(lengths.last().unwrap() / PIECE >= 3, "{lengths:?}");
+            w.flush().unwrap();
+            assert!(std::fs::read(&path).unwrap() == expected, "start {start}");
+        }
+    }
+
+    #[test]
+    fn dropping_a_deferred_writer_writes_what_it_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let mut w = JournalWriter::open(&path, Durability::Deferred).unwrap();
+        w.append_batch(b"{\"a\":1}\n").unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+        drop(w);
+        assert_eq!(std::fs::read(&path).unwrap(), b"{\"a\":1}\n");
+    }
+
+    #[test]
+    fn a_per_command_writer_writes_every_batch_before_it_returns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let mut w = JournalWriter::open(&path, Durability::PerCommand).unwrap();
+        let mut expected = Vec::new();
+        for b in batches().into_iter().take(120) {
+            w.append_batch(&b).unwrap();
+            expected.extend_from_slice(&b);
+            assert!(std::fs::read(&path).unwrap() == expected);
+        }
     }
 
     #[test]
