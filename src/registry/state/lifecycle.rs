@@ -8,7 +8,7 @@
 //! existing events are untouched. A split of a reserved block passes the reservation to its
 //! children; only `RequestApproved`, `RequestRejected` and `RequestCancelled` release it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -115,10 +115,57 @@ pub struct Lifecycle {
     /// Target seq → annotations, in log order.
     pub annotations: BTreeMap<u64, Vec<Annotation>>,
     /// Seqs of events that carry a beneficiary (annotatable beneficiary fields).
-    pub beneficiary_events: BTreeSet<u64>,
+    pub beneficiary_events: SeqSet,
 }
 
 const TP: &str = "two-phase";
+
+/// A set of event seqs that the fold fills in log order: a sorted vector, so that noting the
+/// current event is a push (a `BTreeSet` walked its tree for each of a replay's ~190,000
+/// retirements, ~2.5 % of a check) and asking about one is a binary search.
+///
+/// Invariant: `seqs` is strictly increasing. `insert` keeps it so for any seq; one below the
+/// last (never, in a fold) takes the slow way, an insertion in place.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeqSet {
+    seqs: Vec<u64>,
+}
+
+impl SeqSet {
+    /// Add `seq`; false when it was there already.
+    pub fn insert(&mut self, seq: u64) -> bool {
+        match self.seqs.last() {
+            Some(&last) if seq <= last => match self.seqs.binary_search(&seq) {
+                Ok(_) => false,
+                Err(at) => {
+                    self.seqs.insert(at, seq);
+                    true
+                }
+            },
+            _ => {
+                self.seqs.push(seq);
+                true
+            }
+        }
+    }
+
+    pub fn contains(&self, seq: &u64) -> bool {
+        self.seqs.binary_search(seq).is_ok()
+    }
+
+    pub fn len(&self) -> usize {
+        self.seqs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.seqs.is_empty()
+    }
+
+    /// The seqs, in increasing order.
+    pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        self.seqs.iter().copied()
+    }
+}
 
 impl Lifecycle {
     /// Invariant 3/15: a reserved block moves, freezes or converts only via its resolution.
@@ -618,4 +665,46 @@ pub fn check_two_phase(st: &State) -> Result<(), InvariantViolation> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SeqSet;
+    use std::collections::BTreeSet;
+
+    /// Against a `BTreeSet`: ascending runs (the fold's case), repeats, and seqs below the
+    /// last, from a seeded generator.
+    #[test]
+    fn a_seq_set_answers_as_a_btree_set_whatever_the_order() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut set = SeqSet::default();
+        let mut reference = BTreeSet::new();
+        let mut seq = 0u64;
+        for step in 0..20_000 {
+            let r = next();
+            let s = match r % 10 {
+                0 => r % (seq + 1), // anywhere up to the last
+                1 => seq,           // the last again
+                _ => {
+                    seq += 1 + (r >> 8) % 5; // the fold: increasing
+                    seq
+                }
+            };
+            assert_eq!(set.insert(s), reference.insert(s), "step {step}, seq {s}");
+            let probe = next() % (seq + 3);
+            assert_eq!(
+                set.contains(&probe),
+                reference.contains(&probe),
+                "probe {probe}"
+            );
+        }
+        assert_eq!(set.len(), reference.len());
+        assert!(set.iter().eq(reference.iter().copied()));
+    }
 }
