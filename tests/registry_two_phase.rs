@@ -861,3 +861,61 @@ fn every_explorer_row_says_what_its_event_did() {
         auth.summary
     );
 }
+
+/// A request keeps its requester, resolver, beneficiary and accounts as values the fold
+/// shares (one copy per distinct value, not one per request), and its id as one string shared
+/// by the map key and its reservations; what they read is unchanged.
+#[test]
+fn requests_share_their_actors_beneficiary_and_id_and_read_as_given() {
+    use ndc_workbench::registry::state::{Request, RequestKind};
+    use std::sync::Arc;
+    let mut l = base();
+    for (c, r, q) in [("c1", "R1", 100), ("c2", "R2", 50), ("c3", "R3", 25)] {
+        sub(&mut l, c, clerk(), request_retirement(r, q)).unwrap();
+    }
+    sub(&mut l, "c4", dna(), approve("R1", None)).unwrap();
+    sub(
+        &mut l,
+        "c5",
+        dna(),
+        Command::RejectRequest {
+            id: "R2".into(),
+            reason: "no".into(),
+        },
+    )
+    .unwrap();
+    let st = l.state();
+    let rs = &st.lc.requests;
+    let (r1, r2, r3) = (&rs["R1"], &rs["R2"], &rs["R3"]);
+    for r in [r1, r2, r3] {
+        assert_eq!(*r.requested_by, clerk());
+        let RequestKind::Retirement {
+            from, beneficiary, ..
+        } = &r.kind
+        else {
+            panic!("{} is a retirement request", r.id);
+        };
+        assert_eq!(&**from, H);
+        assert_eq!(**beneficiary, acme());
+    }
+    assert_eq!(r1.resolved_by.as_deref(), Some(&dna()));
+    assert_eq!(r3.resolved_by, None);
+    assert!(Arc::ptr_eq(&r1.requested_by, &r3.requested_by));
+    assert!(Arc::ptr_eq(
+        r1.resolved_by.as_ref().unwrap(),
+        r2.resolved_by.as_ref().unwrap()
+    ));
+    let ben = |r: &Request| match &r.kind {
+        RequestKind::Retirement { beneficiary, .. } => beneficiary.clone(),
+        RequestKind::ItmoAuthorization { .. } => panic!("retirement expected"),
+    };
+    assert!(Arc::ptr_eq(&ben(r1), &ben(r3)));
+    // R3 is pending: its key, its id and its blocks' reservations are one string.
+    let (key, r3) = rs.get_key_value("R3").unwrap();
+    assert!(Arc::ptr_eq(key, &r3.id));
+    assert!(!r3.blocks.is_empty());
+    for b in &r3.blocks {
+        assert!(Arc::ptr_eq(&st.lc.reserved[b], &r3.id), "block {b}");
+    }
+    l.check().unwrap();
+}

@@ -1638,7 +1638,7 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
                 .values()
                 .map(|r| {
                     serde_json::json!({
-                        "id": r.id,
+                        "id": &*r.id,
                         "kind": r.kind_name(),
                         "status": format!("{:?}", r.status),
                         "units": st.units_of(&r.blocks),

@@ -501,7 +501,7 @@ fn check_permission(st: &State, actor: &Actor, cmd: &Command) -> Result<(), Regi
                 || st
                     .lc
                     .requests
-                    .get(id)
+                    .get(id.as_str())
                     .is_some_and(|r| r.requested_by.same_person(actor))
         }
         Command::ApproveRequest { .. }

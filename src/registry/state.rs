@@ -420,6 +420,9 @@ pub struct State {
     interned: SharedSet<str>,
     /// The distinct kinds of the terminal proofs (see [`Terminal::kind`]).
     terminal_kinds: SharedSet<MoveKind>,
+    /// The distinct requesters and resolvers, and beneficiaries, of two-phase requests.
+    actors: SharedSet<Actor>,
+    beneficiaries: SharedSet<Beneficiary>,
     /// When set, the fold does not keep [`Account::blocks`] (see [`State::without_account_index`]).
     unindexed: bool,
     /// Two-phase requests, approach lifecycle, CA records, markers (see [`lifecycle`]).
@@ -602,6 +605,18 @@ impl State {
     /// The shared copy of `kind` for a terminal proof (made on its first use).
     fn intern_kind(&mut self, kind: &MoveKind) -> Arc<MoveKind> {
         shared(&mut self.terminal_kinds, kind, |k| Arc::new(k.clone()))
+    }
+
+    /// The shared copy of `actor` for a request's requester or resolver.
+    fn intern_actor(&mut self, actor: &Actor) -> Arc<Actor> {
+        shared(&mut self.actors, actor, |a| Arc::new(a.clone()))
+    }
+
+    /// The shared copy of `beneficiary` for a retirement request.
+    fn intern_beneficiary(&mut self, beneficiary: &Beneficiary) -> Arc<Beneficiary> {
+        shared(&mut self.beneficiaries, beneficiary, |b| {
+            Arc::new(b.clone())
+        })
     }
 
     /// The id of issuance number `ix` (of [`State::issuances`]), or "" for a number past the

@@ -470,7 +470,7 @@ pub fn run(
                 .state()
                 .lc
                 .requests
-                .get(&rid)
+                .get(rid.as_str())
                 .is_none_or(|r| r.status != RequestStatus::Pending)
             {
                 pending.swap_remove(k);

@@ -367,7 +367,7 @@ impl UnitType {
 }
 
 /// Who issued a command: user, organization, role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Actor {
     pub user: String,
     pub org: String,

@@ -36,7 +36,7 @@ pub(super) fn check_four_eyes(
     cmd: &Command,
 ) -> Result<(), RegistryError> {
     if let Command::ApproveRequest { id, .. } = cmd
-        && let Some(req) = st.lc.requests.get(id)
+        && let Some(req) = st.lc.requests.get(id.as_str())
         && req.requested_by.same_person(actor)
     {
         return Err(rej(
@@ -143,7 +143,7 @@ impl<'a> Planner<'a> {
         subtype: RetirementSubtype,
         beneficiary: &Beneficiary,
         use_year: Option<u16>,
-        entity: Option<&String>,
+        entity: Option<&str>,
     ) -> Result<(String, MoveKind), RegistryError> {
         let st = self.st;
         check_beneficiary(beneficiary)?;
@@ -184,14 +184,14 @@ impl<'a> Planner<'a> {
                         }
                         if let Some(e) = entity
                             && !auth.entities.is_empty()
-                            && !auth.entities.contains(e)
+                            && !auth.entities.iter().any(|x| x == e)
                         {
                             return Err(rej(
                                 R_AUTH,
                                 format!("{e} is not an authorized entity of {}", auth.id),
                             ));
                         }
-                        self.gate_oimp_entity(auth, entity.map(String::as_str))?;
+                        self.gate_oimp_entity(auth, entity)?;
                     }
                     self.gate_ft(blk, fa, ta)?;
                 }
@@ -199,7 +199,7 @@ impl<'a> Planner<'a> {
                     to,
                     MoveKind::Retire {
                         beneficiary: beneficiary.clone(),
-                        authorized_entity: entity.cloned(),
+                        authorized_entity: entity.map(str::to_string),
                     },
                 ))
             }
@@ -348,7 +348,7 @@ impl<'a> Planner<'a> {
                     *subtype,
                     beneficiary,
                     *use_year,
-                    authorized_entity.as_ref(),
+                    authorized_entity.as_deref(),
                 )?;
                 ev.push(Event::RetirementRequested {
                     id: id.clone(),
@@ -414,7 +414,7 @@ impl<'a> Planner<'a> {
                             *subtype,
                             beneficiary,
                             *use_year,
-                            authorized_entity.as_ref(),
+                            authorized_entity.as_deref(),
                         )?;
                         ev.push(Event::RequestApproved {
                             id: id.clone(),
@@ -422,7 +422,7 @@ impl<'a> Planner<'a> {
                         });
                         ev.push(Event::Moved {
                             blocks: req.blocks.clone(),
-                            from: from.clone(),
+                            from: from.to_string(),
                             to,
                             kind,
                         });
@@ -465,7 +465,7 @@ impl<'a> Planner<'a> {
                         });
                         ev.push(Event::Authorized {
                             blocks: approved,
-                            authorization: authorization.clone(),
+                            authorization: authorization.to_string(),
                             date: *date,
                         });
                     }
