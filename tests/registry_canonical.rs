@@ -902,3 +902,94 @@ fn a_byte_that_is_not_utf8_anywhere_in_a_line_gets_the_same_verdict() {
         assert_reads_like_parse(&damaged, &format!("line {n} with an unknown key"));
     }
 }
+
+/// The reader refills a move's kind from the last kind of the same variant (a retirement's
+/// beneficiary strings, an entity, an acquiring Party). Every sequence of three moves of
+/// every kind (transfers with and without an acquiring Party, uses, retirements with and
+/// without an entity, cancellations; beneficiaries of different lengths), read through one
+/// reader, reads line by line as `Envelope::parse` reads each alone, and takes the fast path.
+#[test]
+fn move_kinds_read_after_any_other_read_as_parse_does() {
+    let s = |x: &str| x.to_string();
+    let long = Beneficiary {
+        name: s("A much longer beneficiary name"),
+        id: s("TAX-0000-1111-2222"),
+        country: s("DEU"),
+        purpose: s("voluntary claim for the 2030 reporting year"),
+    };
+    let kinds = [
+        MoveKind::Transfer {
+            acquiring_party: None,
+        },
+        MoveKind::Transfer {
+            acquiring_party: Some(s("CHE")),
+        },
+        MoveKind::Transfer {
+            acquiring_party: Some(s("SGP-LONGER")),
+        },
+        MoveKind::Use {
+            use_year: 2030,
+            beneficiary: ben("b"),
+        },
+        MoveKind::Use {
+            use_year: 2031,
+            beneficiary: long.clone(),
+        },
+        MoveKind::Retire {
+            beneficiary: ben("bb"),
+            authorized_entity: Some(s("ENT-1")),
+        },
+        MoveKind::Retire {
+            beneficiary: long.clone(),
+            authorized_entity: None,
+        },
+        MoveKind::Cancel {
+            subtype: CancelSubtype::Omge,
+            reason: s("OMGE"),
+        },
+        MoveKind::Cancel {
+            subtype: CancelSubtype::Voluntary,
+            reason: s("a"),
+        },
+    ];
+    let actor = Actor {
+        user: s("ana"),
+        org: s("REG"),
+        role: Role::Dna,
+    };
+    let lines: Vec<Vec<u8>> = kinds
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            let event = Event::Moved {
+                blocks: vec![5, i as u64 + 6],
+                from: s("A"),
+                to: s("B"),
+                kind: kind.clone(),
+            };
+            let mut line = odd_envelope(i, actor.clone(), event).seal().unwrap();
+            line.pop();
+            assert!(
+                wire::parse_fast(&line, &mut wire::blank_envelope()),
+                "kind {i} takes the fast path"
+            );
+            line
+        })
+        .collect();
+    let n = lines.len();
+    for a in 0..n {
+        for b in 0..n {
+            for c in 0..n {
+                let mut reader = wire::LineReader::default();
+                for k in [a, b, c] {
+                    let parsed = Envelope::parse(&lines[k]).unwrap();
+                    assert_eq!(
+                        reader.read(&lines[k]).unwrap(),
+                        &parsed,
+                        "kind {k} in the sequence {a}, {b}, {c}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -34,7 +34,7 @@ use chrono::NaiveDate;
 
 use super::event::{Envelope, Event, HexDigest, Leg, MoveKind, Piece};
 use super::short_eq::same;
-use super::types::{Beneficiary, Class, RetirementSubtype, Role, UnitType};
+use super::types::{Beneficiary, CancelSubtype, Class, RetirementSubtype, Role, UnitType};
 
 /// Parse `line` (without its newline) into `env`, reusing `env`'s allocations. Same verdict and
 /// same result as [`Envelope::parse`]; `env` holds garbage after an error.
@@ -268,11 +268,80 @@ impl Hand {
 /// (the event came out of it), so a swap with it loses nothing; an event of another kind in
 /// a slot is a placeholder, replaced when its slot's kind comes.
 #[derive(Debug)]
-struct Spares([Event; Hand::ALL.len()]);
+struct Spares {
+    events: [Event; Hand::ALL.len()],
+    /// The last move kind of each variant ([`kind_slot`]) other than the one the `Moved` event
+    /// holds: moves alternate between transfers, retirements, uses and cancellations, and a
+    /// retirement's beneficiary is four strings to refill rather than allocate.
+    kinds: [Option<MoveKind>; 4],
+}
 
 impl Default for Spares {
     fn default() -> Self {
-        Spares(std::array::from_fn(|_| Event::YearClosed { year: 0 }))
+        Spares {
+            events: std::array::from_fn(|_| Event::YearClosed { year: 0 }),
+            kinds: Default::default(),
+        }
+    }
+}
+
+/// The slot of `kind`'s variant in [`Spares::kinds`].
+fn kind_slot(kind: &MoveKind) -> usize {
+    match kind {
+        MoveKind::Transfer { .. } => 0,
+        MoveKind::Retire { .. } => 1,
+        MoveKind::Use { .. } => 2,
+        MoveKind::Cancel { .. } => 3,
+    }
+}
+
+/// An empty move kind of the variant in `slot` (see [`kind_slot`]).
+fn blank_kind(slot: usize) -> MoveKind {
+    let beneficiary = blank_beneficiary;
+    match slot {
+        0 => MoveKind::Transfer {
+            acquiring_party: None,
+        },
+        1 => MoveKind::Retire {
+            beneficiary: beneficiary(),
+            authorized_entity: None,
+        },
+        2 => MoveKind::Use {
+            use_year: 0,
+            beneficiary: beneficiary(),
+        },
+        _ => MoveKind::Cancel {
+            subtype: CancelSubtype::Voluntary,
+            reason: String::new(),
+        },
+    }
+}
+
+fn blank_beneficiary() -> Beneficiary {
+    Beneficiary {
+        name: String::new(),
+        id: String::new(),
+        country: String::new(),
+        purpose: String::new(),
+    }
+}
+
+/// Make `kind` of the variant in `slot`: the kind there goes back to its own slot of
+/// `spares`, and the spare of the wanted variant (or a blank one) takes its place.
+fn ready_kind(kind: &mut MoveKind, spares: &mut [Option<MoveKind>; 4], slot: usize) {
+    let current = kind_slot(kind);
+    if current == slot {
+        return;
+    }
+    let wanted = spares[slot].take().unwrap_or_else(|| blank_kind(slot));
+    spares[current] = Some(std::mem::replace(kind, wanted));
+}
+
+/// `dst` := `Some(s)`, refilling the string `dst` holds.
+fn set_some(dst: &mut Option<String>, s: &str) {
+    match dst {
+        Some(d) => set(d, s),
+        None => *dst = Some(s.to_string()),
     }
 }
 
@@ -286,9 +355,9 @@ impl Spares {
             return;
         }
         if let Some(j) = current {
-            std::mem::swap(event, &mut self.0[j as usize]);
+            std::mem::swap(event, &mut self.events[j as usize]);
         }
-        std::mem::swap(event, &mut self.0[hand as usize]);
+        std::mem::swap(event, &mut self.events[hand as usize]);
         if Hand::of(event) != Some(hand) {
             *event = hand.blank();
         }
@@ -498,7 +567,7 @@ fn body_fast(hand: Hand, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spa
             c.lit(b",\"from\":\"")?;
             set(from, c.string()?);
             c.lit(b",\"kind\":{")?;
-            *kind = c.move_kind()?;
+            c.move_kind_into(kind, &mut spares.kinds)?;
             c.lit(b",\"to\":\"")?;
             set(to, c.string()?);
         }
@@ -977,46 +1046,96 @@ impl<'a> Cursor<'a> {
     }
 
     /// The inside of a `kind` object of a move (its `{` already read), through its `}`.
-    fn move_kind(&mut self) -> Option<MoveKind> {
+    /// A move's `kind` object (its `{` already read) into `kind`, refilling the strings of the
+    /// last kind of the same variant (kept in `spares` while another variant was read).
+    fn move_kind_into(
+        &mut self,
+        kind: &mut MoveKind,
+        spares: &mut [Option<MoveKind>; 4],
+    ) -> Option<()> {
         if self.lit(b"\"kind\":\"cancel\",\"reason\":\"").is_some() {
-            let reason = self.string()?.to_string();
+            ready_kind(kind, spares, 3);
+            let MoveKind::Cancel { subtype, reason } = kind else {
+                return None;
+            };
+            set(reason, self.string()?);
             self.lit(b",\"subtype\":\"")?;
-            let subtype = named(self.string()?)?;
-            self.lit(b"}")?;
-            return Some(MoveKind::Cancel { subtype, reason });
+            *subtype = named(self.string()?)?;
+            return self.lit(b"}");
         }
-        let mut acquiring_party = None;
-        let mut authorized_entity = None;
         if self.lit(b"\"acquiring_party\":\"").is_some() {
-            acquiring_party = Some(self.string()?.to_string());
-            self.lit(b",\"kind\":\"transfer\"}")?;
-            return Some(MoveKind::Transfer { acquiring_party });
+            ready_kind(kind, spares, 0);
+            let MoveKind::Transfer { acquiring_party } = kind else {
+                return None;
+            };
+            set_some(acquiring_party, self.string()?);
+            return self.lit(b",\"kind\":\"transfer\"}");
         }
         if self.lit(b"\"kind\":\"transfer\"}").is_some() {
-            return Some(MoveKind::Transfer { acquiring_party });
+            ready_kind(kind, spares, 0);
+            let MoveKind::Transfer { acquiring_party } = kind else {
+                return None;
+            };
+            *acquiring_party = None;
+            return Some(());
         }
-        if self.lit(b"\"authorized_entity\":\"").is_some() {
-            authorized_entity = Some(self.string()?.to_string());
+        // A retirement (which may name an authorized entity) or a use: both carry a
+        // beneficiary, read into the variant the kind already is when it is one of the two,
+        // and the variant settled after it.
+        let entity = if self.lit(b"\"authorized_entity\":\"").is_some() {
+            let e = self.string()?;
             self.lit(b",")?;
+            Some(e)
+        } else {
+            None
+        };
+        if !matches!(kind, MoveKind::Retire { .. } | MoveKind::Use { .. }) {
+            ready_kind(kind, spares, if entity.is_some() { 1 } else { 2 });
         }
         self.lit(b"\"beneficiary\":{")?;
-        let beneficiary = self.beneficiary()?;
+        let (MoveKind::Retire { beneficiary, .. } | MoveKind::Use { beneficiary, .. }) = kind
+        else {
+            return None;
+        };
+        self.beneficiary_into(beneficiary)?;
         if self.lit(b",\"kind\":\"retire\"}").is_some() {
-            return Some(MoveKind::Retire {
-                beneficiary,
-                authorized_entity,
-            });
+            if let MoveKind::Use { beneficiary, .. } = kind {
+                let beneficiary = std::mem::replace(beneficiary, blank_beneficiary());
+                *kind = MoveKind::Retire {
+                    beneficiary,
+                    authorized_entity: None,
+                };
+            }
+            let MoveKind::Retire {
+                authorized_entity, ..
+            } = kind
+            else {
+                return None;
+            };
+            match entity {
+                Some(e) => set_some(authorized_entity, e),
+                None => *authorized_entity = None,
+            }
+            return Some(());
         }
-        if authorized_entity.is_some() {
+        if entity.is_some() {
             return None;
         }
         self.lit(b",\"kind\":\"use\",\"use_year\":")?;
-        let use_year = u16::try_from(self.uint()?).ok()?;
+        let year = u16::try_from(self.uint()?).ok()?;
         self.lit(b"}")?;
-        Some(MoveKind::Use {
-            use_year,
-            beneficiary,
-        })
+        if let MoveKind::Retire { beneficiary, .. } = kind {
+            let beneficiary = std::mem::replace(beneficiary, blank_beneficiary());
+            *kind = MoveKind::Use {
+                use_year: year,
+                beneficiary,
+            };
+        }
+        let MoveKind::Use { use_year, .. } = kind else {
+            return None;
+        };
+        *use_year = year;
+        Some(())
     }
 
     /// [`Cursor::beneficiary`] into `b`, refilling its strings.
@@ -1030,25 +1149,6 @@ impl<'a> Cursor<'a> {
         self.lit(b",\"purpose\":\"")?;
         set(&mut b.purpose, self.string()?);
         self.lit(b"}")
-    }
-
-    /// The inside of a beneficiary object (its `{` already read), through its `}`.
-    fn beneficiary(&mut self) -> Option<Beneficiary> {
-        self.lit(b"\"country\":\"")?;
-        let country = self.string()?.to_string();
-        self.lit(b",\"id\":\"")?;
-        let id = self.string()?.to_string();
-        self.lit(b",\"name\":\"")?;
-        let name = self.string()?.to_string();
-        self.lit(b",\"purpose\":\"")?;
-        let purpose = self.string()?.to_string();
-        self.lit(b"}")?;
-        Some(Beneficiary {
-            name,
-            id,
-            country,
-            purpose,
-        })
     }
 
     fn boolean(&mut self) -> Option<bool> {
