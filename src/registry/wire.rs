@@ -345,6 +345,14 @@ fn set_some(dst: &mut Option<String>, s: &str) {
     }
 }
 
+/// `dst` := `src`, refilling the string `dst` holds where both are some.
+fn set_opt(dst: &mut Option<String>, src: Option<&str>) {
+    match src {
+        Some(s) => set_some(dst, s),
+        None => *dst = None,
+    }
+}
+
 impl Spares {
     /// Make `event` the last event of the kind `hand` (a [`Hand::blank`] the first time): the
     /// event there (the line before's) goes back to its own slot first. Two swaps at most,
@@ -590,7 +598,7 @@ fn body_fast(hand: Hand, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spa
                 return None;
             };
             c.lit(b"{\"authorization\":")?;
-            *authorization = c.opt_string()?.map(str::to_string);
+            set_opt(authorization, c.opt_string()?);
             c.lit(b",\"class\":\"")?;
             *class = named(c.string()?)?;
             c.lit(b",\"date\":")?;
@@ -645,7 +653,7 @@ fn body_fast(hand: Hand, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spa
             c.lit(b",\"unit_type\":\"")?;
             *unit_type = named(c.string()?)?;
             c.lit(b",\"verification\":")?;
-            *verification = c.opt_string()?.map(str::to_string);
+            set_opt(verification, c.opt_string()?);
             c.lit(b",\"vintage\":")?;
             *vintage = u16::try_from(c.uint()?).ok()?;
         }
@@ -699,14 +707,15 @@ fn body_fast(hand: Hand, c: &mut Cursor<'_>, event: &mut Event, spares: &mut Spa
                 return None;
             };
             c.lit(b"{")?;
-            *authorized_entity = match c.lit(b"\"authorized_entity\":\"") {
+            let entity = match c.lit(b"\"authorized_entity\":\"") {
                 Some(()) => {
-                    let e = c.string()?.to_string();
+                    let e = c.string()?;
                     c.lit(b",")?;
                     Some(e)
                 }
                 None => None,
             };
+            set_opt(authorized_entity, entity);
             c.lit(b"\"beneficiary\":{")?;
             c.beneficiary_into(beneficiary)?;
             c.lit(b",\"blocks\":")?;
