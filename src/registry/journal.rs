@@ -303,6 +303,9 @@ pub struct JournalWriter {
     pending: Vec<u8>,
     /// The file's length: every byte before it is written.
     written: u64,
+    /// A write failed part of the way: the file ends wherever it stopped (a torn tail), and
+    /// nothing more is written, so that no batch is written twice.
+    broken: bool,
 }
 
 impl JournalWriter {
@@ -326,6 +329,7 @@ impl JournalWriter {
             dirty: false,
             pending: Vec::new(),
             written,
+            broken: false,
         })
     }
 
@@ -336,9 +340,13 @@ impl JournalWriter {
     /// Append one command's batch (already encoded lines) and make it durable
     /// (`PerCommand`), or gather it for the next whole [`PIECE`] (`Deferred`).
     pub fn append_batch(&mut self, bytes: &[u8]) -> Result<(), JournalError> {
+        self.refuse_if_broken()?;
         match self.durability {
             Durability::PerCommand => {
-                self.file.write_all(bytes).map_err(io(&self.path))?;
+                if let Err(e) = self.file.write_all(bytes) {
+                    self.broken = true;
+                    return Err(io(&self.path)(e));
+                }
                 self.written += bytes.len() as u64;
                 self.file.sync_data().map_err(io(&self.path))?;
             }
@@ -355,18 +363,32 @@ impl JournalWriter {
         Ok(())
     }
 
-    /// Write the first `n` pending bytes.
+    /// Write the first `n` pending bytes. On failure nothing pending is kept: it was never
+    /// acknowledged, and written again after a partial write it would follow itself.
     fn write_pending(&mut self, n: usize) -> Result<(), JournalError> {
-        self.file
-            .write_all(&self.pending[..n])
-            .map_err(io(&self.path))?;
+        if let Err(e) = self.file.write_all(&self.pending[..n]) {
+            self.broken = true;
+            self.pending.clear();
+            return Err(io(&self.path)(e));
+        }
         self.pending.drain(..n);
         self.written += n as u64;
         Ok(())
     }
 
+    fn refuse_if_broken(&self) -> Result<(), JournalError> {
+        if self.broken {
+            return Err(io(&self.path)(std::io::Error::other(
+                "an earlier write to this journal failed; nothing more is written to it \
+                 (check it, then `registry repair --truncate-torn-tail` drops the partial batch)",
+            )));
+        }
+        Ok(())
+    }
+
     /// Write what is pending and make everything appended durable.
     pub fn flush(&mut self) -> Result<(), JournalError> {
+        self.refuse_if_broken()?;
         self.write_pending(self.pending.len())?;
         if self.dirty {
             self.file.sync_data().map_err(io(&self.path))?;
@@ -448,6 +470,29 @@ mod tests {
             assert!(lengths.last().unwrap() / PIECE >= 3, "{lengths:?}");
             w.flush().unwrap();
             assert!(std::fs::read(&path).unwrap() == expected, "start {start}");
+        }
+    }
+
+    /// A device that refuses every write (`/dev/full`): the first write is reported, and so
+    /// is every later append and flush, instead of writing batches after a partial one.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn after_a_failed_write_every_append_and_flush_is_refused() {
+        let full = Path::new("/dev/full");
+        if !full.exists() {
+            eprintln!("skipped: no /dev/full");
+            return;
+        }
+        for durability in [Durability::PerCommand, Durability::Deferred] {
+            let mut w = JournalWriter::open(full, durability).unwrap();
+            let piece = vec![b'x'; PIECE as usize + 10];
+            let first = w.append_batch(&piece).unwrap_err();
+            assert!(first.to_string().contains("/dev/full"), "{first}");
+            let again = w.append_batch(b"{}\n").unwrap_err();
+            assert!(again.to_string().contains("earlier write"), "{again}");
+            let flushed = w.flush().unwrap_err();
+            assert!(flushed.to_string().contains("earlier write"), "{flushed}");
+            assert!(w.pending.is_empty(), "{durability:?}");
         }
     }
 
