@@ -477,7 +477,8 @@ pub enum RegistryCmd {
         /// Print `ack <command id>` after each command is durable (crash tests).
         #[arg(long, hide = true)]
         ack: bool,
-        /// fsync only at the end (fast bulk generation).
+        /// Write in 2 MiB pieces and fsync only at the end (fast bulk generation; a check
+        /// then maps the journal's page cache in 2 MiB pages).
         #[arg(long)]
         deferred_sync: bool,
     },
