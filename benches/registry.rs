@@ -142,7 +142,7 @@
 //! time of `registry check` 0.27 → 0.13–0.16 s. Besides: requests share their actors,
 //! beneficiaries and ids (peak RSS 175 → 154 MB), the reader refills move kinds and optional
 //! strings (allocations per 100,000 events 126 k → 69 k) and picks a line's kind from eight
-//! bytes; instructions of the 100,000-event check outside SHA-256 ≈ 543 M → 534 M. Synth
+//! bytes; instructions of the 100,000-event check outside SHA-256 546 M → 515 M. Synth
 //! then check, old build and its journal against new build and its journal (16 balanced
 //! rounds, middling stretch): wall 1.47 → 1.31 s; the code alone on one journal (`ab_check.py`,
 //! 16 rounds): cpu ratio 0.938 (0.951 / 0.930 by order). Sampled every ~85 s for 20 minutes
