@@ -167,6 +167,13 @@ fn request_retirement(id: &str, q: u64) -> Command {
     }
 }
 
+fn reject(id: &str, reason: &str) -> Command {
+    Command::RejectRequest {
+        id: id.into(),
+        reason: reason.into(),
+    }
+}
+
 fn approve(id: &str, q: Option<u64>) -> Command {
     Command::ApproveRequest {
         id: id.into(),
@@ -250,16 +257,7 @@ fn retirement_request_approved_by_another_actor_retires_with_the_beneficiary() {
     // A request resolves exactly once.
     let e = sub(&mut l, "c4", dna(), approve("R1", None)).unwrap_err();
     assert_eq!(e.rule(), Some("invariant 15 two-phase"), "{e}");
-    let e = sub(
-        &mut l,
-        "c5",
-        dna(),
-        Command::RejectRequest {
-            id: "R1".into(),
-            reason: "late".into(),
-        },
-    )
-    .unwrap_err();
+    let e = sub(&mut l, "c5", dna(), reject("R1", "late")).unwrap_err();
     assert_eq!(e.rule(), Some("invariant 15 two-phase"));
     l.check().unwrap();
 }
@@ -311,10 +309,7 @@ fn reserved_blocks_refuse_transfers_freezes_and_second_requests() {
         &mut l,
         "c5",
         dna(),
-        Command::RejectRequest {
-            id: "R2".into(),
-            reason: "beneficiary id unverifiable".into(),
-        },
+        reject("R2", "beneficiary id unverifiable"),
     )
     .unwrap();
     assert_eq!(balance(&l, H).reserved, 0);
@@ -874,16 +869,7 @@ fn requests_share_their_actors_beneficiary_and_id_and_read_as_given() {
         sub(&mut l, c, clerk(), request_retirement(r, q)).unwrap();
     }
     sub(&mut l, "c4", dna(), approve("R1", None)).unwrap();
-    sub(
-        &mut l,
-        "c5",
-        dna(),
-        Command::RejectRequest {
-            id: "R2".into(),
-            reason: "no".into(),
-        },
-    )
-    .unwrap();
+    sub(&mut l, "c5", dna(), reject("R2", "no")).unwrap();
     let st = l.state();
     let rs = &st.lc.requests;
     let (r1, r2, r3) = (&rs["R1"], &rs["R2"], &rs["R3"]);

@@ -278,6 +278,17 @@ fn sort_by_home(keyed: &mut Vec<(u64, u32)>, mask: u64) {
     }
 }
 
+/// A seeded xorshift64 generator for tests: the same numbers on every run.
+#[cfg(test)]
+pub(super) fn xorshift(mut x: u64) -> impl FnMut() -> u64 {
+    move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    }
+}
+
 /// The `n`th of a set of ids for tests: numbers, prefixed numbers, repeats (`auto-k` is the
 /// id of two `n`, four apart: 2 and 6 give `auto-0`) and non-ASCII ones of many lengths.
 #[cfg(test)]
@@ -406,13 +417,7 @@ mod tests {
     /// sort by the same key does, for masks of one pass, exactly one, and several.
     #[test]
     fn sort_by_home_is_a_stable_sort_by_home_slot() {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         for bits in [0u32, 1, 6, 11, 12, 22, 23] {
             let mask = (1u64 << bits) - 1;
             // Keys keep their top 16 bits, so keys of one home differ and their order shows

@@ -688,13 +688,7 @@ mod tests {
     /// last, from a seeded generator.
     #[test]
     fn a_seq_set_answers_as_a_btree_set_whatever_the_order() {
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::registry::state::ids::xorshift(0x9e37_79b9_7f4a_7c15);
         let mut set = SeqSet::default();
         let mut reference = BTreeSet::new();
         let mut seq = 0u64;
