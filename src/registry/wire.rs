@@ -223,12 +223,7 @@ impl Hand {
                 to: String::new(),
                 blocks: Vec::new(),
                 subtype: RetirementSubtype::default(),
-                beneficiary: Beneficiary {
-                    name: String::new(),
-                    id: String::new(),
-                    country: String::new(),
-                    purpose: String::new(),
-                },
+                beneficiary: blank_beneficiary(),
                 use_year: None,
                 authorized_entity: None,
             },
@@ -285,30 +280,35 @@ impl Default for Spares {
     }
 }
 
+/// The slots of [`Spares::kinds`], one per [`MoveKind`] variant.
+const TRANSFER: usize = 0;
+const RETIRE: usize = 1;
+const USE: usize = 2;
+const CANCEL: usize = 3;
+
 /// The slot of `kind`'s variant in [`Spares::kinds`].
 fn kind_slot(kind: &MoveKind) -> usize {
     match kind {
-        MoveKind::Transfer { .. } => 0,
-        MoveKind::Retire { .. } => 1,
-        MoveKind::Use { .. } => 2,
-        MoveKind::Cancel { .. } => 3,
+        MoveKind::Transfer { .. } => TRANSFER,
+        MoveKind::Retire { .. } => RETIRE,
+        MoveKind::Use { .. } => USE,
+        MoveKind::Cancel { .. } => CANCEL,
     }
 }
 
 /// An empty move kind of the variant in `slot` (see [`kind_slot`]).
 fn blank_kind(slot: usize) -> MoveKind {
-    let beneficiary = blank_beneficiary;
     match slot {
-        0 => MoveKind::Transfer {
+        TRANSFER => MoveKind::Transfer {
             acquiring_party: None,
         },
-        1 => MoveKind::Retire {
-            beneficiary: beneficiary(),
+        RETIRE => MoveKind::Retire {
+            beneficiary: blank_beneficiary(),
             authorized_entity: None,
         },
-        2 => MoveKind::Use {
+        USE => MoveKind::Use {
             use_year: 0,
-            beneficiary: beneficiary(),
+            beneficiary: blank_beneficiary(),
         },
         _ => MoveKind::Cancel {
             subtype: CancelSubtype::Voluntary,
@@ -1084,7 +1084,7 @@ impl<'a> Cursor<'a> {
         spares: &mut [Option<MoveKind>; 4],
     ) -> Option<()> {
         if self.lit(b"\"kind\":\"cancel\",\"reason\":\"").is_some() {
-            ready_kind(kind, spares, 3);
+            ready_kind(kind, spares, CANCEL);
             let MoveKind::Cancel { subtype, reason } = kind else {
                 return None;
             };
@@ -1094,7 +1094,7 @@ impl<'a> Cursor<'a> {
             return self.lit(b"}");
         }
         if self.lit(b"\"acquiring_party\":\"").is_some() {
-            ready_kind(kind, spares, 0);
+            ready_kind(kind, spares, TRANSFER);
             let MoveKind::Transfer { acquiring_party } = kind else {
                 return None;
             };
@@ -1102,7 +1102,7 @@ impl<'a> Cursor<'a> {
             return self.lit(b",\"kind\":\"transfer\"}");
         }
         if self.lit(b"\"kind\":\"transfer\"}").is_some() {
-            ready_kind(kind, spares, 0);
+            ready_kind(kind, spares, TRANSFER);
             let MoveKind::Transfer { acquiring_party } = kind else {
                 return None;
             };
@@ -1120,7 +1120,7 @@ impl<'a> Cursor<'a> {
             None
         };
         if !matches!(kind, MoveKind::Retire { .. } | MoveKind::Use { .. }) {
-            ready_kind(kind, spares, if entity.is_some() { 1 } else { 2 });
+            ready_kind(kind, spares, if entity.is_some() { RETIRE } else { USE });
         }
         self.lit(b"\"beneficiary\":{")?;
         let (MoveKind::Retire { beneficiary, .. } | MoveKind::Use { beneficiary, .. }) = kind
