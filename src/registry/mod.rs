@@ -25,6 +25,7 @@
 //! - [`cli`]: the `registry` subcommands.
 //! - [`clock`]: injected clocks.
 
+mod bytes16;
 pub mod ca;
 pub mod canonical;
 pub mod cli;
