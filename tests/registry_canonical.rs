@@ -749,6 +749,12 @@ fn fast_reader_agrees_with_parse_on_damaged_lines() {
         ("\"body\":{", "\"body\":{ "),
         ("\"body\":", "\"body\":null,\"b\":"),
         ("\"schema_version\":1", "\"schema_version\":4294967296"),
+        // The version the fast path compares whole, with the key after it.
+        ("\"schema_version\":1", "\"schema_version\":10"),
+        ("\"schema_version\":1", "\"schema_version\":1.0"),
+        ("\"schema_version\":1", "\"schema_version\":2"),
+        ("\"schema_version\":1,", "\"schema_version\":1 ,"),
+        (",\"seq\":", ",\"seq\" :"),
         ("\"seq\":", "\"seq\":99999999999999999999"),
         ("\"role\":\"", "\"role\":\"x"),
         ("\"role\":\"Root\"", "\"role\":\"DNA\""),

@@ -483,9 +483,15 @@ fn fast(
         std::mem::swap(&mut env.prev_hash, &mut env.hash);
     }
     c.string_into(&mut env.prev_hash, trusted)?;
-    c.lit(b",\"schema_version\":")?;
-    env.schema_version = u32::try_from(c.uint()?).ok()?;
-    c.lit(b",\"seq\":")?;
+    // Every line the registry writes today is schema version 1: the key, the version and
+    // the next key are one comparison ("1" then "," is the whole number 1).
+    if c.lit(b",\"schema_version\":1,\"seq\":").is_some() {
+        env.schema_version = 1;
+    } else {
+        c.lit(b",\"schema_version\":")?;
+        env.schema_version = u32::try_from(c.uint()?).ok()?;
+        c.lit(b",\"seq\":")?;
+    }
     env.seq = c.uint()?;
     c.lit(b",\"ts\":\"")?;
     c.string_into(&mut env.ts, trusted)?;
