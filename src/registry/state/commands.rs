@@ -74,8 +74,15 @@ impl CommandTable {
     /// Build the lookup of a deferred table (a no-op otherwise). `Err(record number)` of the
     /// first record whose id an earlier record already has; the table is then indexed all
     /// the same, each id pointing at its first record.
+    ///
+    /// An ids-only table is only checked ([`IdTable::check_unique`]): it is thrown away
+    /// after the check, which asks it for at most one id.
     pub fn index(&mut self) -> Result<(), usize> {
-        self.ids.index()
+        if self.ids_only {
+            self.ids.check_unique()
+        } else {
+            self.ids.index()
+        }
     }
 
     /// Make room for `additional` more commands without growing.

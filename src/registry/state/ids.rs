@@ -16,6 +16,11 @@
 //! independent, so the CPU overlaps their cache misses (~20 ns each instead of ~0.3 µs one
 //! after another in the middle of the fold). `index` reports the first id that came back,
 //! which is the repeat an eager table would have refused first.
+//!
+//! A check, which throws its table away, needs only that verdict: [`IdTable::check_unique`]
+//! gives it from the same ordering without building the slots (an 8 MB table for a
+//! 1,000,000-event journal, every page of it new memory), and leaves a table that answers its
+//! rare lookups by reading the ids.
 
 use std::hash::Hasher;
 
@@ -28,7 +33,8 @@ pub struct IdTable {
     /// `(start, len)` of each id in `ids`, by number.
     spans: Vec<(u32, u32)>,
     /// Per slot: 0 for empty, else `tag << 32 | (number + 1)`. The length is a power of two
-    /// (or zero). Empty while `deferred`.
+    /// (or zero). Empty while `deferred`, and after [`IdTable::check_unique`] (lookups then
+    /// read the ids until something is added).
     slots: Vec<u64>,
     /// Ids are appended without lookups until [`IdTable::index`].
     deferred: bool,
@@ -85,20 +91,14 @@ impl IdTable {
             return Ok(());
         }
         self.deferred = false;
-        let size = (self.len().saturating_mul(4) / 3 + 1)
-            .next_power_of_two()
-            .max(64);
+        let size = self.index_size();
         self.slots = vec![0; size];
-        let mask = size - 1;
         // Every id's hash and number, ordered by home slot: placed in that order, the probes
         // walk the table front to back instead of jumping about it (~600,000 command ids
         // make an 8 MB table, where each random probe cost a cache and TLB miss). The order
         // is stable, so an id that comes back is placed after its first number and found
         // there: it is a repeat, as it would have been in number order.
-        let mut keyed: Vec<(u64, u32)> = (0..self.len())
-            .map(|ix| (hash(self.id(ix)), ix as u32))
-            .collect();
-        sort_by_home(&mut keyed, mask as u64);
+        let keyed = self.by_home(size as u64 - 1);
         let mut first_repeat: Option<usize> = None;
         for (h, ix) in keyed {
             let ix = ix as usize;
@@ -112,6 +112,52 @@ impl IdTable {
             }
         }
         first_repeat.map_or(Ok(()), Err)
+    }
+
+    /// [`IdTable::index`]'s verdict on a deferred table (a no-op otherwise), without building
+    /// its lookup slots: for a table about to be thrown away. Ids that share a home slot are
+    /// neighbours in the ordering, in number order, so a repeat is an id equal to one before
+    /// it among its neighbours (on average fewer than one). Afterwards the table is no longer
+    /// deferred; lookups read the ids one by one until something is added (which builds the
+    /// slots).
+    pub fn check_unique(&mut self) -> Result<(), usize> {
+        if !self.deferred {
+            return Ok(());
+        }
+        self.deferred = false;
+        let mask = self.index_size() as u64 - 1;
+        let keyed = self.by_home(mask);
+        let mut first_repeat: Option<usize> = None;
+        for home in keyed.chunk_by(|a, b| a.0 & mask == b.0 & mask) {
+            for (k, &(h, ix)) in home.iter().enumerate().skip(1) {
+                let ix = ix as usize;
+                let repeat = home[..k]
+                    .iter()
+                    .any(|&(g, earlier)| g == h && self.id(earlier as usize) == self.id(ix));
+                if repeat {
+                    first_repeat = Some(first_repeat.map_or(ix, |r| r.min(ix)));
+                }
+            }
+        }
+        first_repeat.map_or(Ok(()), Err)
+    }
+
+    /// The slot count [`IdTable::index`] builds for the ids held: a power of two, at most 3/4
+    /// full.
+    fn index_size(&self) -> usize {
+        (self.len().saturating_mul(4) / 3 + 1)
+            .next_power_of_two()
+            .max(64)
+    }
+
+    /// Every id's hash and number, ordered by home slot (`hash & mask`), equal homes in
+    /// number order.
+    fn by_home(&self, mask: u64) -> Vec<(u64, u32)> {
+        let mut keyed: Vec<(u64, u32)> = (0..self.len())
+            .map(|ix| (hash(self.id(ix)), ix as u32))
+            .collect();
+        sort_by_home(&mut keyed, mask);
+        keyed
     }
 
     /// Make room for `additional` more ids (of about `bytes_each`) without growing.
@@ -157,7 +203,12 @@ impl IdTable {
     /// The number of `id` (none before a deferred table is indexed).
     pub fn get(&self, id: &str) -> Option<usize> {
         if self.slots.is_empty() {
-            return None;
+            // Deferred (nothing found yet), or checked by `check_unique` (its first number).
+            return if self.deferred {
+                None
+            } else {
+                (0..self.len()).find(|&ix| self.id(ix) == id)
+            };
         }
         match self.slots[self.slot(id).0] {
             0 => None,
@@ -181,7 +232,9 @@ impl IdTable {
             });
         }
         if (self.len() + 1) * 4 > self.slots.len() * 3 {
-            self.rehash((self.slots.len() * 2).max(64));
+            // Twice the slots when a table fills up; for a checked table (ids, no slots yet),
+            // room for all of them.
+            self.rehash(((self.len() + 1) * 4 / 3 + 1).next_power_of_two().max(64));
         }
         let (slot, tag) = self.slot(id);
         match self.slots[slot] {
@@ -411,6 +464,53 @@ mod tests {
             d.add(id).unwrap();
         }
         assert_eq!(d.index(), Err(4), "\"z\" comes back first, at 4");
+    }
+
+    /// `check_unique` names the same first repeat as `index`, and the table it leaves finds
+    /// every id at its first number and misses the rest, then builds its slots when an id is
+    /// added. Sizes around the radix sort's passes, as above.
+    #[test]
+    fn a_checked_table_gives_the_indexed_verdict_and_answers_alike() {
+        for count in [0usize, 1, 47, 1_500, 1_537, 3_000, 40_000] {
+            let mut indexed = IdTable::deferred();
+            let mut checked = IdTable::deferred();
+            for n in 0..count {
+                let id = sample_id(n);
+                indexed.add(&id).unwrap();
+                checked.add(&id).unwrap();
+            }
+            let want = indexed.index();
+            if count >= 7 {
+                assert!(want.is_err(), "{count} ids hold repeats");
+            }
+            assert_eq!(
+                checked.check_unique(),
+                want,
+                "{count} ids: the first repeat"
+            );
+            assert!(!checked.is_deferred() && checked.slots.is_empty());
+            // Each lookup reads the ids: about fifty of them.
+            for n in (0..count).step_by(count / 50 + 1) {
+                let id = sample_id(n);
+                assert_eq!(checked.get(&id), indexed.get(&id), "{count} ids: {id}");
+            }
+            for miss in ["", "nope", "synth-", "auto-x"] {
+                assert!(!checked.contains(miss), "{count} ids: {miss}");
+            }
+            assert_eq!(checked.add("new-id"), indexed.add("new-id"));
+            assert_eq!(checked.get("new-id"), Some(count));
+            assert!(
+                !checked.slots.is_empty(),
+                "{count} ids: slots built on the addition"
+            );
+        }
+        // Repeats in one home and in two: the first to come back by number is named.
+        let mut d = IdTable::deferred();
+        for id in ["x", "y", "z", "w", "z", "y", "x"] {
+            d.add(id).unwrap();
+        }
+        assert_eq!(d.check_unique(), Err(4), "\"z\" comes back first, at 4");
+        assert_eq!(IdTable::deferred().check_unique(), Ok(()));
     }
 
     /// The radix sort orders by home slot and keeps the order of equal homes, as a stable
