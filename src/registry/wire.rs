@@ -78,6 +78,73 @@ struct Previous {
     /// The bytes of the line before up to the end of its actor object (`{"actor":{…}`), which
     /// the envelope's actor was read from.
     actor: Vec<u8>,
+    /// How the line before spelt its batch id and its seq: a line's seq is one more, its batch
+    /// id the same or (after a batch's end) one more.
+    batch_id: Spelt,
+    seq: Spelt,
+}
+
+/// The decimal digits of a number the fast path read (up to 18 of them: one more still fits
+/// a `u64`), to recognise the number that comes next by comparing bytes, not reading digits.
+/// Empty (`len` 0) when unknown.
+#[derive(Debug, Default, Clone, Copy)]
+struct Spelt {
+    /// `digits[..len]` spell the number; the rest are zero bytes.
+    digits: [u8; 24],
+    len: usize,
+}
+
+impl Spelt {
+    const MOST: usize = 18;
+
+    /// Keep `text` (the digits as read), or forget when it is longer than [`Spelt::MOST`].
+    fn set(&mut self, text: &[u8]) {
+        self.digits = [0; 24];
+        if text.len() <= Spelt::MOST {
+            self.digits[..text.len()].copy_from_slice(text);
+            self.len = text.len();
+        } else {
+            self.len = 0;
+        }
+    }
+
+    /// Spell the next number (one more), in place: trailing nines become zeros and the digit
+    /// before them goes up; all nines become a one followed by zeros.
+    fn increment(&mut self) {
+        let n = self.len;
+        for d in self.digits[..n].iter_mut().rev() {
+            if *d == b'9' {
+                *d = b'0';
+            } else {
+                *d += 1;
+                return;
+            }
+        }
+        if n == 0 || n == Spelt::MOST {
+            self.len = 0;
+            return;
+        }
+        self.digits[0] = b'1';
+        self.digits[n] = b'0';
+        self.len = n + 1;
+    }
+
+    /// Whether `text` starts with these digits (any number of them; nothing is known when
+    /// `len` is 0). What follows the digits is the caller's to check.
+    fn starts(&self, text: &[u8]) -> bool {
+        let n = self.len;
+        if n == 0 {
+            return false;
+        }
+        // Up to eight digits: one masked word (the digits' zero padding is masked off).
+        if let (true, Some(word)) = (n <= 8, text.first_chunk::<8>()) {
+            let mask = u64::MAX >> (8 * (8 - n));
+            let mut own = [0u8; 8];
+            own.copy_from_slice(&self.digits[..8]);
+            return (u64::from_le_bytes(*word) ^ u64::from_le_bytes(own)) & mask == 0;
+        }
+        text.get(..n).is_some_and(|t| same(t, &self.digits[..n]))
+    }
 }
 
 /// Reads a journal line after line into one envelope, and keeps the last body of every kind
@@ -453,9 +520,12 @@ fn fast(
         prev.actor.extend_from_slice(&line[..c.i]);
     }
     c.lit(b",\"batch_end\":")?;
-    env.batch_end = c.boolean()?;
+    // The line before's `batch_end` (the envelope holds it when trusted) says whether this
+    // line opens the next batch.
+    let ended = std::mem::replace(&mut env.batch_end, c.boolean()?);
     c.lit(b",\"batch_id\":")?;
-    env.batch_id = c.uint()?;
+    let last = trusted.then_some(env.batch_id);
+    env.batch_id = c.uint_after(&mut prev.batch_id, last, u64::from(ended))?;
     c.lit(b",\"body\":")?;
     // The body comes before the `type` that says how to read it. The type is read from the
     // line's tail first, so the commonest bodies are read by hand in the same pass (no scan
@@ -492,7 +562,7 @@ fn fast(
         env.schema_version = u32::try_from(c.uint()?).ok()?;
         c.lit(b",\"seq\":")?;
     }
-    env.seq = c.uint()?;
+    env.seq = c.uint_after(&mut prev.seq, trusted.then_some(env.seq), 1)?;
     c.lit(b",\"ts\":\"")?;
     c.string_into(&mut env.ts, trusted)?;
     c.lit(b",\"type\":\"")?;
@@ -1062,6 +1132,29 @@ impl<'a> Cursor<'a> {
         Some(v)
     }
 
+    /// [`Cursor::uint`] where the number is expected to be `last + step` and `spelt` holds how
+    /// `last` was spelt (`last` is `None` when it is not known): recognised by comparing the
+    /// digits. Whatever follows them is left to the caller's next literal, as after `uint` (a
+    /// longer number, a fraction or an exponent fails it). Otherwise the number is read, and
+    /// `spelt` then holds its digits.
+    fn uint_after(&mut self, spelt: &mut Spelt, last: Option<u64>, step: u64) -> Option<u64> {
+        if let Some(last) = last
+            && spelt.len > 0
+        {
+            if step == 1 {
+                spelt.increment();
+            }
+            if spelt.starts(self.bytes().get(self.i..)?) {
+                self.i += spelt.len;
+                return Some(last + step);
+            }
+        }
+        let start = self.i;
+        let v = self.uint()?;
+        spelt.set(&self.bytes()[start..self.i]);
+        Some(v)
+    }
+
     /// `[n,n,…]` into `out` (cleared first).
     fn blocks(&mut self, out: &mut Vec<u64>) -> Option<()> {
         out.clear();
@@ -1509,5 +1602,58 @@ mod tests {
             eight_digits(u64::from_le_bytes(*b"90000009")),
             Some((90_000_009, 8))
         );
+    }
+
+    /// A number's spelling, incremented, is the next number's, across every carry and every
+    /// length up to the eighteen digits kept; longer numbers are not kept.
+    #[test]
+    fn spelt_increments_as_the_numbers_do() {
+        let mut starts: Vec<u64> = vec![0, 1, 8, 9, 10, 98, 99, 100, 12_345, 9_999_998];
+        starts.extend((1..=17).map(|k| 10u64.pow(k) - 2));
+        for start in starts {
+            let mut spelt = Spelt::default();
+            spelt.set(start.to_string().as_bytes());
+            for v in start + 1..start + 4 {
+                spelt.increment();
+                let want = v.to_string();
+                assert_eq!(
+                    &spelt.digits[..spelt.len],
+                    want.as_bytes(),
+                    "after {}",
+                    v - 1
+                );
+                assert!(spelt.digits[spelt.len..].iter().all(|&d| d == 0), "padding");
+            }
+        }
+        let mut most = Spelt::default();
+        most.set(b"999999999999999999");
+        most.increment();
+        assert_eq!(most.len, 0, "a 19-digit number is not kept");
+        most.set(b"1234567890123456789");
+        assert_eq!(most.len, 0);
+    }
+
+    /// `starts` compares exactly the digits, at every length, in a word or past its end.
+    #[test]
+    fn spelt_starts_only_the_text_that_begins_with_its_digits() {
+        for n in 1..=Spelt::MOST {
+            let digits: Vec<u8> = (0..n).map(|k| b'1' + (k % 9) as u8).collect();
+            let mut spelt = Spelt::default();
+            spelt.set(&digits);
+            let mut text = digits.clone();
+            text.extend_from_slice(b",\"ts\":\"x\"");
+            assert!(spelt.starts(&text), "{n} digits");
+            assert!(spelt.starts(&digits), "{n} digits, nothing after");
+            assert!(
+                !spelt.starts(&digits[..n - 1]),
+                "{n} digits, text too short"
+            );
+            for k in 0..n {
+                let mut other = text.clone();
+                other[k] = if other[k] == b'9' { b'8' } else { b'9' };
+                assert!(!spelt.starts(&other), "{n} digits, digit {k} differs");
+            }
+        }
+        assert!(!Spelt::default().starts(b"1,"), "nothing known");
     }
 }
