@@ -425,6 +425,12 @@ impl Spares {
     /// Make `event` the last event of the kind `hand` (a [`Hand::blank`] the first time): the
     /// event there (the line before's) goes back to its own slot first. Two swaps at most,
     /// and none when the line before had the same kind. Afterwards `event` is of kind `hand`.
+    ///
+    /// Never inlined: an event is 224 bytes, and whether the compiler inlined the two swaps
+    /// into the large reader that calls this changed from build to build with unrelated
+    /// code; where it did not, they ran as a loop over words at twice the instructions
+    /// (callgrind). Into this small function the compiler inlines them.
+    #[inline(never)]
     fn ready(&mut self, hand: Hand, event: &mut Event) {
         let current = Hand::of(event);
         if current == Some(hand) {
