@@ -323,16 +323,18 @@ impl Hand {
     }
 }
 
-/// The last body of each kind [`body_fast`] reads, kept for its allocations: slot `k` holds
-/// the last event of the kind `Hand::ALL[k]` (or a placeholder of another kind, which the
-/// reader replaces).
+/// The last body of each kind [`body_fast`] reads, kept for its allocations: slot `at[k]`
+/// holds the last event of the kind `Hand::ALL[k]` (or a placeholder of another kind, which
+/// the reader replaces).
 ///
-/// [`Spares::ready`] keeps the slot of the reader's event's kind free of events of that kind
-/// (the event came out of it), so a swap with it loses nothing; an event of another kind in
-/// a slot is a placeholder, replaced when its slot's kind comes.
+/// `at` is a permutation of the slots. The slot of the reader's event's kind holds no event
+/// of that kind (the event came out of it): it is the one slot free, so a swap with it loses
+/// nothing. An event of another kind in a slot is a placeholder, replaced when its slot's
+/// kind comes.
 #[derive(Debug)]
 struct Spares {
     events: [Event; Hand::ALL.len()],
+    at: [u8; Hand::ALL.len()],
     /// The last move kind of each variant ([`kind_slot`]) other than the one the `Moved` event
     /// holds: moves alternate between transfers, retirements, uses and cancellations, and a
     /// retirement's beneficiary is four strings to refill rather than allocate.
@@ -343,6 +345,7 @@ impl Default for Spares {
     fn default() -> Self {
         Spares {
             events: std::array::from_fn(|_| Event::YearClosed { year: 0 }),
+            at: std::array::from_fn(|k| k as u8),
             kinds: Default::default(),
         }
     }
@@ -422,24 +425,28 @@ fn set_opt(dst: &mut Option<String>, src: Option<&str>) {
 }
 
 impl Spares {
-    /// Make `event` the last event of the kind `hand` (a [`Hand::blank`] the first time): the
-    /// event there (the line before's) goes back to its own slot first. Two swaps at most,
-    /// and none when the line before had the same kind. Afterwards `event` is of kind `hand`.
+    /// Make `event` the last event of the kind `hand` (a [`Hand::blank`] the first time): one
+    /// swap with that event's slot, where the event there (the line before's) then stays as
+    /// the last of its kind; its kind's old slot, the free one, becomes `hand`'s. None when the
+    /// line before had the same kind. Afterwards `event` is of kind `hand`.
     ///
-    /// Never inlined: an event is 224 bytes, and whether the compiler inlined the two swaps
-    /// into the large reader that calls this changed from build to build with unrelated
-    /// code; where it did not, they ran as a loop over words at twice the instructions
-    /// (callgrind). Into this small function the compiler inlines them.
+    /// Never inlined: an event is 224 bytes, and whether the compiler inlined the swap into
+    /// the large reader that calls this changed from build to build with unrelated code;
+    /// where it did not, it ran as a loop over words at twice the instructions (callgrind).
+    /// Into this small function the compiler inlines it.
     #[inline(never)]
     fn ready(&mut self, hand: Hand, event: &mut Event) {
         let current = Hand::of(event);
         if current == Some(hand) {
             return;
         }
+        let slot = self.at[hand as usize];
+        std::mem::swap(event, &mut self.events[slot as usize]);
         if let Some(j) = current {
-            std::mem::swap(event, &mut self.events[j as usize]);
+            // `j`'s event now fills `hand`'s old slot; `j`'s old slot was the free one.
+            self.at[hand as usize] = self.at[j as usize];
+            self.at[j as usize] = slot;
         }
-        std::mem::swap(event, &mut self.events[hand as usize]);
         if Hand::of(event) != Some(hand) {
             *event = hand.blank();
         }
