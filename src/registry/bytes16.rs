@@ -1,9 +1,10 @@
-//! Sixteen bytes at a time: the two byte tests replay runs on every journal line. One job:
-//! [`first_quote_or_backslash`] (where a JSON string ends) and [`equal`] (two 16-byte strings).
+//! Many bytes at a time: the byte tests replay runs on every journal line. One job:
+//! [`first_quote_or_backslash`] (where a JSON string ends) and [`equal`] (two 16-byte strings),
+//! and [`eq_mask`], the same test on an 8-byte word, for what is shorter than 16 bytes.
 //!
-//! On x86-64 both are SSE2, which every x86-64 processor has: a 16-byte compare and a mask,
-//! where the same test on 8-byte words costs about five operations per word. Elsewhere they
-//! are word tests with the same results (the tests run them beside the SSE2 ones on x86-64).
+//! On x86-64 the 16-byte tests are SSE2, which every x86-64 processor has: a 16-byte compare
+//! and a mask, where the word test costs about five operations per word. Elsewhere they are
+//! word tests with the same results (the tests run them beside the SSE2 ones on x86-64).
 //!
 //! # The `unsafe` here
 //!
@@ -23,6 +24,16 @@ pub fn first_quote_or_backslash(chunk: &[u8; 16]) -> Option<usize> {
     {
         portable::first_quote_or_backslash(chunk)
     }
+}
+
+/// High bit set in the lowest byte of `w` (first byte lowest) equal to `b`: bits above the
+/// lowest hit may be spurious, so only the lowest set bit is used.
+#[inline(always)]
+pub fn eq_mask(w: u64, b: u8) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let x = w ^ (LO * b as u64);
+    x.wrapping_sub(LO) & !x & HI
 }
 
 /// `a == b`.
@@ -74,21 +85,14 @@ mod sse2 {
 /// The word versions, for processors without SSE2 (tested on x86-64 beside the SSE2 ones).
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 mod portable {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const SEVEN: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-
-    /// High bit set in exactly the bytes of `w` equal to `b` (no carries between bytes: each
-    /// byte's low seven bits are added to 0x7F alone).
-    fn bytes_equal_to(w: u64, b: u8) -> u64 {
-        let x = w ^ (LO * b as u64);
-        !(((x & SEVEN) + SEVEN) | x | SEVEN)
-    }
+    use super::eq_mask;
 
     pub fn first_quote_or_backslash(chunk: &[u8; 16]) -> Option<usize> {
         let (words, _) = chunk.as_chunks::<8>();
         words.iter().enumerate().find_map(|(k, w)| {
             let w = u64::from_le_bytes(*w);
-            let m = bytes_equal_to(w, b'"') | bytes_equal_to(w, b'\\');
+            // The lowest bit of either mask is exact, so the lowest of both is.
+            let m = eq_mask(w, b'"') | eq_mask(w, b'\\');
             (m != 0).then(|| 8 * k + (m.trailing_zeros() / 8) as usize)
         })
     }

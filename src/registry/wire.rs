@@ -32,7 +32,7 @@ use serde::de::{DeserializeSeed, MapAccess};
 
 use chrono::NaiveDate;
 
-use super::bytes16;
+use super::bytes16::{self, eq_mask};
 use super::event::{Envelope, Event, HexDigest, Leg, MoveKind, Piece};
 use super::short_eq::same;
 use super::types::{Beneficiary, CancelSubtype, Class, RetirementSubtype, Role, UnitType};
@@ -939,16 +939,6 @@ impl<'de> MapAccess<'de> for Tagged<'_, 'de> {
 struct Cursor<'a> {
     s: &'a str,
     i: usize,
-}
-
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// High bit set in the lowest byte of `w` equal to `b` (bits above the lowest hit may be
-/// spurious, so only the lowest set bit is used).
-fn eq_mask(w: u64, b: u8) -> u64 {
-    let x = w ^ (LO * b as u64);
-    x.wrapping_sub(LO) & !x & HI
 }
 
 /// Index of the first byte at or after `from` for which `mask` (8 bytes at a time) or `hit`
