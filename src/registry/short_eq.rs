@@ -14,8 +14,7 @@ use super::bytes16;
 /// `a == b`, byte for byte, compared in line.
 #[inline(always)]
 pub fn same(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
+    if a.len() != b.len() {
         return false;
     }
     if let (Some((_, ta)), Some((_, tb))) = (a.split_last_chunk::<16>(), b.split_last_chunk::<16>())

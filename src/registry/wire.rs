@@ -99,12 +99,10 @@ impl Spelt {
 
     /// Keep `text` (the digits as read), or forget when it is longer than [`Spelt::MOST`].
     fn set(&mut self, text: &[u8]) {
-        self.digits = [0; 24];
+        *self = Spelt::default();
         if text.len() <= Spelt::MOST {
             self.digits[..text.len()].copy_from_slice(text);
             self.len = text.len();
-        } else {
-            self.len = 0;
         }
     }
 
@@ -121,7 +119,8 @@ impl Spelt {
             }
         }
         if n == 0 || n == Spelt::MOST {
-            self.len = 0;
+            // Nothing known, or a number too long to keep: forget it.
+            *self = Spelt::default();
             return;
         }
         self.digits[0] = b'1';
@@ -1636,6 +1635,7 @@ mod tests {
         most.set(b"999999999999999999");
         most.increment();
         assert_eq!(most.len, 0, "a 19-digit number is not kept");
+        assert_eq!(most.digits, [0; 24], "nor any of its digits");
         most.set(b"1234567890123456789");
         assert_eq!(most.len, 0);
     }
