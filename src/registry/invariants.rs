@@ -53,45 +53,63 @@ pub fn check_state(st: &State) -> Result<(), InvariantViolation> {
     check_state_with(st, true)
 }
 
-/// `(first serial, issuance, block index)` of the live blocks, ordered by issuance and then
-/// first serial, as `sort_unstable_by_key(|&(f, i, _)| (i, f))` orders them: a counting sort
-/// by issuance (one pass to count, one to place), then a sort of each issuance's few blocks.
+/// Order the live blocks `per` into `out` (as long) by issuance and then first serial, as
+/// `sort_unstable_by_key(|&[f, _, ib]| (ib >> 32, f))` orders them: a counting sort by
+/// issuance (one pass to count, one to place), then a sort of each issuance's few blocks.
 /// Blocks naming an issuance that does not exist (`>= issuances`) come last, in the same
 /// order. It replaces one sort of all the live blocks (half a million after a 1M-event
 /// replay).
-fn by_issuance_then_first(per: Vec<Live>, issuances: usize) -> Vec<Live> {
-    let bucket = |ix: u32| (ix as usize).min(issuances);
+fn by_issuance_then_first(per: &[Live], out: &mut [Live], issuances: usize) {
+    let bucket = |e: &Live| ((e[2] >> 32) as usize).min(issuances);
     // start[k]: where bucket k begins; the last bucket holds the unknown issuances.
     let mut start = vec![0usize; issuances + 2];
-    for &(_, _, ix, _) in &per {
-        start[bucket(ix) + 1] += 1;
+    for e in per {
+        start[bucket(e) + 1] += 1;
     }
     for k in 1..start.len() {
         start[k] += start[k - 1];
     }
-    let mut out = vec![(0u64, 0u64, 0u32, 0u32); per.len()];
     let mut next = start.clone();
     for e in per {
-        let k = bucket(e.2);
-        out[next[k]] = e;
+        let k = bucket(e);
+        out[next[k]] = *e;
         next[k] += 1;
     }
     for k in 0..issuances {
-        out[start[k]..start[k + 1]].sort_unstable_by_key(|&(first, ..)| first);
+        out[start[k]..start[k + 1]].sort_unstable_by_key(|&[first, ..]| first);
     }
-    out[start[issuances]..].sort_unstable_by_key(|&(first, _, ix, _)| (ix, first));
-    out
+    out[start[issuances]..].sort_unstable_by_key(|&[first, _, ib]| (ib >> 32, first));
 }
 
-/// A live block for the partition check: first and last serial, issuance, block index. The
-/// check walks them by issuance and serial, an order far from the blocks' own: with what it
-/// needs copied here it never goes back to the blocks (a cache miss each, ~565,000 of them
-/// after a 1,000,000-event replay).
-type Live = (u64, u64, u32, u32);
+/// A live block for the partition check, in three words: first and last serial, and its
+/// issuance's index over its own (`issuance << 32 | block index`). The check walks them by
+/// issuance and serial, an order far from the blocks' own: with what it needs copied here it
+/// never goes back to the blocks (a cache miss each, ~565,000 of them after a
+/// 1,000,000-event replay).
+type Live = [u64; 3];
+
+/// Whole-state invariants, working in `scratch` (its contents are overwritten): a check that
+/// has used it for its id tables ([`State::index_deferred`]) hands it on, so the live-block
+/// table below reuses pages already faulted in.
+pub fn check_state_in(
+    st: &State,
+    serials: bool,
+    scratch: &mut Vec<u64>,
+) -> Result<(), InvariantViolation> {
+    check_state_inner(st, serials, scratch)
+}
 
 /// `serials`: also check the serial round trip of every issuance's prefix (the text is
 /// written and read back; each block's range is decided from its numbers either way).
 pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolation> {
+    check_state_inner(st, serials, &mut Vec::new())
+}
+
+fn check_state_inner(
+    st: &State,
+    serials: bool,
+    scratch: &mut Vec<u64>,
+) -> Result<(), InvariantViolation> {
     let mut text = String::new();
     // 19, first half: the serial prefix (registry, project, vintage) of every issuance, which
     // every one of its blocks shares (registry and project are read through the issuance;
@@ -121,10 +139,12 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
     }
     // 1 + 2: conservation and exact partition per issuance.
     // Live blocks ([`Live`]), sorted below: 24 bytes per live block (a vector per issuance
-    // cost several times that at the replay's memory peak). Room for every block: only the
-    // part the live blocks fill is ever touched, where a vector for half of them (a
-    // 1M-event journal keeps 60 % live) grew once, copying what it held.
-    let mut per: Vec<Live> = Vec::with_capacity(st.blocks.len());
+    // cost several times that at the replay's memory peak), and as much again to sort them
+    // into. Room for every block: only the part the live blocks fill is ever touched, where
+    // room for half of them (a 1M-event journal keeps 60 % live) grew once, copying what it
+    // held.
+    scratch.clear();
+    scratch.reserve(6 * st.blocks.len());
     let mut live = 0u64;
     for b in &st.blocks {
         // 19, second half: the block's own range reads back from its serial. That is decided
@@ -142,7 +162,8 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
             continue;
         }
         live += 1;
-        per.push((b.first, b.last, b.issuance, (b.id - 1) as u32));
+        let ib = (b.issuance as u64) << 32 | u64::from((b.id - 1) as u32);
+        scratch.extend_from_slice(&[b.first, b.last, ib]);
         // 19: a block's serial is its issuance's prefix and its own range. (Its project is
         // its issuance's by construction: a block names only the issuance.) A block of an
         // unknown issuance is refused below.
@@ -243,15 +264,21 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
             format!("{indexed} indexed blocks for {live} live blocks"),
         ));
     }
-    let per = by_issuance_then_first(per, st.issuances.len());
+    let n = scratch.len() / 3;
+    scratch.resize(6 * n, 0);
+    let (per, out) = scratch.split_at_mut(3 * n);
+    let out = out.as_chunks_mut::<3>().0;
+    by_issuance_then_first(per.as_chunks::<3>().0, out, st.issuances.len());
+    let per = &*out;
     let mut at = 0;
     for (i, iss) in st.issuances.iter().enumerate() {
         let mut next = iss.first;
         let mut sum = 0u64;
-        while let Some(&(f, last, ix, b)) = per.get(at) {
-            if ix as usize != i {
+        while let Some(&[f, last, ib]) = per.get(at) {
+            if (ib >> 32) as usize != i {
                 break;
             }
+            let b = ib as u32;
             at += 1;
             if f != next {
                 return Err(v(
@@ -282,7 +309,8 @@ pub fn check_state_with(st: &State, serials: bool) -> Result<(), InvariantViolat
             ));
         }
     }
-    if let Some(&(_, _, _, b)) = per.get(at) {
+    if let Some(&[_, _, ib]) = per.get(at) {
+        let b = ib as u32;
         return Err(v(
             1,
             "conservation",
@@ -415,10 +443,12 @@ pub fn check_journal_keeping_state(path: &Path) -> Result<(CheckReport, State), 
     // replay here; a repeat comes before whatever stopped the read, being earlier in it.
     let summary = match read {
         Ok(summary) => summary,
-        Err(e) => return Err(st.index_deferred().map_or_else(inv, |()| e)),
+        Err(e) => return Err(st.index_deferred(&mut Vec::new()).map_or_else(inv, |()| e)),
     };
-    st.index_deferred().map_err(inv)?;
-    check_state(&st).map_err(inv)?;
+    // One scratch for the id tables and the whole-state check: see `check_state_in`.
+    let mut scratch = Vec::new();
+    st.index_deferred(&mut scratch).map_err(inv)?;
+    check_state_in(&st, true, &mut scratch).map_err(inv)?;
     let report = CheckReport {
         events: summary.events,
         head_hash: summary.head_hash,
@@ -508,26 +538,24 @@ mod tests {
                 .map(|i| {
                     // A few blocks name issuances past the end; firsts repeat now and then.
                     let first = next(50) * 1000;
-                    (
-                        first,
-                        first + next(999),
-                        next(issuances as u64 + 3) as u32,
-                        i as u32,
-                    )
+                    let issuance = next(issuances as u64 + 3);
+                    [first, first + next(999), issuance << 32 | i as u64]
                 })
                 .collect();
             let mut want = per.clone();
-            want.sort_unstable_by_key(|&(first, _, ix, _)| (ix, first));
-            let got = by_issuance_then_first(per, issuances);
-            let key = |v: &[Live]| v.iter().map(|e| (e.2, e.0)).collect::<Vec<_>>();
+            want.sort_unstable_by_key(|&[first, _, ib]| (ib >> 32, first));
+            let mut got = vec![[7u64; 3]; per.len()];
+            by_issuance_then_first(&per, &mut got, issuances);
+            let key = |v: &[Live]| v.iter().map(|e| (e[2] >> 32, e[0])).collect::<Vec<_>>();
             assert_eq!(key(&got), key(&want), "{n} blocks, {issuances} issuances");
             // Each entry whole (its last serial and block travel with it), every block once.
+            let block = |e: &Live| e[2] as u32;
             let mut ids: Vec<Live> = got.clone();
-            ids.sort_unstable_by_key(|e| e.3);
+            ids.sort_unstable_by_key(block);
             let mut whole = want.clone();
-            whole.sort_unstable_by_key(|e| e.3);
+            whole.sort_unstable_by_key(block);
             assert_eq!(ids, whole, "{n} blocks, {issuances} issuances: entries");
-            let ids: Vec<u32> = ids.iter().map(|e| e.3).collect();
+            let ids: Vec<u32> = ids.iter().map(block).collect();
             assert_eq!(ids, (0..n as u32).collect::<Vec<_>>(), "every block once");
         }
     }

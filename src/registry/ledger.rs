@@ -162,9 +162,14 @@ impl Ledger {
         });
         let summary = match read {
             Ok(summary) => summary,
-            Err(e) => return Err(state.index_deferred().map_or_else(inv, |()| e).into()),
+            Err(e) => {
+                return Err(state
+                    .index_deferred(&mut Vec::new())
+                    .map_or_else(inv, |()| e)
+                    .into());
+            }
         };
-        state.index_deferred().map_err(inv)?;
+        state.index_deferred(&mut Vec::new()).map_err(inv)?;
         state.build_account_index();
         l.state = state;
         l.events = events;

@@ -507,9 +507,10 @@ impl State {
     /// that came back, as the eager fold would have: a command id at the first event of its
     /// second batch (counting the batch still open), an issuance id at its second issuance.
     /// When both come back at the same event, the command id is reported, as `apply` checks
-    /// it first. A no-op for a state whose tables were never deferred.
-    pub fn index_deferred(&mut self) -> Result<(), InvariantViolation> {
-        let command = self.index_commands().map(|(id, seq)| {
+    /// it first. A no-op for a state whose tables were never deferred. `scratch` is memory
+    /// to work in, its contents overwritten (see [`IdTable::check_unique`]).
+    pub fn index_deferred(&mut self, scratch: &mut Vec<u64>) -> Result<(), InvariantViolation> {
+        let command = self.index_commands(scratch).map(|(id, seq)| {
             v(
                 5,
                 "idempotency",
@@ -533,11 +534,11 @@ impl State {
 
     /// Index a deferred command table: `(id, seq)` of the first command id that appears in
     /// two batches.
-    fn index_commands(&mut self) -> Option<(String, u64)> {
+    fn index_commands(&mut self, scratch: &mut Vec<u64>) -> Option<(String, u64)> {
         if !self.commands.is_deferred() {
             return None;
         }
-        let dup = match self.commands.index() {
+        let dup = match self.commands.index(scratch) {
             Ok(()) => None,
             Err(ix) => self
                 .commands

@@ -75,11 +75,11 @@ impl CommandTable {
     /// first record whose id an earlier record already has; the table is then indexed all
     /// the same, each id pointing at its first record.
     ///
-    /// An ids-only table is only checked ([`IdTable::check_unique`]): it is thrown away
-    /// after the check, which asks it for at most one id.
-    pub fn index(&mut self) -> Result<(), usize> {
+    /// An ids-only table is only checked ([`IdTable::check_unique`], which works in
+    /// `scratch`): it is thrown away after the check, which asks it for at most one id.
+    pub fn index(&mut self, scratch: &mut Vec<u64>) -> Result<(), usize> {
         if self.ids_only {
-            self.ids.check_unique()
+            self.ids.check_unique(scratch)
         } else {
             self.ids.index()
         }
@@ -233,7 +233,7 @@ mod tests {
             let c = d.claim(id).expect("a deferred table never refuses");
             d.fill(c, id, rec(n as u64));
         }
-        assert_eq!((d.len(), d.index()), (6, Err(3)));
+        assert_eq!((d.len(), d.index(&mut Vec::new())), (6, Err(3)));
         assert_eq!(d.get("b").map(|r| r.batch_id), Some(1));
         assert_eq!(d.get("d").map(|r| r.batch_id), Some(5));
         assert_eq!(d.record(4).map(|(id, _)| id), Some("a"));
@@ -242,9 +242,13 @@ mod tests {
         for n in 0..5_000u64 {
             ok.insert(&format!("x{n}"), rec(n));
         }
-        assert_eq!(ok.index(), Ok(()));
+        assert_eq!(ok.index(&mut Vec::new()), Ok(()));
         assert_eq!(ok.get("x4999").map(|r| r.batch_id), Some(4999));
-        assert_eq!(ok.index(), Ok(()), "indexing twice changes nothing");
+        assert_eq!(
+            ok.index(&mut Vec::new()),
+            Ok(()),
+            "indexing twice changes nothing"
+        );
         let mut r = CommandTable::default();
         r.reserve(10);
         r.insert("a", rec(1));
@@ -276,7 +280,7 @@ mod tests {
             slim.fill_id(c, id, seq);
         }
         assert_eq!((slim.len(), slim.is_empty()), (6, false));
-        assert_eq!(slim.index(), full.index());
+        assert_eq!(slim.index(&mut Vec::new()), full.index(&mut Vec::new()));
         assert_eq!(slim.first_seq(3), Some(("b", 31)));
         for ix in 0..7 {
             assert_eq!(slim.first_seq(ix), full.first_seq(ix), "command {ix}");
