@@ -313,3 +313,52 @@ fn a_conservation_break_names_its_own_issuance() {
     assert!(ids.len() >= 2, "{ids:?}");
     assert_eq!(l.state().issuance_id(n), "");
 }
+
+/// A project numbers its units across its issuances one after another (invariant 2, checked
+/// per project in issuance order): an issuance handed to another project leaves a hole in its
+/// own project's sequence, whatever it does to the other's. (On a checked state, without the
+/// account index, whose keys name the project: the index would refuse first.)
+#[test]
+fn an_issuance_out_of_its_projects_sequence_breaks_exact_partition() {
+    let l = ledger();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.jsonl");
+    let text: Vec<u8> = l
+        .events()
+        .iter()
+        .flat_map(|e| e.clone().seal().unwrap())
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    let (_, checked) = invariants::check_journal_keeping_state(&path).unwrap();
+    let st0 = &checked;
+    let native = |i: &&ndc_workbench::registry::state::Issuance| i.imported_from.is_none();
+    // An issuance with a later issuance of the same project, and some other project.
+    let (ix, iss) = st0
+        .issuances
+        .iter()
+        .enumerate()
+        .find(|(ix, iss)| {
+            native(iss)
+                && st0.issuances[ix + 1..]
+                    .iter()
+                    .any(|later| native(&later) && later.project == iss.project)
+        })
+        .expect("a project issued twice");
+    let other = st0
+        .issuances
+        .iter()
+        .filter(native)
+        .map(|i| i.project.clone())
+        .find(|p| *p != iss.project)
+        .expect("a second project");
+    let mut st = st0.clone();
+    st.issuances[ix].project = other;
+    let e = check_state(&st).expect_err("the project's sequence has a hole");
+    assert_eq!(e.invariant, 2, "{}", e.message);
+    assert!(
+        e.message.contains("does not continue project"),
+        "{}",
+        e.message
+    );
+    check_state(st0).expect("the intact state passes");
+}

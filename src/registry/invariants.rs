@@ -13,7 +13,6 @@
 //! exactly one pending request that lists it; resolved requests reserve nothing; resolving
 //! twice or approving one's own request is refused by the fold as it streams).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::error::{InvariantViolation, JournalError};
@@ -21,7 +20,7 @@ use super::event::{Event, MoveKind};
 use super::journal::read_journal_ref;
 use super::ledger::Ledger;
 use super::serial::{SerialPrefix, SerialRange};
-use super::state::State;
+use super::state::{HashMap, State};
 use super::types::{AccountKind, CancelSubtype, Class};
 
 fn v(
@@ -319,8 +318,9 @@ fn check_state_inner(
             "block of an unknown issuance".into(),
         ));
     }
-    // 2: a project's issuance ranges are disjoint and increasing.
-    let mut last_by_project: BTreeMap<&str, u64> = BTreeMap::new();
+    // 2: a project's issuance ranges are disjoint and increasing. (Hashed: ~130,000
+    // issuances of a few hundred projects, where a tree's string compares took 6 ms.)
+    let mut last_by_project: HashMap<&str, u64> = HashMap::default();
     for (ix, iss) in st
         .issuances
         .iter()
