@@ -52,42 +52,32 @@ pub fn check_state(st: &State) -> Result<(), InvariantViolation> {
     check_state_with(st, true)
 }
 
-/// Order the live blocks in place by issuance and then first serial, as
+/// Order the live blocks `per` into `out` (as long) by issuance and then first serial, as
 /// `sort_unstable_by_key(|&[f, _, ib]| (ib >> 32, f))` orders them: a counting sort by
-/// issuance (one pass to count, then each block swapped straight into its issuance's part,
-/// an American flag sort), then a sort of each issuance's few blocks. Blocks naming an
-/// issuance that does not exist (`>= issuances`) come last, in the same order. It replaces
-/// one sort of all the live blocks (half a million after a 1M-event replay), and, done in
-/// place, a second table as large (13.5 MB of new pages then).
-fn by_issuance_then_first(live: &mut [Live], issuances: usize) {
+/// issuance (one pass to count, one to place), then a sort of each issuance's few blocks.
+/// Blocks naming an issuance that does not exist (`>= issuances`) come last, in the same
+/// order. It replaces one sort of all the live blocks (half a million after a 1M-event
+/// replay).
+fn by_issuance_then_first(per: &[Live], out: &mut [Live], issuances: usize) {
     let bucket = |e: &Live| ((e[2] >> 32) as usize).min(issuances);
     // start[k]: where bucket k begins; the last bucket holds the unknown issuances.
     let mut start = vec![0usize; issuances + 2];
-    for e in live.iter() {
+    for e in per {
         start[bucket(e) + 1] += 1;
     }
     for k in 1..start.len() {
         start[k] += start[k - 1];
     }
-    // next[k]: the first place of bucket k not yet known to hold one of its own blocks.
-    // Each swap puts one block into its own bucket for good, so there are fewer swaps than
-    // blocks.
     let mut next = start.clone();
-    for k in 0..=issuances {
-        while next[k] < start[k + 1] {
-            let d = bucket(&live[next[k]]);
-            if d == k {
-                next[k] += 1;
-            } else {
-                live.swap(next[k], next[d]);
-                next[d] += 1;
-            }
-        }
+    for e in per {
+        let k = bucket(e);
+        out[next[k]] = *e;
+        next[k] += 1;
     }
     for k in 0..issuances {
-        live[start[k]..start[k + 1]].sort_unstable_by_key(|&[first, ..]| first);
+        out[start[k]..start[k + 1]].sort_unstable_by_key(|&[first, ..]| first);
     }
-    live[start[issuances]..].sort_unstable_by_key(|&[first, _, ib]| (ib >> 32, first));
+    out[start[issuances]..].sort_unstable_by_key(|&[first, _, ib]| (ib >> 32, first));
 }
 
 /// A live block for the partition check, in three words: first and last serial, and its
@@ -148,11 +138,12 @@ fn check_state_inner(
     }
     // 1 + 2: conservation and exact partition per issuance.
     // Live blocks ([`Live`]), sorted below: 24 bytes per live block (a vector per issuance
-    // cost several times that at the replay's memory peak). Room for every block: only the
-    // part the live blocks fill is ever touched, where room for half of them (a 1M-event
-    // journal keeps 60 % live) grew once, copying what it held.
+    // cost several times that at the replay's memory peak), and as much again to sort them
+    // into. Room for every block: only the part the live blocks fill is ever touched, where
+    // room for half of them (a 1M-event journal keeps 60 % live) grew once, copying what it
+    // held.
     scratch.clear();
-    scratch.reserve(3 * st.blocks.len());
+    scratch.reserve(6 * st.blocks.len());
     let mut live = 0u64;
     for b in &st.blocks {
         // 19, second half: the block's own range reads back from its serial. That is decided
@@ -272,9 +263,12 @@ fn check_state_inner(
             format!("{indexed} indexed blocks for {live} live blocks"),
         ));
     }
-    let per = scratch.as_chunks_mut::<3>().0;
-    by_issuance_then_first(per, st.issuances.len());
-    let per = &*per;
+    let n = scratch.len() / 3;
+    scratch.resize(6 * n, 0);
+    let (per, out) = scratch.split_at_mut(3 * n);
+    let out = out.as_chunks_mut::<3>().0;
+    by_issuance_then_first(per.as_chunks::<3>().0, out, st.issuances.len());
+    let per = &*out;
     let mut at = 0;
     for (i, iss) in st.issuances.iter().enumerate() {
         let mut next = iss.first;
@@ -550,8 +544,8 @@ mod tests {
                 .collect();
             let mut want = per.clone();
             want.sort_unstable_by_key(|&[first, _, ib]| (ib >> 32, first));
-            let mut got = per.clone();
-            by_issuance_then_first(&mut got, issuances);
+            let mut got = vec![[7u64; 3]; per.len()];
+            by_issuance_then_first(&per, &mut got, issuances);
             let key = |v: &[Live]| v.iter().map(|e| (e[2] >> 32, e[0])).collect::<Vec<_>>();
             assert_eq!(key(&got), key(&want), "{n} blocks, {issuances} issuances");
             // Each entry whole (its last serial and block travel with it), every block once.
