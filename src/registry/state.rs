@@ -495,7 +495,9 @@ impl State {
 
     /// [`State::for_replay`] for a check that throws the state away: the command table keeps
     /// ids and first seqs, not the records a retry is answered from
-    /// ([`CommandTable::ids_only`]). Nothing verified depends on those records.
+    /// ([`CommandTable::ids_only`]). Nothing verified depends on those records. Both id
+    /// tables are then only checked for repeats ([`IdTable::check_unique`]), without lookup
+    /// slots: a lookup afterwards reads the ids one by one.
     pub fn for_check() -> State {
         State {
             commands: CommandTable::ids_only(),
@@ -521,7 +523,12 @@ impl State {
         });
         // An issuance id numbered by an event that then failed has no issuance yet: that
         // event is the one after the last applied.
-        let issuance = self.issuance_ids.index().err().map(|ix| {
+        let issuances = if self.commands.keeps_records() {
+            self.issuance_ids.index()
+        } else {
+            self.issuance_ids.check_unique(scratch)
+        };
+        let issuance = issuances.err().map(|ix| {
             let seq = self.issuances.get(ix).map_or(self.last_seq + 1, |i| i.seq);
             reused(seq, self.issuance_ids.id(ix))
         });
