@@ -362,3 +362,39 @@ fn an_issuance_out_of_its_projects_sequence_breaks_exact_partition() {
     );
     check_state(st0).expect("the intact state passes");
 }
+
+/// A live block that names no issuance holds units nobody issued (invariant 1): refused, with
+/// the block, once every issuance's own blocks are found intact. An ITMO among them without
+/// an authorization is refused the same way (whether it needed one depends on its issuance),
+/// not looked up past the end of the issuance table.
+#[test]
+fn a_block_of_an_unknown_issuance_breaks_conservation() {
+    let l = ledger();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.jsonl");
+    let text: Vec<u8> = l
+        .events()
+        .iter()
+        .flat_map(|e| e.clone().seal().unwrap())
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    let (_, checked) = invariants::check_journal_keeping_state(&path).unwrap();
+    let n = checked.issuances.len() as u32;
+    for class in [Class::Mo, Class::Itmo] {
+        let mut st = checked.clone();
+        let mut stray = st
+            .blocks
+            .iter()
+            .find(|b| b.live() && b.class == class && b.first_transfer.is_none())
+            .expect("a live block of the class")
+            .clone();
+        stray.issuance = n + 3;
+        stray.authorization = None;
+        stray.id = st.blocks.len() as u64 + 1;
+        st.blocks.push(stray);
+        let e = check_state(&st).expect_err("units nobody issued");
+        assert_eq!(e.invariant, 1, "{class:?}: {}", e.message);
+        assert_eq!(e.message, "block of an unknown issuance");
+        assert_eq!(e.block, Some(st.blocks.len() as u64));
+    }
+}
