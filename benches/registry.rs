@@ -175,6 +175,21 @@
 //! inside the timing 1.29 s [1.20, 1.38]; chain verification without the fold 0.63 s; command
 //! append with fsync 324 µs (≈ 3,100 commands/s); in-memory transfer 15.6 µs, 6.4 issuance
 //! 19.7 µs; synth 68.1 s.
+//!
+//! 2026-11-27, fifteenth session (same machine and drift). The end of a check (id verdicts and
+//! whole-state check, 90–120 ms) faulted in ~46 MB of new pages at ~2.7 µs a page: the command ids
+//! are now one word each in a scratch vector the partition check reuses, the issuance ids are only
+//! checked for repeats, and the live blocks' serials (16 bytes) are placed by issuance as the block
+//! pass meets them instead of staged and scattered (24 + 24 bytes). End phase (medians, timed in
+//! place) ~93 ms → ~65 ms; page faults 44.5k → 37.2k; peak RSS 155 → 140 MB. `ab_check.py` against
+//! the session's start, 30 rounds in a slow stretch (medians 1.46 s): cpu ratio 0.982 (0.975 /
+//! 0.988 by order), least 1.145 → 1.074 s. Tried and reverted: sorting the live blocks in place (an
+//! American flag sort's swaps are a chain of dependent cache misses: 55–118 ms against the
+//! scatter's 18). Goal 1.5 s: met in fast and middling stretches, not robustly in slow ones. Here
+//! at ceed425 (floor 302 ms, as in the last session's figures): as `registry check` runs it 1.07 s
+//! [1.02, 1.13]; with the state freed inside the timing 1.19 s [1.11, 1.29]; chain verification
+//! without the fold 0.64 s; command append with fsync 285 µs (≈ 3,500 commands/s); in-memory
+//! transfer 15.6 µs, 6.4 issuance 20.4 µs; synth 71.8 s.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
