@@ -386,11 +386,13 @@ fn a_block_of_an_unknown_issuance_breaks_conservation() {
             .clone();
         stray.issuance = n + 3;
         stray.authorization = None;
-        stray.id = st.blocks.len() as u64 + 1;
+        // Its id, damaged too, is reported as it stands, not used to find the block.
+        stray.id = st.blocks.len() as u64 + 1_000;
+        let (id, seq) = (stray.id, stray.created_seq);
         st.blocks.push(stray);
         let e = check_state(&st).expect_err("units nobody issued");
         assert_eq!(e.invariant, 1, "{class:?}: {}", e.message);
         assert_eq!(e.message, "block of an unknown issuance");
-        assert_eq!(e.block, Some(st.blocks.len() as u64));
+        assert_eq!((e.block, e.seq), (Some(id), seq));
     }
 }

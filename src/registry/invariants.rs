@@ -141,8 +141,9 @@ fn check_state_inner(
     scratch.resize(2 * start[start.len() - 1], 0);
     let serials_of = scratch.as_chunks_mut::<2>().0;
     let mut next = start.clone();
-    // The first (by issuance, then serial) live block of an unknown issuance.
-    let mut unknown: Option<(u32, u64, u64)> = None;
+    // The first (by issuance, then serial) live block of an unknown issuance: issuance,
+    // first serial, id, created seq.
+    let mut unknown: Option<(u32, u64, u64, u64)> = None;
     let mut live = 0u64;
     for b in &st.blocks {
         // 19, second half: the block's own range reads back from its serial. That is decided
@@ -164,8 +165,8 @@ fn check_state_inner(
             let at = &mut next[b.issuance as usize];
             serials_of[*at] = [b.first, b.last];
             *at += 1;
-        } else if unknown.is_none_or(|(ix, first, _)| (b.issuance, b.first) < (ix, first)) {
-            unknown = Some((b.issuance, b.first, b.id));
+        } else if unknown.is_none_or(|(ix, first, ..)| (b.issuance, b.first) < (ix, first)) {
+            unknown = Some((b.issuance, b.first, b.id, b.created_seq));
         }
         // 19: a block's serial is its issuance's prefix and its own range. (Its project is
         // its issuance's by construction: a block names only the issuance.) A block of an
@@ -306,11 +307,11 @@ fn check_state_inner(
             ));
         }
     }
-    if let Some((_, _, id)) = unknown {
+    if let Some((_, _, id, created_seq)) = unknown {
         return Err(v(
             1,
             "conservation",
-            st.blocks[(id - 1) as usize].created_seq,
+            created_seq,
             Some(id),
             "block of an unknown issuance".into(),
         ));
