@@ -523,6 +523,8 @@ impl State {
         });
         // An issuance id numbered by an event that then failed has no issuance yet: that
         // event is the one after the last applied.
+        // A check's state (`for_check`: its command table keeps no records) is thrown away,
+        // so its issuance ids need the verdict only, not lookup slots.
         let issuances = if self.commands.keeps_records() {
             self.issuance_ids.index()
         } else {
