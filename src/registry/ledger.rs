@@ -470,6 +470,7 @@ fn check_permission(st: &State, actor: &Actor, cmd: &Command) -> Result<(), Regi
     if actor.role == Root {
         return Ok(());
     }
+    check_organization(st, actor, cmd)?;
     let holder_of = |acc: &str| {
         st.account(acc)
             .map(|a| a.owner == actor.org)
@@ -525,10 +526,79 @@ fn check_permission(st: &State, actor: &Actor, cmd: &Command) -> Result<(), Regi
         Err(rej(
             R_PERM,
             format!(
-                "role {:?} of organization {} may not run this command",
-                actor.role, actor.org
+                "role {} of organization {} may not run this command",
+                actor.role.name(),
+                actor.org
             ),
         ))
+    }
+}
+
+/// Invariant 16's organization half, for every actor but the registry's Root: the actor's
+/// organization is registered, holds the role the actor acts in, and (for the commands that
+/// act within one Party: registering that Party, its organizations and accounts, issuing its
+/// projects' units, freezing or cancelling in its accounts) belongs to that Party.
+fn check_organization(st: &State, actor: &Actor, cmd: &Command) -> Result<(), RegistryError> {
+    let Some(org) = st.orgs.get(&actor.org) else {
+        let known: Vec<&str> = st.orgs.keys().map(String::as_str).collect();
+        return Err(rej(
+            R_PERM,
+            format!(
+                "organization {} is not registered (registered: {}); act for a registered organization or register it first (`registry org add`)",
+                actor.org,
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ),
+        ));
+    };
+    if !org.roles.contains(&actor.role) {
+        let roles: Vec<&str> = org.roles.iter().map(|r| r.name()).collect();
+        return Err(rej(
+            R_PERM,
+            format!(
+                "organization {} does not hold the role {} (its roles: {})",
+                org.id,
+                actor.role.name(),
+                if roles.is_empty() {
+                    "none".to_string()
+                } else {
+                    roles.join(", ")
+                }
+            ),
+        ));
+    }
+    let account_party = |id: &str| st.account(id).map(|a| a.party.clone());
+    let party = match cmd {
+        Command::InitParty { party, .. } => Some(party.clone()),
+        Command::RegisterOrganization { country, .. } => Some(country.clone()),
+        Command::OpenAccount { party, .. } => Some(party.clone()),
+        Command::Issue { project, .. } => st
+            .projects
+            .get(project)
+            .map(|p| p.host.clone())
+            .filter(|h| !h.is_empty()),
+        Command::Freeze { account, .. } | Command::Unfreeze { account, .. } => {
+            account_party(account)
+        }
+        // A holder cancels in its own accounts; a DNA only in its Party's.
+        Command::Cancel { from, .. } => st
+            .account(from)
+            .filter(|a| a.owner != actor.org)
+            .map(|a| a.party.clone()),
+        _ => None,
+    };
+    match party {
+        Some(p) if p != org.country => Err(rej(
+            R_PERM,
+            format!(
+                "organization {} belongs to {}, and this command acts within {p}; act for an organization of {p}",
+                org.id, org.country
+            ),
+        )),
+        _ => Ok(()),
     }
 }
 

@@ -224,6 +224,23 @@ pub enum Role {
     Observer,
 }
 
+impl Role {
+    /// The role as the journal and `--actor` spell it (`DNA`, `VVB`, `ProjectDeveloper`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Root => "Root",
+            Role::Dna => "DNA",
+            Role::Regulator => "Regulator",
+            Role::ProjectDeveloper => "ProjectDeveloper",
+            Role::Vvb => "VVB",
+            Role::AuthorizedEntity => "AuthorizedEntity",
+            Role::Buyer => "Buyer",
+            Role::ClimateFund => "ClimateFund",
+            Role::Observer => "Observer",
+        }
+    }
+}
+
 /// Mechanism under which a project issues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Mechanism {
