@@ -335,6 +335,107 @@ fn torn_tail_refuses_append_until_explicit_repair() {
     reg(&l).arg("check").assert().success();
 }
 
+/// What an editor, `echo >>` or git's line-ending conversion does to a journal is named as
+/// such: blank lines after the last event are a torn tail the repair drops; a blank line
+/// between events is pointed at; Windows line endings are called that, not a broken hash.
+#[test]
+fn blank_lines_and_windows_line_endings_are_named_and_trailing_blanks_repaired() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    setup(&l);
+    let good = std::fs::read(&l).unwrap();
+    let events = good.iter().filter(|&&b| b == b'\n').count();
+
+    let mut trailing = good.clone();
+    trailing.extend_from_slice(b"\n\n");
+    std::fs::write(&l, &trailing).unwrap();
+    reg(&l).arg("check").assert().code(1).stderr(
+        predicate::str::contains("only blank lines follow the last event")
+            .and(predicate::str::contains("repair --truncate-torn-tail")),
+    );
+    reg(&l)
+        .args(["repair", "--truncate-torn-tail"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("removed 2"));
+    assert_eq!(std::fs::read(&l).unwrap(), good);
+    reg(&l).arg("check").assert().success();
+
+    // A blank line after the second event, with events after it.
+    let second = good
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n')
+        .nth(1)
+        .unwrap()
+        .0;
+    let mut inner = good[..=second].to_vec();
+    inner.push(b'\n');
+    inner.extend_from_slice(&good[second + 1..]);
+    std::fs::write(&l, &inner).unwrap();
+    reg(&l)
+        .arg("check")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "line 3 is blank, between events 2 and 3; delete that line",
+        ));
+
+    let crlf: Vec<u8> = good
+        .iter()
+        .flat_map(|&b| {
+            if b == b'\n' {
+                vec![b'\r', b'\n']
+            } else {
+                vec![b]
+            }
+        })
+        .collect();
+    std::fs::write(&l, &crlf).unwrap();
+    reg(&l).arg("check").assert().code(1).stderr(
+        predicate::str::contains("line 1 (event 1)")
+            .and(predicate::str::contains("Windows (CRLF) line endings")),
+    );
+    assert!(events > 2);
+}
+
+/// A command whose batch cannot be written whole (a full disk; here a file-size limit the
+/// kernel enforces the same way, part of the batch written and then an error) leaves the
+/// journal exactly as it was: no torn tail for the next command to trip over, a message that
+/// says to free space, and the next command, with room again, goes through.
+#[test]
+fn a_write_that_runs_out_of_room_leaves_the_journal_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    setup(&l);
+    let before = std::fs::read(&l).unwrap();
+    // `ulimit -f` counts 1024-byte blocks: room for less than one block more, less than the
+    // 6.4 issuance's four events. SIGXFSZ ignored, the write fails with EFBIG instead.
+    let blocks = before.len() / 1024 + 1;
+    let out = Proc::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""
+        ))
+        .arg(assert_cmd::cargo::cargo_bin("ndc-workbench"))
+        .env("NDC_WORKBENCH_NOW", "2025-03-01")
+        .arg("registry")
+        .arg("--ledger")
+        .arg(&l)
+        .args(issue("1000"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("free some space"), "{stderr}");
+    // EFBIG: the write reached the limit (the batch is longer than the room left).
+    assert!(stderr.contains("os error 27"), "{stderr}");
+    assert_eq!(std::fs::read(&l).unwrap(), before, "the journal changed");
+    reg(&l).arg("check").assert().success();
+    reg(&l).args(issue("1000")).assert().success();
+    reg(&l).arg("check").assert().success();
+}
+
 /// While another process has the ledger open for writing (a workbench, say), `check` still
 /// reads it (with `read()` instead of a mapping); a command that would append, and the repair
 /// that would shrink the file, wait briefly and then refuse with the lock named, changing

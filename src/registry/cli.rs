@@ -669,6 +669,16 @@ fn journal_err(e: JournalError) -> CliError {
         JournalError::TornTail { .. } => "run `ndc-workbench registry repair --truncate-torn-tail` (drops only unacknowledged bytes)".to_string(),
         JournalError::Corrupt { .. } | JournalError::Invariant { .. } => "restore the journal from a backup; it is never repaired automatically".to_string(),
         JournalError::Locked { .. } => "another process has this ledger open for writing (a workbench with this session, or a registry command); close it or let it finish, then run this again".to_string(),
+        JournalError::Io { source, .. }
+            if matches!(
+                source.kind(),
+                std::io::ErrorKind::StorageFull
+                    | std::io::ErrorKind::QuotaExceeded
+                    | std::io::ErrorKind::FileTooLarge
+            ) =>
+        {
+            "free some space on that disk (or pass --ledger on another), then run the command again; the command that failed was not recorded".to_string()
+        }
         _ => "check the path and permissions (--ledger, --data-dir)".to_string(),
     };
     let place = match (&e, e.seq()) {

@@ -107,6 +107,7 @@ fn read_journal_in_windows(
         good_len: 0,
         good_seq: 0,
         in_batch: false,
+        blank_line: None,
     };
     let mut carry: Vec<u8> = Vec::new();
     super::journal_bytes::for_each_piece(&file, path, window, |piece| {
@@ -155,6 +156,23 @@ fn read_journal_in_windows(
             reason: "last line has no newline (partial write)".into(),
         });
     }
+    if let Some(blank) = v.blank_line {
+        return Err(JournalError::TornTail {
+            path: path.to_path_buf(),
+            line: blank,
+            last_good_seq: v.good_seq,
+            bytes: v.offset - v.good_len,
+            reason: if v.in_batch {
+                format!(
+                    "events {}..={} form an incomplete batch, and blank lines follow",
+                    v.good_seq + 1,
+                    v.seq
+                )
+            } else {
+                "only blank lines follow the last event (an editor or `echo >>` adds them)".into()
+            },
+        });
+    }
     if v.in_batch {
         return Err(JournalError::TornTail {
             path: path.to_path_buf(),
@@ -188,6 +206,8 @@ struct Verifier<'p, F> {
     good_len: u64,
     good_seq: u64,
     in_batch: bool,
+    /// The first blank line met, while only blank lines have followed it.
+    blank_line: Option<u64>,
 }
 
 impl<F: FnMut(&Envelope) -> Result<(), JournalError>> Verifier<'_, F> {
@@ -197,12 +217,39 @@ impl<F: FnMut(&Envelope) -> Result<(), JournalError>> Verifier<'_, F> {
         self.line_no += 1;
         self.offset += line.len() as u64 + 1;
         let expect = self.seq + 1;
+        // A blank line is no event. Only blank lines after the last event (an editor's or
+        // `echo >>`'s final newline) are a torn tail, which the end of the read reports; one
+        // with an event after it is reported at its own line when that event comes.
+        if line.iter().all(u8::is_ascii_whitespace) {
+            self.blank_line.get_or_insert(self.line_no);
+            return Ok(());
+        }
+        if let Some(blank) = self.blank_line {
+            return Err(JournalError::Corrupt {
+                path: self.path.to_path_buf(),
+                line: blank,
+                seq: expect,
+                reason: format!(
+                    "line {blank} is blank, between events {} and {expect}; delete that line \
+                     (an editor can), nothing else needs to change",
+                    self.seq
+                ),
+            });
+        }
         let corrupt = |reason: String| JournalError::Corrupt {
             path: self.path.to_path_buf(),
             line: self.line_no,
             seq: expect,
             reason,
         };
+        if line.last() == Some(&b'\r') {
+            return Err(corrupt(
+                "the line ends in a carriage return: the file has Windows (CRLF) line endings \
+                 (git's autocrlf or an editor converts them); convert it back to LF endings \
+                 (`dos2unix FILE`), after which the events verify if nothing else changed"
+                    .into(),
+            ));
+        }
         // The digest is computed first so that the reader can recognise both hash fields in
         // place; its verdicts below come in the same order as before.
         let spelt = digest.map(|d| HexDigest::of(&d));
@@ -343,12 +390,15 @@ impl JournalWriter {
         self.refuse_if_broken()?;
         match self.durability {
             Durability::PerCommand => {
-                if let Err(e) = self.file.write_all(bytes) {
-                    self.broken = true;
+                let synced = self
+                    .file
+                    .write_all(bytes)
+                    .and_then(|()| self.file.sync_data());
+                if let Err(e) = synced {
+                    self.undo_partial_write();
                     return Err(io(&self.path)(e));
                 }
                 self.written += bytes.len() as u64;
-                self.file.sync_data().map_err(io(&self.path))?;
             }
             Durability::Deferred => {
                 self.dirty = true;
@@ -374,6 +424,20 @@ impl JournalWriter {
         self.pending.drain(..n);
         self.written += n as u64;
         Ok(())
+    }
+
+    /// After a failed write or sync of a batch (a full disk, say): cut the file back to the
+    /// length it had before the batch, so that no part of the unacknowledged batch stays
+    /// behind as a torn tail the next command would have to repair. If even the cut fails,
+    /// the writer is broken (see `broken`) and the tail is left for an explicit repair.
+    fn undo_partial_write(&mut self) {
+        let cut = self
+            .file
+            .set_len(self.written)
+            .and_then(|()| self.file.sync_all());
+        if cut.is_err() {
+            self.broken = true;
+        }
     }
 
     fn refuse_if_broken(&self) -> Result<(), JournalError> {
