@@ -530,6 +530,45 @@ expect_rule = "rule 6 gating"
         .stderr(predicate::str::contains("command 1"));
 }
 
+/// `synth` fills a new ledger; it adds random commands to one that holds events only with
+/// `--append` (the journal cannot be shortened again), and a count of zero is refused.
+#[test]
+fn synth_refuses_to_add_to_a_ledger_that_holds_events_unless_told_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    setup(&l);
+    let before = std::fs::read(&l).unwrap();
+    let events = before.iter().filter(|&&b| b == b'\n').count();
+    reg(&l)
+        .args(["synth", "--events", "500"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains(format!("already holds {events} events"))
+                .and(predicate::str::contains("--append")),
+        );
+    assert_eq!(std::fs::read(&l).unwrap(), before);
+    reg(&l)
+        .args(["synth", "--events", "500", "--append"])
+        .assert()
+        .success();
+    assert!(std::fs::read(&l).unwrap().len() > before.len());
+    reg(&l).arg("check").assert().success();
+
+    let fresh = dir.path().join("new.jsonl");
+    reg(&fresh)
+        .args(["synth", "--events", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("use at least 1"));
+    assert!(!fresh.exists());
+    reg(&fresh)
+        .args(["synth", "--events", "300"])
+        .assert()
+        .success();
+    reg(&fresh).arg("check").assert().success();
+}
+
 /// SIGKILL a child appending with fsync ≥ 50 times; all acknowledged commands survive.
 #[test]
 fn crash_safety_acknowledged_commands_survive_sigkill() {
@@ -543,7 +582,14 @@ fn crash_safety_acknowledged_commands_survive_sigkill() {
         let mut child = Proc::new(bin)
             .args(["registry", "--ledger"])
             .arg(&l)
-            .args(["synth", "--events", "100000000", "--ack", "--seed"])
+            .args([
+                "synth",
+                "--append",
+                "--events",
+                "100000000",
+                "--ack",
+                "--seed",
+            ])
             .arg((round + 1).to_string())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

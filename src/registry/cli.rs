@@ -470,10 +470,17 @@ pub enum RegistryCmd {
     },
     /// Generate a realistic random workload until the journal has N events.
     Synth {
-        #[arg(long)]
+        /// Stop once the journal holds at least this many events (the setup of Parties,
+        /// organizations, accounts and projects alone writes about 130).
+        #[arg(long, value_parser = parse_event_count)]
         events: u64,
+        /// Seed of the random workload (the same seed gives the same commands).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Add to a ledger that already holds events (refused without it: the journal is
+        /// append-only, so random commands added to a real ledger cannot be taken back).
+        #[arg(long)]
+        append: bool,
         /// Print `ack <command id>` after each command is durable (crash tests).
         #[arg(long, hide = true)]
         ack: bool,
@@ -482,6 +489,19 @@ pub enum RegistryCmd {
         #[arg(long)]
         deferred_sync: bool,
     },
+}
+
+/// `synth --events`: a positive count, as people write numbers (`1_000_000`, `1,000,000`).
+fn parse_event_count(s: &str) -> Result<u64, String> {
+    let digits: String = s
+        .chars()
+        .filter(|c| !matches!(c, '_' | ',' | ' '))
+        .collect();
+    match digits.parse::<u64>() {
+        Ok(0) => Err("use at least 1 (how many events the journal should hold)".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{s:?} is not a count of events; write e.g. 100000")),
+    }
 }
 
 fn parse_subtype(s: &str) -> Result<CancelSubtype, String> {
@@ -1793,6 +1813,7 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
         RegistryCmd::Synth {
             events,
             seed,
+            append,
             ack,
             deferred_sync,
         } => {
@@ -1804,6 +1825,19 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
                     Durability::PerCommand
                 },
             )?;
+            if !append {
+                let held = l.last_seq();
+                if held > 0 {
+                    return Err(CliError::usage(
+                        format!(
+                            "the ledger {} already holds {held} events; synth would add random commands to it, and a journal is never shortened",
+                            path.display()
+                        ),
+                        "synth",
+                        "pass --ledger with a new file (e.g. --ledger demo.jsonl), or --append to add to this ledger on purpose",
+                    ));
+                }
+            }
             let mut out = std::io::stdout().lock();
             let rep = super::synth::run(&mut l, super::synth::SynthConfig { events, seed }, |id| {
                 if ack {
