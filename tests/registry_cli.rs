@@ -569,6 +569,71 @@ fn synth_refuses_to_add_to_a_ledger_that_holds_events_unless_told_to() {
     reg(&fresh).arg("check").assert().success();
 }
 
+/// A drill script refused part of the way, corrected and run again: the message says to give
+/// the corrected command a new `command_id` (the TOML key, not a flag), and with it the script
+/// finishes without running the commands before it twice.
+#[test]
+fn a_script_corrected_after_a_refusal_runs_on_with_a_new_command_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    let script = dir.path().join("drill.toml");
+    let text = r#"
+[[command]]
+type = "init_party"
+party = "BTN"
+registry_id = "BTN01"
+
+[[command]]
+type = "register_project"
+id = "P1"
+name = "Hydro"
+mechanism = "6.2"
+host = "BTN"
+
+[[command]]
+type = "issue"
+project = "P9"
+vintage = 2024
+quantity = 100
+"#;
+    std::fs::write(&script, text).unwrap();
+    reg(&l).arg("apply").arg(&script).assert().code(1).stderr(
+        predicate::str::contains("unknown project P9")
+            .and(predicate::str::contains("command 3 (drill-3)"))
+            .and(predicate::str::contains(r#"command_id = "drill-3-b""#)),
+    );
+    let corrected = text.replace("\"P9\"", "\"P1\"");
+    std::fs::write(&script, &corrected).unwrap();
+    reg(&l).arg("apply").arg(&script).assert().code(2).stderr(
+        predicate::str::contains(
+            "command 3 ran before with other content under the id \"drill-3\"",
+        )
+        .and(predicate::str::contains(r#"add command_id = "drill-3-b""#)),
+    );
+    let with_id = corrected.replace(
+        "project = \"P1\"",
+        "command_id = \"drill-3-b\"\nproject = \"P1\"",
+    );
+    std::fs::write(&script, with_id).unwrap();
+    reg(&l)
+        .arg("apply")
+        .arg(&script)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3: ok drill-3-b"));
+    let balances = reg(&l).args(["balances", "--json"]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&balances.stdout).unwrap();
+    let held: u64 = json["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["id"] == "BTN:REG:Holding")
+        .map(|a| a["units"].as_u64().unwrap())
+        .sum();
+    assert_eq!(held, 100, "issued once: {json}");
+    reg(&l).arg("check").assert().success();
+}
+
 /// SIGKILL a child appending with fsync ≥ 50 times; all acknowledged commands survive.
 #[test]
 fn crash_safety_acknowledged_commands_survive_sigkill() {

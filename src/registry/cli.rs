@@ -333,8 +333,30 @@ pub enum RegistryCmd {
     },
     /// Import Article 6.2 authorization blocks from CSV.
     Import { file: PathBuf },
-    /// Run a TOML script of commands (see registry::script).
-    Apply { script: PathBuf },
+    /// Run a TOML script of commands, stopping at the first unexpected result.
+    ///
+    /// A script is a list of `[[command]]` tables. `type` is the command in snake_case
+    /// (init_party, register_organization, open_account, register_project, issue, transfer,
+    /// retire, cancel, freeze, request_retirement, approve_request, …); the other keys are
+    /// the command's fields. Optional per command: `command_id = "…"` (default: the script's
+    /// file name and the command's number, e.g. `drill-3`), `actor = { user = "ana", org =
+    /// "REG-BTN", role = "DNA" }` (or once in a `[defaults]` table) and `expect_rule = "…"`
+    /// for a refusal the drill expects. Example:
+    ///
+    ///   [[command]]
+    ///   type = "issue"
+    ///   project = "P0007"
+    ///   vintage = 2024
+    ///   quantity = 1000
+    ///
+    /// Running a script again is safe: commands already run return their first result. A
+    /// command corrected after a refusal needs a new `command_id` (its refusal stays in the
+    /// journal under the old one).
+    #[command(verbatim_doc_comment)]
+    Apply {
+        /// The TOML script.
+        script: PathBuf,
+    },
     /// Two-phase retirement, phase 1: reserve units for a beneficiary until approved.
     RequestRetirement {
         /// Request id (used by approve / reject / cancel-request).
@@ -1541,7 +1563,7 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
                 CliError::usage(
                     e,
                     script.display().to_string(),
-                    "see the apply script format in `registry::script` docs",
+                    "see `ndc-workbench registry apply --help` for the script format",
                 )
             })?;
             let mut l = open_rw(&path, Durability::PerCommand)?;
@@ -1559,13 +1581,30 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
             })
             .map(|_| ())
             .map_err(|e| {
-                let mut ce = reg_err(e.error, "");
-                ce.place = format!(
-                    "{}: command {} ({})",
-                    script.display(),
-                    e.index,
-                    e.command_id
-                );
+                let (index, id) = (e.index, e.command_id.clone());
+                let new_id = format!("command_id = \"{id}-b\"");
+                let mut ce = match e.error {
+                    RegistryError::ExistsWithDifferentPayload { .. } => CliError {
+                        what: format!(
+                            "command {index} ran before with other content under the id {id:?} (the journal keeps what ran under an id, refusals too)"
+                        ),
+                        place: String::new(),
+                        fix: format!(
+                            "give the changed command a new id: add {new_id} to its [[command]] table; the commands before it are done and are not run twice"
+                        ),
+                        code: 2,
+                    },
+                    RegistryError::Rejected { rule, message } => CliError {
+                        what: format!("refused by {rule}: {message}"),
+                        place: String::new(),
+                        fix: format!(
+                            "correct command {index} so the rule holds and give it a new id ({new_id}): the refusal stays in the journal under {id:?}; the commands before it are done and are not run twice"
+                        ),
+                        code: 1,
+                    },
+                    other => reg_err(other, ""),
+                };
+                ce.place = format!("{}: command {index} ({id})", script.display());
                 ce
             })
         }
