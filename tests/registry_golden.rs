@@ -802,10 +802,20 @@ fn import_real_authorizations_csv() {
         .sum();
     assert_eq!(ft, 23_240_850 - 198_730);
     l.check().unwrap();
-    // Re-import is idempotent.
+    // Re-import is idempotent, and reported as such: nothing new, every row already there.
     let seq = l.last_seq();
-    ndc_workbench::registry::import::import_csv(&mut l, &file[..], "a62").unwrap();
+    let again = ndc_workbench::registry::import::import_csv(&mut l, &file[..], "a62").unwrap();
     assert_eq!(l.last_seq(), seq);
+    assert_eq!(
+        (again.imported_rows, again.imported_quantity),
+        (0, 0),
+        "{again:?}"
+    );
+    assert_eq!(
+        (again.already_imported_rows, again.already_imported_quantity),
+        (601, 23_240_850)
+    );
+    assert!(again.per_party.is_empty() && again.rejected.is_empty());
     // Once a transfer is recorded, a Gambia block is no longer unresolved.
     init(&mut l, "CHE");
     l.execute(Command::Transfer {
@@ -842,6 +852,50 @@ fn import_reports_inconsistent_rows() {
     let lines: Vec<u64> = rep.rejected.iter().map(|r| r.line).collect();
     assert_eq!(lines, vec![2, 3, 4]);
     assert!(rep.rejected[0].reason.contains("first-transfer definition"));
+
+    // Rows a participant's spreadsheet mangled are rejected one by one, named by column and
+    // value, and the rows after them are still imported; block 3, changed since its import,
+    // is refused rather than stopping the file.
+    let more = "5,GS,Tanzania,11732 ß,GS1-1-TZ-GS5-16-2022-25700-1-100,2022,100,Issuance,2025,2023-12-07,2023,No,Yes,OIMP only,CA0046,Yes,\n\
+                6,GS,Tanzania,6,GS1-1-TZ-GS6-16-2022-25700-1-100,2022,1x0,Issuance,2025,2023-12-07,2023,No,Yes,OIMP only,CA0046,Yes,\n\
+                3,GS,Tanzania,4,GS1-1-TZ-GS4-16-2022-25700-1-50,2022,50,Issuance,2025,2023-12-07,2023,No,Yes,OIMP only,CA0046,Yes,\n\
+                7 7,GS,Tanzania,7,GS1-1-TZ-GS7-16-2022-25700-1-100,2022,100,Issuance,2025,2023-12-07,2023,No,Yes,OIMP only,CA0046,Yes,\n\
+                8,GS,Tanzania,8,GS1-1-TZ-GS8-16-2022-25700-1-100,2022,100,Issuance,2025,2023-12-07,2023,No,Yes,OIMP only,CA0046,Yes,\n";
+    let rep = ndc_workbench::registry::import::import_csv(
+        &mut l,
+        format!("{head}{more}").as_bytes(),
+        "t",
+    )
+    .unwrap();
+    let reasons: Vec<(u64, &str)> = rep
+        .rejected
+        .iter()
+        .map(|r| (r.line, r.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 4, "{reasons:?}");
+    assert!(
+        reasons[0].1.starts_with("project_id \"11732 ß\""),
+        "{reasons:?}"
+    );
+    assert_eq!(
+        reasons[1],
+        (
+            3,
+            "column quantity is \"1x0\": expected a whole number of units, e.g. 1250"
+        )
+    );
+    assert!(
+        reasons[2]
+            .1
+            .contains("block 3 was imported before with other values"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[3].1.starts_with("block_index \"7 7\""),
+        "{reasons:?}"
+    );
+    assert_eq!((rep.imported_rows, rep.imported_quantity), (1, 100));
+    l.check().unwrap();
 }
 
 #[test]

@@ -89,10 +89,15 @@ pub struct ImportIssue {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImportReport {
     pub rows: u64,
+    /// Rows this run imported (new to the ledger), and their units.
     pub imported_rows: u64,
     pub imported_quantity: u64,
+    /// Rows an earlier import of this file already brought in (left as they were).
+    pub already_imported_rows: u64,
+    pub already_imported_quantity: u64,
+    /// Units this run imported, per host Party.
     pub per_party: BTreeMap<String, u64>,
-    /// Rows imported whose first transfer the data cannot resolve.
+    /// Rows this run imported whose first transfer the data cannot resolve.
     pub unresolved: Vec<ImportIssue>,
     /// Rows not imported (inconsistent), with the reason.
     pub rejected: Vec<ImportIssue>,
@@ -133,6 +138,25 @@ fn serial_range(programme: &str, serial: &str) -> Option<(u64, u64)> {
         _ => (parts.get(1)?, parts.get(2)?),
     };
     Some((a.parse().ok()?, b.parse().ok()?))
+}
+
+/// Why a row's cells do not read as a [`Row`], naming the column and its value (the CSV
+/// library counts fields from 0 and names neither).
+fn unreadable(e: &csv::Error, record: &csv::StringRecord, headers: &csv::StringRecord) -> String {
+    if let csv::ErrorKind::Deserialize { err, .. } = e.kind()
+        && let Some(k) = err.field()
+    {
+        let k = k as usize;
+        let column = headers.get(k).unwrap_or("?").trim();
+        let value = record.get(k).unwrap_or_default();
+        let want = match column {
+            "quantity" => "a whole number of units, e.g. 1250",
+            "vintage" | "authorization_year" | "issuance_year" => "a four-digit year",
+            _ => "a value of the column's kind, as in a6-2-authorizations-*.csv",
+        };
+        return format!("column {column} is {value:?}: expected {want}");
+    }
+    format!("unreadable row: {e}")
 }
 
 fn submit(ledger: &mut Ledger, id: String, command: Command) -> Result<(), RegistryError> {
@@ -189,11 +213,21 @@ pub fn import_csv(
             if missing.len() == 1 { "it" } else { "them" },
         )));
     }
+    let headers = headers.clone();
     let mut report = ImportReport::default();
-    for (i, rec) in rdr.deserialize::<Row>().enumerate() {
+    for (i, rec) in rdr.records().enumerate() {
         let line = i as u64 + 2;
         report.rows += 1;
-        let row = match rec {
+        let cell = |record: &csv::StringRecord, column: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim() == column)
+                .and_then(|k| record.get(k))
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        };
+        let record = match rec {
             Ok(r) => r,
             Err(e) => {
                 report.rejected.push(ImportIssue {
@@ -201,6 +235,18 @@ pub fn import_csv(
                     block_index: String::new(),
                     quantity: 0,
                     reason: format!("unreadable row: {e}"),
+                });
+                continue;
+            }
+        };
+        let row = match record.deserialize::<Row>(Some(&headers)) {
+            Ok(r) => r,
+            Err(e) => {
+                report.rejected.push(ImportIssue {
+                    line,
+                    block_index: cell(&record, "block_index"),
+                    quantity: 0,
+                    reason: unreadable(&e, &record, &headers),
                 });
                 continue;
             }
@@ -230,6 +276,27 @@ pub fn import_csv(
                 .push(issue(format!("unrecognised purpose {:?}", row.purpose)));
             continue;
         };
+        let pid = row.project_id.trim();
+        if pid.is_empty() || pid.len() > 24 || !pid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            report.rejected.push(issue(format!(
+                "project_id {:?} must be 1-24 letters and digits (the programme's project number)",
+                row.project_id
+            )));
+            continue;
+        }
+        let bi = row.block_index.trim();
+        if bi.is_empty()
+            || bi.len() > 40
+            || !bi
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+        {
+            report.rejected.push(issue(format!(
+                "block_index {:?} must be 1-40 letters, digits, - _ . or : (it names the row's commands)",
+                row.block_index
+            )));
+            continue;
+        }
         match serial_range(&row.programme, &row.serial) {
             Some((s, e)) if e >= s && e - s + 1 == row.quantity => {}
             _ => {
@@ -270,8 +337,9 @@ pub fn import_csv(
             FirstTransferDefinition::FirstInternationalTransfer => "FIT",
         };
         let auth_id = format!("{iso}-{ca}-{}-{pshort}-{dshort}", row.authorization_year);
-        let bi = row.block_index.trim();
         let cid = |step: &str| format!("imp-{tag}-{bi}-{step}");
+        // Imported by an earlier run of this file: its commands return their first results.
+        let already = ledger.state().commands.contains_key(&cid("auth"));
         let res = (|| -> Result<(), RegistryError> {
             let st = ledger.state();
             let need_party = !st.parties.contains_key(iso);
@@ -399,6 +467,10 @@ pub fn import_csv(
             Ok(())
         })();
         match res {
+            Ok(()) if already => {
+                report.already_imported_rows += 1;
+                report.already_imported_quantity += row.quantity;
+            }
             Ok(()) => {
                 report.imported_rows += 1;
                 report.imported_quantity += row.quantity;
@@ -410,6 +482,14 @@ pub fn import_csv(
             Err(RegistryError::Rejected { rule, message }) => {
                 report.rejected.push(issue(format!("{rule}: {message}")))
             }
+            Err(RegistryError::ExistsWithDifferentPayload { command_id }) => {
+                report.rejected.push(issue(format!(
+                    "block {bi} was imported before with other values (command {command_id}); \
+                     a corrected block needs a block_index of its own"
+                )))
+            }
+            Err(RegistryError::BadInput(m)) => report.rejected.push(issue(m)),
+            // The journal failing, or a bug: nothing more can be imported.
             Err(e) => return Err(e),
         }
     }
