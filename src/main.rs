@@ -7,7 +7,30 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(cmd) => cli::run(cmd, &cli.global),
+        Some(cmd) => {
+            quiet_on_closed_stdout();
+            cli::run(cmd, &cli.global)
+        }
         None => ndc_workbench::tui::launch(cli.scenario.as_deref(), &cli.global),
     }
+}
+
+/// A command's output piped into a reader that stops early (`| head`, a pager quit) closes
+/// stdout; Rust then panics in `println!` with a backtrace. Like the shell tools, end quietly
+/// with the status a broken pipe gives them (128 + SIGPIPE). Everything a command writes to a
+/// ledger or a file is written (and synced) before it prints, so nothing is lost.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && message.contains("os error 32") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }

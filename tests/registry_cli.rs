@@ -634,6 +634,32 @@ quantity = 100
     reg(&l).arg("check").assert().success();
 }
 
+/// Output piped into a reader that stops early (`| head`) ends the command quietly with the
+/// status of a broken pipe, not with a panic and a backtrace.
+#[test]
+fn a_closed_output_pipe_ends_a_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    reg(&l)
+        .args(["synth", "--events", "1000", "--seed", "3"])
+        .assert()
+        .success();
+    let mut child = Proc::new(env!("CARGO_BIN_EXE_ndc-workbench"))
+        .args(["registry", "--ledger"])
+        .arg(&l)
+        .arg("requests")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Closed before the command has read its ledger, let alone printed.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+}
+
 /// SIGKILL a child appending with fsync ≥ 50 times; all acknowledged commands survive.
 #[test]
 fn crash_safety_acknowledged_commands_survive_sigkill() {

@@ -162,7 +162,14 @@ fn summary(st: &State, ev: &Event) -> String {
         } => format!("Party {code} ({name}), registry {registry_id}"),
         Event::OrganizationRegistered {
             id, name, roles, ..
-        } => format!("organization {id} ({name}), roles {roles:?}"),
+        } => format!(
+            "organization {id} ({name}), roles {}",
+            roles
+                .iter()
+                .map(|r| r.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Event::Moved {
             from,
             to,
