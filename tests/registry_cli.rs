@@ -660,6 +660,112 @@ fn a_closed_output_pipe_ends_a_command_quietly() {
     assert_eq!(out.status.code(), Some(141), "{stderr}");
 }
 
+/// What a tired participant mistypes is named, with the id probably meant, instead of an
+/// empty listing, a raw operating-system error or a new empty ledger at the typo.
+#[test]
+fn mistyped_ledgers_ids_and_out_paths_are_named_not_met_with_silence() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    setup(&l);
+    // A command on a ledger that is not there: refused, nothing created, the near name given.
+    let typo = dir.path().join("rr.jsonl");
+    reg(&typo).args(issue("10")).assert().code(2).stderr(
+        predicate::str::contains("no journal at").and(predicate::str::contains(format!(
+            "did you mean {:?}",
+            l.display().to_string()
+        ))),
+    );
+    assert!(!typo.exists());
+    let nodir = dir.path().join("missing").join("r.jsonl");
+    reg(&nodir)
+        .args(["init", "--party", "BTN", "--registry-id", "BTN01"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does not exist"));
+    // Explorer filters on ids the ledger does not know.
+    reg(&l)
+        .args(["explorer", "--account", "btn:reg:holding"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no account \"btn:reg:holding\" in this ledger (did you mean \"BTN:REG:Holding\"?)",
+        ));
+    reg(&l)
+        .args(["explorer", "--project", "p0007"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean \"P0007\""));
+    reg(&l)
+        .args(["explorer", "--serial", "BTN01-P0007-2024-999999-999999"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("was ever issued"));
+    // Export to a file instead of a directory, or for a Party the ledger does not hold.
+    reg(&l)
+        .args(["export", "--format", "aef", "--out"])
+        .arg(&l)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a file, not a directory"));
+    reg(&l)
+        .args(["export", "--format", "aef", "--party", "XYZ", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no Party \"XYZ\"").and(predicate::str::contains("BTN")));
+    // A quantity of zero and a pasted line break in a name.
+    reg(&l)
+        .args(issue("0"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("at least 1 unit"));
+    reg(&l)
+        .args([
+            "project",
+            "add",
+            "--id",
+            "P2",
+            "--name",
+            "Hydro\nplant",
+            "--mechanism",
+            "6.2",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("project name holds a line break"));
+    // A retirement for a beneficiary whose country is typed as a name, then in lower case.
+    reg(&l).args(issue("100")).assert().success();
+    let retire = |country: &str| {
+        let mut c = reg(&l);
+        c.args([
+            "retire",
+            "--from",
+            "BTN:REG:Holding",
+            "--quantity",
+            "10",
+            "--beneficiary-name",
+            "Acme AG",
+            "--beneficiary-id",
+            "CHE-123",
+            "--beneficiary-country",
+            country,
+        ]);
+        c
+    };
+    retire("Switzerland")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "is not an ISO 3166 code; use the alpha-3 code",
+        ));
+    retire("che")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("write it in capitals: CHE"));
+    retire("CHE").assert().success();
+    reg(&l).arg("check").assert().success();
+}
+
 /// SIGKILL a child appending with fsync ≥ 50 times; all acknowledged commands survive.
 #[test]
 fn crash_safety_acknowledged_commands_survive_sigkill() {

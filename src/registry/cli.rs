@@ -104,10 +104,13 @@ pub enum RegistryCmd {
     },
     /// Register the Party, its registry organization and system accounts.
     Init {
+        /// The Party's ISO 3166 alpha-3 code, e.g. BTN.
         #[arg(long)]
         party: String,
+        /// The registry's id in serials: three capitals and two digits, e.g. BTN01.
         #[arg(long)]
         registry_id: String,
+        /// The Party's name, e.g. Bhutan.
         #[arg(long, default_value = "")]
         name: String,
         #[command(flatten)]
@@ -137,7 +140,7 @@ pub enum RegistryCmd {
         #[arg(long, value_parser = parse_vintage)]
         vintage: u16,
         /// Units, a whole number (1000, 1,000 and 1 000 are the same).
-        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
+        #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: u64,
         /// Account that receives the units (default: the registry's holding account).
         #[arg(long)]
@@ -173,7 +176,7 @@ pub enum RegistryCmd {
         #[arg(long)]
         authorization: String,
         /// Units, a whole number (1000, 1,000 and 1 000 are the same).
-        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
+        #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: u64,
         #[command(flatten)]
         filter: FilterArgs,
@@ -189,7 +192,7 @@ pub enum RegistryCmd {
         #[arg(long)]
         to: String,
         /// Units, a whole number (1000, 1,000 and 1 000 are the same).
-        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
+        #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: u64,
         /// Acquiring Party (ISO alpha-3) when it is not the receiving account's Party.
         #[arg(long)]
@@ -205,7 +208,7 @@ pub enum RegistryCmd {
         #[arg(long)]
         from: String,
         /// Units, a whole number (1000, 1,000 and 1 000 are the same).
-        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
+        #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: u64,
         /// The NDC year the units are used towards.
         #[arg(long, value_parser = parse_year)]
@@ -221,7 +224,7 @@ pub enum RegistryCmd {
         #[arg(long)]
         from: String,
         /// Units, a whole number (1000, 1,000 and 1 000 are the same).
-        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
+        #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: u64,
         /// Who the retirement is for (printed on the retirement proof).
         #[arg(long)]
@@ -249,7 +252,7 @@ pub enum RegistryCmd {
         #[arg(long)]
         from: String,
         /// Units, a whole number (1000, 1,000 and 1 000 are the same).
-        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
+        #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: u64,
         /// voluntary, omge (overall mitigation in global emissions) or other.
         #[arg(long, value_parser = parse_subtype, default_value = "voluntary")]
@@ -264,10 +267,13 @@ pub enum RegistryCmd {
     },
     /// Freeze units (frozen blocks refuse every move).
     Freeze {
+        /// The account holding the units.
         #[arg(long)]
         account: String,
-        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
+        /// How many units to freeze (lowest serials first).
+        #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: u64,
+        /// Why (kept in the journal), e.g. "under investigation".
         #[arg(long)]
         reason: String,
         #[command(flatten)]
@@ -275,11 +281,15 @@ pub enum RegistryCmd {
         #[command(flatten)]
         id: CmdId,
     },
+    /// Unfreeze units frozen earlier (they can move again).
     Unfreeze {
+        /// The account holding the frozen units.
         #[arg(long)]
         account: String,
-        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
+        /// How many units to unfreeze (lowest serials first).
+        #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: u64,
+        /// Why (kept in the journal).
         #[arg(long)]
         reason: String,
         #[command(flatten)]
@@ -289,6 +299,7 @@ pub enum RegistryCmd {
     },
     /// Account balances.
     Balances {
+        /// Print {"accounts": [{"id", "owner", "type", "units", "by_vintage"}]} for scripts.
         #[arg(long)]
         json: bool,
     },
@@ -320,19 +331,26 @@ pub enum RegistryCmd {
     },
     /// Export AEF tables (T1–T5), CADT units CSV (v1 or v2) or a ledger/hledger journal.
     Export {
+        /// aef: AEF tables T1–T5 (CSV); cadt / cadt-v2: CADT units CSV; ledger: a plain-text
+        /// journal that ledger-cli and hledger read.
         #[arg(long, value_parser = ["aef", "cadt", "cadt-v2", "ledger"])]
         format: String,
+        /// Directory to write the files into (created if missing).
         #[arg(long)]
         out: PathBuf,
         /// Reported year (AEF T3/T4); default: the year of the last event.
         #[arg(long, value_parser = parse_year)]
         year: Option<u16>,
-        /// Party for T4 (default: the first registered).
+        /// Party for T1/T4 (default: the first registered).
         #[arg(long)]
         party: Option<String>,
     },
     /// Import Article 6.2 authorization blocks from CSV.
-    Import { file: PathBuf },
+    Import {
+        /// A CSV with the columns of a6-2-authorizations-*.csv (block_index, programme,
+        /// host_party, project_id, serial, vintage, quantity, first_transfer_definition, …).
+        file: PathBuf,
+    },
     /// Run a TOML script of commands, stopping at the first unexpected result.
     ///
     /// A script is a list of `[[command]]` tables. `type` is the command in snake_case
@@ -364,7 +382,7 @@ pub enum RegistryCmd {
         id: String,
         #[arg(long)]
         from: String,
-        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
+        #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: u64,
         /// retire (beneficiary claim; OIMP for ITMOs) or use (towards the holder's NDC).
         #[arg(long, value_parser = ["retire", "use"], default_value = "retire")]
@@ -396,7 +414,7 @@ pub enum RegistryCmd {
         account: String,
         #[arg(long)]
         authorization: String,
-        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
+        #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: u64,
         #[command(flatten)]
         filter: FilterArgs,
@@ -408,7 +426,7 @@ pub enum RegistryCmd {
     Approve {
         #[arg(long)]
         request: String,
-        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
+        #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: Option<u64>,
         #[command(flatten)]
         cid: CmdId,
@@ -543,7 +561,7 @@ pub enum CaCmd {
         approach: String,
         #[arg(long, value_parser = parse_year)]
         year: u16,
-        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
+        #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: u64,
         #[command(flatten)]
         cid: CmdId,
@@ -573,17 +591,25 @@ pub enum CaCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum ProjectCmd {
+    /// Register a project (its units are issued with `issue --project ID`).
     Add {
+        /// Letters and digits, at most 32 (it is part of every serial), e.g. P0007.
         #[arg(long)]
         id: String,
+        /// A one-line name, e.g. "Punatsangchhu hydro".
         #[arg(long)]
         name: String,
+        /// The sector, e.g. Energy, AFOLU, Waste.
         #[arg(long, default_value = "")]
         sector: String,
+        /// 6.2 (cooperative approach), 6.4 (Paris Agreement Crediting Mechanism: share of
+        /// proceeds and OMGE at issuance) or domestic.
         #[arg(long, value_parser = |s: &str| Mechanism::parse(s).ok_or("use 6.2, 6.4 or domestic"))]
         mechanism: Mechanism,
+        /// The host Party's code (default: the ledger's Party when there is one).
         #[arg(long)]
         host: Option<String>,
+        /// The developer organization's id (see `org add`).
         #[arg(long)]
         developer: Option<String>,
         /// Inside NDC, Outside NDC or Unknown.
@@ -596,11 +622,15 @@ pub enum ProjectCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum OrgCmd {
+    /// Register an organization (a developer, a buyer, a climate fund, a VVB, …).
     Add {
+        /// Letters, digits, - _ : . e.g. DEV-HYDRO.
         #[arg(long)]
         id: String,
+        /// A one-line name.
         #[arg(long)]
         name: String,
+        /// The Party it belongs to (ISO alpha-3), e.g. BTN.
         #[arg(long)]
         country: String,
         /// DNA, Regulator, ProjectDeveloper, VVB, AuthorizedEntity, Buyer, ClimateFund, Observer
@@ -673,7 +703,7 @@ pub enum AuthorizationCmd {
         acquiring_parties: Vec<String>,
         #[arg(long = "entity")]
         entities: Vec<String>,
-        #[arg(long, value_parser = parse_units, allow_negative_numbers = true)]
+        #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: Option<u64>,
         #[arg(long, default_value_t = 1)]
         version: u32,
@@ -798,19 +828,58 @@ fn ledger_path(args: &RegistryArgs) -> Result<PathBuf, CliError> {
 }
 
 fn open_rw(path: &Path, durability: Durability) -> Result<Ledger, CliError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        return Err(CliError::usage(
+            format!(
+                "the directory {} of the ledger {} does not exist",
+                dir.display(),
+                path.display()
+            ),
+            "--ledger",
+            "check the path for a typo, or create the directory first",
+        ));
+    }
     Ledger::open_with(path, BoxClock(clock()?), durability)
         .map_err(|e| reg_err(e, &path.display().to_string()))
 }
 
 fn open_ro(path: &Path) -> Result<Ledger, CliError> {
     if !path.exists() {
-        return Err(CliError::usage(
-            format!("no journal at {}", path.display()),
-            "--ledger",
-            "run `registry init` first or pass --ledger",
-        ));
+        return Err(missing_journal(path));
     }
     Ledger::load(path, BoxClock(clock()?)).map_err(|e| reg_err(e, &path.display().to_string()))
+}
+
+/// No journal at `path`: name a journal beside it whose name is near (a typo in --ledger),
+/// else say how a ledger is started.
+fn missing_journal(path: &Path) -> CliError {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let beside: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+                .map(|p| p.display().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let typed = path.display().to_string();
+    let hint = super::suggest::did_you_mean(&typed, beside.iter().map(String::as_str));
+    CliError::usage(
+        format!("no journal at {typed}{hint}"),
+        "--ledger",
+        if hint.is_empty() {
+            "start a ledger with `registry init` (or pass --ledger with an existing journal)"
+        } else {
+            "pass --ledger with the existing journal (`registry init` starts a new one)"
+        },
+    )
 }
 
 fn gen_id() -> String {
@@ -859,6 +928,11 @@ pub fn run(args: RegistryArgs) -> ExitCode {
 }
 
 fn mutate(path: &Path, id: &CmdId, command: Command) -> Result<(), CliError> {
+    // Only `init` starts a journal: any other command on a missing one is a mistyped path
+    // (and would leave an empty journal behind).
+    if !matches!(command, Command::InitParty { .. }) && !path.exists() {
+        return Err(missing_journal(path));
+    }
     let mut l = open_rw(path, Durability::PerCommand)?;
     let command_id = id.command_id.clone().unwrap_or_else(gen_id);
     let actor = match &id.actor {
@@ -1304,9 +1378,43 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
             json,
         } => {
             let l = open_ro(&path)?;
+            let st = l.state();
+            // An id the ledger does not know matches nothing: say so, rather than print an
+            // empty list that reads as "no events".
+            if let Some(a) = &account
+                && st.account(a).is_none()
+            {
+                return Err(CliError::usage(
+                    format!(
+                        "no account {a:?} in this ledger{}",
+                        super::suggest::did_you_mean(a, st.accounts.iter().map(|x| x.id.as_str()))
+                    ),
+                    "--account",
+                    "`registry balances` lists the accounts",
+                ));
+            }
+            if let Some(p) = &project
+                && !st.projects.contains_key(p)
+            {
+                return Err(CliError::usage(
+                    format!(
+                        "no project {p:?} in this ledger{}",
+                        super::suggest::did_you_mean(p, st.projects.keys().map(String::as_str))
+                    ),
+                    "--project",
+                    "`registry explorer` without filters lists every project's events",
+                ));
+            }
             let mut out = std::io::stdout().lock();
             if let (Some(s), None, None, None) = (&serial, &project, &account, &beneficiary) {
                 let life = l.serial_life(s).map_err(|e| reg_err(e, "--serial"))?;
+                if life.events.is_empty() && life.current.is_empty() {
+                    return Err(CliError::usage(
+                        format!("no unit of serial {s} was ever issued in this ledger"),
+                        "--serial",
+                        "copy a serial from `registry explorer` or an export (REGISTRY-PROJECT-VINTAGE-FIRST-LAST)",
+                    ));
+                }
                 if json {
                     let _ = writeln!(
                         out,
@@ -1446,11 +1554,31 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
             party,
         } => {
             let l = open_ro(&path)?;
+            if let Some(p) = &party
+                && !l.state().parties.contains_key(p)
+            {
+                let known: Vec<&str> = l.state().parties.keys().map(String::as_str).collect();
+                return Err(CliError::usage(
+                    format!(
+                        "no Party {p:?} in this ledger{}",
+                        super::suggest::did_you_mean(p, known.iter().copied())
+                    ),
+                    "--party",
+                    format!("use one of: {}", known.join(", ")),
+                ));
+            }
+            if out.exists() && !out.is_dir() {
+                return Err(CliError::usage(
+                    format!("{} is a file, not a directory", out.display()),
+                    "--out",
+                    "pass a directory for the exported files (it is created if missing)",
+                ));
+            }
             std::fs::create_dir_all(&out).map_err(|e| {
                 CliError::usage(
-                    e.to_string(),
-                    out.display().to_string(),
-                    "pass a writable --out directory",
+                    format!("cannot create the directory {}: {e}", out.display()),
+                    "--out",
+                    "pass a directory you can write to (it is created if missing)",
                 )
             })?;
             let year = year.unwrap_or_else(|| l.events().last().map(|e| e.year()).unwrap_or(2025));

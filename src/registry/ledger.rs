@@ -602,6 +602,25 @@ fn check_organization(st: &State, actor: &Actor, cmd: &Command) -> Result<(), Re
     }
 }
 
+/// A display name (of a project or an organization) is what reports and the explorer print
+/// on one line: some text, no control characters (a pasted newline or tab), at most 200
+/// characters.
+fn check_name(what: &str, name: &str) -> Result<(), RegistryError> {
+    let problem = if name.trim().is_empty() {
+        "is empty"
+    } else if name.chars().any(char::is_control) {
+        "holds a line break, tab or other control character"
+    } else if name.chars().count() > 200 {
+        "is longer than 200 characters"
+    } else {
+        return Ok(());
+    };
+    Err(rej(
+        R_PRE,
+        format!("{what} name {problem}; give a name of one line, e.g. \"Punatsangchhu hydro\""),
+    ))
+}
+
 /// Plans one command's events against an immutable state.
 struct Planner<'a> {
     st: &'a State,
@@ -860,6 +879,7 @@ impl<'a> Planner<'a> {
                 if st.orgs.contains_key(id) {
                     return Err(rej(R_PRE, format!("organization {id} already exists")));
                 }
+                check_name("organization", name)?;
                 ev.push(Event::OrganizationRegistered {
                     id: id.clone(),
                     name: name.clone(),
@@ -915,10 +935,11 @@ impl<'a> Planner<'a> {
                     return Err(rej(
                         R_PRE,
                         format!(
-                            "project id {id:?} must be letters and digits (no dash), e.g. P0007"
+                            "project id {id:?} must be 1-32 ASCII letters and digits (no dash, space or accent), e.g. P0007"
                         ),
                     ));
                 }
+                check_name("project", name)?;
                 if st.projects.contains_key(id) {
                     return Err(rej(R_PRE, format!("project {id} already exists")));
                 }
@@ -1765,6 +1786,20 @@ fn check_beneficiary(b: &Beneficiary) -> Result<(), RegistryError> {
         return Err(rej(
             "invariant 8 retirement proof",
             "beneficiary name, id and country are required",
+        ));
+    }
+    let c = b.country.trim();
+    if !(c.len() == 2 || c.len() == 3) || !c.bytes().all(|x| x.is_ascii_uppercase()) {
+        let hint = if (c.len() == 2 || c.len() == 3) && c.bytes().all(|x| x.is_ascii_alphabetic()) {
+            format!(" (write it in capitals: {})", c.to_ascii_uppercase())
+        } else {
+            String::new()
+        };
+        return Err(rej(
+            "invariant 8 retirement proof",
+            format!(
+                "beneficiary country {c:?} is not an ISO 3166 code{hint}; use the alpha-3 code, e.g. CHE for Switzerland"
+            ),
         ));
     }
     Ok(())

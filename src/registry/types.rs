@@ -546,12 +546,35 @@ pub fn parse_units(typed: &str) -> Result<u64, String> {
     }
     digits
         .parse()
-        .map_err(|_| format!("`{t}` is too large: at most {} units", u64::MAX))
+        .map_err(|_| format!("`{t}` is too large for a quantity of units (more than 18 digits)"))
+}
+
+/// The quantity of a registry command (`--quantity`): [`parse_units`], and at least one unit
+/// (a command on no units is refused before it reaches the ledger). Zero stays a valid
+/// [`parse_units`] figure elsewhere, e.g. a simulated transfer volume of none.
+pub fn parse_quantity(typed: &str) -> Result<u64, String> {
+    match parse_units(typed)? {
+        0 => Err(format!(
+            "`{}` is no units: a quantity is at least 1 unit, e.g. 1000",
+            typed.trim()
+        )),
+        n => Ok(n),
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_units, parse_vintage, parse_year};
+    use super::{parse_quantity, parse_units, parse_vintage, parse_year};
+
+    #[test]
+    fn a_command_quantity_is_at_least_one_unit() {
+        assert_eq!(parse_quantity("1,000"), Ok(1000));
+        for typed in ["0", "0,000", " 0 "] {
+            let e = parse_quantity(typed).expect_err(typed);
+            assert!(e.contains("at least 1 unit"), "{typed:?}: {e}");
+        }
+        assert!(parse_quantity("-3").unwrap_err().contains("negative"));
+    }
 
     #[test]
     fn a_year_is_four_digits_and_anything_else_says_what_a_year_is() {
