@@ -1730,6 +1730,14 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
                         ),
                         code: 1,
                     },
+                    RegistryError::BadInput(m) if m.starts_with("expected a refusal") => CliError {
+                        what: m,
+                        place: String::new(),
+                        fix: format!(
+                            "the command was carried out and is in the journal; if the drill means it to be refused, change command {index} so that rule applies and give it a new id ({new_id})"
+                        ),
+                        code: 1,
+                    },
                     other => reg_err(other, ""),
                 };
                 ce.place = format!("{}: command {index} ({id})", script.display());

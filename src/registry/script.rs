@@ -111,17 +111,16 @@ pub fn parse(text: &str) -> Result<Script, String> {
                         None => None,
                     };
                     let actor = match t.remove("actor") {
-                        Some(a) => Some(
-                            a.try_into::<Actor>()
-                                .map_err(|e| format!("command {}: actor: {e}", i + 1))?,
-                        ),
+                        Some(a) => Some(a.try_into::<Actor>().map_err(|e| {
+                            format!("command {}: actor: {}", i + 1, plain(e.message()))
+                        })?),
                         None => None,
                     };
                     let command: Command =
                         toml::Value::Table(t)
                             .try_into()
                             .map_err(|e: toml::de::Error| {
-                                format!("command {}: {}", i + 1, e.message())
+                                format!("command {}: {}", i + 1, plain(e.message()))
                             })?;
                     script.commands.push(ScriptCommand {
                         id,
@@ -138,7 +137,41 @@ pub fn parse(text: &str) -> Result<Script, String> {
             }
         }
     }
+    if script.commands.is_empty() {
+        return Err(
+            "the script has no commands: each command is a [[command]] table with a `type`".into(),
+        );
+    }
     Ok(script)
+}
+
+/// A TOML or serde message in the words of a script's author: the program's integer types
+/// named as what they hold, and an unknown command `type` answered with the nearest known one.
+fn plain(message: &str) -> String {
+    let mut m = message.trim().to_string();
+    for (rust, words) in [
+        ("u64", "a whole number"),
+        ("u32", "a whole number"),
+        ("u16", "a whole number (a year, e.g. 2024)"),
+        ("u8", "a small whole number"),
+        ("i128", "a number"),
+        ("i64", "a number"),
+        ("i32", "a number"),
+    ] {
+        m = m.replace(&format!("expected {rust}"), &format!("expected {words}"));
+        m = m.replace(&format!("as {rust}"), "as a number");
+    }
+    if m.starts_with("unknown variant") {
+        // "unknown variant `isue`, expected one of `init_party`, `issue`, …"
+        let quoted: Vec<&str> = m.split('`').skip(1).step_by(2).collect();
+        if let Some((typed, known)) = quoted.split_first() {
+            let hint = super::suggest::did_you_mean(typed, known.iter().copied());
+            if !hint.is_empty() {
+                return format!("unknown command type `{typed}`{hint}");
+            }
+        }
+    }
+    m
 }
 
 /// Outcome of one script step.
@@ -202,4 +235,38 @@ pub fn run(
         on_step(i + 1, &command_id, &step);
     }
     Ok(script.commands.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn a_scripts_mistakes_are_told_in_its_authors_words() {
+        let e = parse("[[command]]\ntype = \"isue\"\nproject = \"P1\"\n").unwrap_err();
+        assert_eq!(
+            e,
+            "command 1: unknown command type `isue` (did you mean \"issue\"?)"
+        );
+        let e = parse(
+            "[[command]]\ntype = \"issue\"\nproject = \"P1\"\nvintage = \"x\"\nquantity = 5\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("expected a whole number (a year"), "{e}");
+        assert!(!e.contains("u16"), "{e}");
+        let e = parse(
+            "[[command]]\ntype = \"issue\"\nproject = \"P1\"\nvintage = 2024\nquantity = -5\n",
+        )
+        .unwrap_err();
+        assert!(e.ends_with("expected a whole number"), "{e}");
+        let e = parse("# a drill not written yet\n").unwrap_err();
+        assert!(e.contains("has no commands"), "{e}");
+        assert_eq!(
+            parse(
+                "[[command]]\ntype = \"issue\"\nproject = \"P1\"\nvintage = 2024\nquantity = 5\n"
+            )
+            .map(|s| s.commands.len()),
+            Ok(1)
+        );
+    }
 }
