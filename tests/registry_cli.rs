@@ -763,6 +763,27 @@ fn mistyped_ledgers_ids_and_out_paths_are_named_not_met_with_silence() {
         .code(1)
         .stderr(predicate::str::contains("write it in capitals: CHE"));
     retire("CHE").assert().success();
+    // Moving more than the unfrozen units: the refusal counts the frozen ones too. The
+    // issuance of 100 (a 6.4 project) left 93 in the holding account, 10 were retired.
+    reg(&l)
+        .args([
+            "freeze",
+            "--account",
+            "BTN:REG:Holding",
+            "--quantity",
+            "50",
+            "--reason",
+            "audit",
+        ])
+        .assert()
+        .success();
+    reg(&l)
+        .args(["cancel", "--from", "BTN:REG:Holding", "--quantity", "60"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "has 33 unfrozen units matching the filter, 60 requested (50 more are frozen)",
+        ));
     reg(&l).arg("check").assert().success();
 }
 

@@ -939,13 +939,18 @@ fn mutate(path: &Path, id: &CmdId, command: Command) -> Result<(), CliError> {
         Some(a) => parse_actor(a)?,
         None => Actor::system(),
     };
+    // Where a refusal happened: the command as a script names it, and its id for a retry.
+    let kind = serde_json::to_value(&command)
+        .ok()
+        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
+        .unwrap_or_else(|| "command".into());
     let o = l
         .submit(Submission {
             command_id: command_id.clone(),
             actor,
             command,
         })
-        .map_err(|e| reg_err(e, &format!("command {command_id}")))?;
+        .map_err(|e| reg_err(e, &format!("{kind} (command id {command_id})")))?;
     print_outcome(&o);
     Ok(())
 }

@@ -742,6 +742,8 @@ impl<'a> Planner<'a> {
         let mut left = qty;
         let mut picked = Vec::new();
         let mut available = 0u64;
+        // Units that match but are in the other freeze state (for the refusal's note).
+        let mut other_state = 0u64;
         for (vintage, project, _, id) in &acc.blocks {
             if filter.vintage.is_some_and(|v| v != *vintage)
                 || filter.project.as_deref().is_some_and(|p| p != &**project)
@@ -749,11 +751,14 @@ impl<'a> Planner<'a> {
                 continue;
             }
             let Some(b) = st.block(*id) else { continue };
-            if b.frozen() != frozen
-                || st.lc.reserved_by(*id).is_some()
+            if st.lc.reserved_by(*id).is_some()
                 || filter.class.is_some_and(|c| c != b.class)
                 || (auth_ix.is_some() && b.authorization.map(AuthIx::get) != auth_ix)
             {
+                continue;
+            }
+            if b.frozen() != frozen {
+                other_state += b.count();
                 continue;
             }
             available += b.count();
@@ -771,9 +776,14 @@ impl<'a> Planner<'a> {
             return Err(rej(
                 R_SEL,
                 format!(
-                    "account {} has {available} {}units matching the filter, {qty} requested{}",
+                    "account {} has {available} {}units matching the filter, {qty} requested{}{}",
                     acc.id,
                     if frozen { "frozen " } else { "unfrozen " },
+                    match (other_state, frozen) {
+                        (0, _) => String::new(),
+                        (n, false) => format!(" ({n} more are frozen)"),
+                        (n, true) => format!(" ({n} more are not frozen)"),
+                    },
                     lifecycle::reserved_note(st, acc)
                 ),
             ));
