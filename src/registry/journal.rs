@@ -211,6 +211,44 @@ struct Verifier<'p, F> {
 }
 
 impl<F: FnMut(&Envelope) -> Result<(), JournalError>> Verifier<'_, F> {
+    /// The verdict on a line that is not `{…}`, or that follows a blank line, when it is not
+    /// simply a bad event: a blank line (`Some(Ok)`: noted, see [`Verifier::line`]), an event
+    /// after a blank line, or Windows line endings. `None`: read it as an event.
+    #[cold]
+    #[inline(never)]
+    fn unusual_line(&mut self, line: &[u8], expect: u64) -> Option<Result<(), JournalError>> {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            self.blank_line.get_or_insert(self.line_no);
+            return Some(Ok(()));
+        }
+        let (at, reason) = if let Some(blank) = self.blank_line {
+            (
+                blank,
+                format!(
+                    "line {blank} is blank, between events {} and {expect}; delete that line \
+                     (an editor can), nothing else needs to change",
+                    self.seq
+                ),
+            )
+        } else if line.last() == Some(&b'\r') {
+            (
+                self.line_no,
+                "the line ends in a carriage return: the file has Windows (CRLF) line endings \
+                 (git's autocrlf or an editor converts them); convert it back to LF endings \
+                 (`dos2unix FILE`), after which the events verify if nothing else changed"
+                    .into(),
+            )
+        } else {
+            return None;
+        };
+        Some(Err(JournalError::Corrupt {
+            path: self.path.to_path_buf(),
+            line: at,
+            seq: expect,
+            reason,
+        }))
+    }
+
     /// Verify one line (without its newline) and hand its event on. `digest` is the line's
     /// [`line_hash`], computed by the caller (two lines at a time where it can).
     fn line(&mut self, line: &[u8], digest: Option<[u8; 32]>) -> Result<(), JournalError> {
@@ -219,22 +257,14 @@ impl<F: FnMut(&Envelope) -> Result<(), JournalError>> Verifier<'_, F> {
         let expect = self.seq + 1;
         // A blank line is no event. Only blank lines after the last event (an editor's or
         // `echo >>`'s final newline) are a torn tail, which the end of the read reports; one
-        // with an event after it is reported at its own line when that event comes.
-        if line.iter().all(u8::is_ascii_whitespace) {
-            self.blank_line.get_or_insert(self.line_no);
-            return Ok(());
-        }
-        if let Some(blank) = self.blank_line {
-            return Err(JournalError::Corrupt {
-                path: self.path.to_path_buf(),
-                line: blank,
-                seq: expect,
-                reason: format!(
-                    "line {blank} is blank, between events {} and {expect}; delete that line \
-                     (an editor can), nothing else needs to change",
-                    self.seq
-                ),
-            });
+        // with an event after it is reported at its own line when that event comes. (Every
+        // event line starts with `{` and ends with `}`: the test of those two bytes keeps the
+        // rare cases out of line, where they cost the verifier nothing.)
+        let usual = line.first() == Some(&b'{') && line.last() == Some(&b'}');
+        if (!usual || self.blank_line.is_some())
+            && let Some(verdict) = self.unusual_line(line, expect)
+        {
+            return verdict;
         }
         let corrupt = |reason: String| JournalError::Corrupt {
             path: self.path.to_path_buf(),
@@ -242,14 +272,6 @@ impl<F: FnMut(&Envelope) -> Result<(), JournalError>> Verifier<'_, F> {
             seq: expect,
             reason,
         };
-        if line.last() == Some(&b'\r') {
-            return Err(corrupt(
-                "the line ends in a carriage return: the file has Windows (CRLF) line endings \
-                 (git's autocrlf or an editor converts them); convert it back to LF endings \
-                 (`dos2unix FILE`), after which the events verify if nothing else changed"
-                    .into(),
-            ));
-        }
         // The digest is computed first so that the reader can recognise both hash fields in
         // place; its verdicts below come in the same order as before.
         let spelt = digest.map(|d| HexDigest::of(&d));
