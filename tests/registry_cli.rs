@@ -676,6 +676,14 @@ fn mistyped_ledgers_ids_and_out_paths_are_named_not_met_with_silence() {
         ))),
     );
     assert!(!typo.exists());
+    // The wrong file given to import: refused before a ledger is created at the path.
+    let json = dir.path().join("blocks.csv");
+    std::fs::write(&json, "{\"a\": 1}\n").unwrap();
+    reg(&typo).arg("import").arg(&json).assert().code(2).stderr(
+        predicate::str::contains("names none of the columns")
+            .and(predicate::str::contains("registry import --help")),
+    );
+    assert!(!typo.exists(), "a refused import created a ledger");
     let nodir = dir.path().join("missing").join("r.jsonl");
     reg(&nodir)
         .args(["init", "--party", "BTN", "--registry-id", "BTN01"])

@@ -1670,12 +1670,30 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
                     "pass an existing CSV file",
                 )
             })?;
+            // The wrong file is refused before the ledger is opened (and, if new, created).
+            let bytes = {
+                use std::io::Read;
+                let mut b = Vec::new();
+                let mut f = f;
+                f.read_to_end(&mut b).map_err(|e| {
+                    CliError::usage(e.to_string(), file.display().to_string(), "pass a CSV file")
+                })?;
+                b
+            };
+            super::import::check_file(&bytes[..]).map_err(|e| match e {
+                RegistryError::BadInput(m) => CliError::usage(
+                    m,
+                    file.display().to_string(),
+                    "pass a CSV with the columns of a6-2-authorizations-*.csv (`registry import --help` lists them)",
+                ),
+                other => reg_err(other, &file.display().to_string()),
+            })?;
             let mut l = open_rw(&path, Durability::PerCommand)?;
             let tag = file
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let rep = super::import::import_csv(&mut l, f, &tag)
+            let rep = super::import::import_csv(&mut l, &bytes[..], &tag)
                 .map_err(|e| reg_err(e, &file.display().to_string()))?;
             println!("{}", serde_json::to_string_pretty(&rep).unwrap_or_default());
             if rep.rejected.is_empty() {

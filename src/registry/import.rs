@@ -169,29 +169,24 @@ fn submit(ledger: &mut Ledger, id: String, command: Command) -> Result<(), Regis
         .map(|_| ())
 }
 
-/// Import from CSV bytes. `tag` distinguishes files in command ids (e.g. the file stem).
-pub fn import_csv(
-    ledger: &mut Ledger,
-    mut input: impl Read,
-    tag: &str,
-) -> Result<ImportReport, RegistryError> {
+/// Whether `input` is a file this module imports (it is read, and its first line names the
+/// columns): the check [`import_csv`] makes before any row, for a caller that wants the verdict
+/// before it opens (and perhaps creates) a ledger.
+pub fn check_file(mut input: impl Read) -> Result<(), RegistryError> {
     let mut text = String::new();
     input
         .read_to_string(&mut text)
         .map_err(|e| RegistryError::BadInput(format!("cannot read CSV: {e}")))?;
-    let tag: String = tag
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .take(16)
-        .collect();
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::None)
-        .from_reader(text.as_bytes());
-    // A file without the columns (another CSV, a JSON file, an empty file) is the wrong file,
-    // not a file of rejected rows: refused whole, naming what is missing.
+    let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let headers = rdr
         .headers()
         .map_err(|e| RegistryError::BadInput(format!("not a readable CSV: {e}")))?;
+    check_columns(headers)
+}
+
+/// A file without the columns (another CSV, a JSON file, an empty file) is the wrong file, not
+/// a file of rejected rows: refused whole, naming what is missing.
+fn check_columns(headers: &csv::StringRecord) -> Result<(), RegistryError> {
     let missing: Vec<&str> = COLUMNS
         .iter()
         .copied()
@@ -213,6 +208,31 @@ pub fn import_csv(
             if missing.len() == 1 { "it" } else { "them" },
         )));
     }
+    Ok(())
+}
+
+/// Import from CSV bytes. `tag` distinguishes files in command ids (e.g. the file stem).
+pub fn import_csv(
+    ledger: &mut Ledger,
+    mut input: impl Read,
+    tag: &str,
+) -> Result<ImportReport, RegistryError> {
+    let mut text = String::new();
+    input
+        .read_to_string(&mut text)
+        .map_err(|e| RegistryError::BadInput(format!("cannot read CSV: {e}")))?;
+    let tag: String = tag
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(16)
+        .collect();
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::None)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| RegistryError::BadInput(format!("not a readable CSV: {e}")))?;
+    check_columns(headers)?;
     let headers = headers.clone();
     let mut report = ImportReport::default();
     for (i, rec) in rdr.records().enumerate() {
