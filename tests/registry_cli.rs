@@ -28,6 +28,25 @@ fn issue(quantity: &str) -> [&str; 7] {
     issue_of("P0007", "2024", quantity)
 }
 
+/// `retire` of 10 units from the registry's holding for Acme AG of `country`.
+fn retire_for(country: &str) -> [&str; 13] {
+    [
+        "retire",
+        "--from",
+        "BTN:REG:Holding",
+        "--quantity",
+        "10",
+        "--beneficiary-name",
+        "Acme AG",
+        "--beneficiary-id",
+        "CHE-123",
+        "--beneficiary-country",
+        country,
+        "--purpose",
+        "voluntary claim",
+    ]
+}
+
 /// `issue` with every argument as typed.
 fn issue_of<'a>(project: &'a str, vintage: &'a str, quantity: &'a str) -> [&'a str; 7] {
     [
@@ -147,22 +166,7 @@ fn issue_balances_retry_and_exit_codes() {
         .stdout("")
         .stderr("");
     // Explorer: the life of a serial.
-    reg(&l)
-        .args([
-            "retire",
-            "--from",
-            "BTN:REG:Holding",
-            "--quantity",
-            "10",
-            "--beneficiary-name",
-            "Acme AG",
-            "--beneficiary-id",
-            "CHE-123",
-            "--beneficiary-country",
-            "CHE",
-        ])
-        .assert()
-        .success();
+    reg(&l).args(retire_for("CHE")).assert().success();
     reg(&l)
         .args(["explorer", "--serial", "BTN01-P0007-2024-000005-000005"])
         .assert()
@@ -745,19 +749,7 @@ fn mistyped_ledgers_ids_and_out_paths_are_named_not_met_with_silence() {
     reg(&l).args(issue("100")).assert().success();
     let retire = |country: &str| {
         let mut c = reg(&l);
-        c.args([
-            "retire",
-            "--from",
-            "BTN:REG:Holding",
-            "--quantity",
-            "10",
-            "--beneficiary-name",
-            "Acme AG",
-            "--beneficiary-id",
-            "CHE-123",
-            "--beneficiary-country",
-            country,
-        ]);
+        c.args(retire_for(country));
         c
     };
     retire("Switzerland")

@@ -62,6 +62,17 @@ fn issue(quantity: u64) -> Command {
     }
 }
 
+/// A voluntary cancellation of 5 units of BTN's registry holding.
+fn cancel_5() -> Command {
+    Command::Cancel {
+        from: "BTN:REG:Holding".into(),
+        quantity: 5,
+        filter: Filter::default(),
+        subtype: CancelSubtype::Voluntary,
+        reason: String::new(),
+    }
+}
+
 fn run(l: &mut Ledger, id: &str, who: Actor, command: Command) -> Result<(), RegistryError> {
     l.submit(Submission {
         command_id: id.into(),
@@ -168,18 +179,7 @@ fn a_dna_cancels_and_a_regulator_issues_and_freezes_only_within_its_party() {
     // CHE's DNA may not cancel BTN's units, nor CHE's regulator issue BTN's project's units
     // or freeze BTN's units.
     refused(
-        run(
-            &mut l,
-            "c1",
-            actor("eve", "REG-CHE", Role::Dna),
-            Command::Cancel {
-                from: "BTN:REG:Holding".into(),
-                quantity: 5,
-                filter: Filter::default(),
-                subtype: CancelSubtype::Voluntary,
-                reason: String::new(),
-            },
-        ),
+        run(&mut l, "c1", actor("eve", "REG-CHE", Role::Dna), cancel_5()),
         "organization REG-CHE belongs to CHE, and this command acts within BTN",
     );
     refused(
@@ -207,19 +207,7 @@ fn a_dna_cancels_and_a_regulator_issues_and_freezes_only_within_its_party() {
     );
     assert_eq!(units(&l, "BTN:REG:Holding"), 100);
     // BTN's DNA cancels in BTN's account.
-    run(
-        &mut l,
-        "c4",
-        actor("ana", "REG-BTN", Role::Dna),
-        Command::Cancel {
-            from: "BTN:REG:Holding".into(),
-            quantity: 5,
-            filter: Filter::default(),
-            subtype: CancelSubtype::Voluntary,
-            reason: String::new(),
-        },
-    )
-    .unwrap();
+    run(&mut l, "c4", actor("ana", "REG-BTN", Role::Dna), cancel_5()).unwrap();
     assert_eq!(units(&l, "BTN:REG:Holding"), 95);
     l.check_state().unwrap();
 }
