@@ -190,6 +190,17 @@
 //! [1.02, 1.13]; with the state freed inside the timing 1.19 s [1.11, 1.29]; chain verification
 //! without the fold 0.64 s; command append with fsync 285 µs (≈ 3,500 commands/s); in-memory
 //! transfer 15.6 µs, 6.4 issuance 20.4 µs; synth 71.8 s.
+//!
+//! 2026-11-28, sixteenth session (same machine and drift; this session went to a review of
+//! bad input, the check path changed by +11 instructions a line). Measured and left: hashing
+//! three or four lines at a time (a microbenchmark of the SHA-NI rounds alone: 1.46 GB/s one
+//! line at a time, 2.8–2.9 GB/s two, three or four: the pair is already at the rounds'
+//! throughput); the fold's block lookups are not cache misses (a move or split names a block
+//! a median of 75 blocks back, 90 % within 1,509). Here at 51cbe0a, a middling stretch (floor
+//! 329 ms): as `registry check` runs it 1.15 s [1.11, 1.20]; with the state freed inside the
+//! timing 1.40 s [1.33, 1.47]; chain verification without the fold 0.79 s; command append with
+//! fsync 279 µs (≈ 3,600 commands/s); in-memory transfer 18.7 µs, 6.4 issuance 21.3 µs; synth
+//! 73.4 s. At the session's start, a slower stretch (floor 352 ms): 1.29 s [1.20, 1.39].
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
