@@ -781,9 +781,25 @@ fn mistyped_ledgers_ids_and_out_paths_are_named_not_met_with_silence() {
         .args(["cancel", "--from", "BTN:REG:Holding", "--quantity", "60"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains(
-            "has 33 unfrozen units matching the filter, 60 requested (50 more are frozen)",
-        ));
+        .stderr(
+            predicate::str::contains(
+                "has 33 unfrozen units matching the filter, 60 requested (50 more are frozen)",
+            )
+            .and(predicate::str::contains("where: cancel (command id"))
+            .and(predicate::str::contains(
+                "fix: ask for no more units than `registry balances`",
+            )),
+        );
+    // An actor of an organization that does not exist: the fix says how to act for one.
+    reg(&l)
+        .args(issue("5"))
+        .args(["--actor", "mallory:NOPE:Regulator"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("organization NOPE is not registered")
+                .and(predicate::str::contains("--actor USER:ORG:ROLE")),
+        );
     reg(&l).arg("check").assert().success();
 }
 

@@ -775,13 +775,58 @@ fn journal_err(e: JournalError) -> CliError {
     }
 }
 
+/// What to do about a refusal by `rule`, in a participant's terms (the refusal's message
+/// says what was wrong; this says where to look or what to pass).
+fn rule_fix(rule: &str) -> &'static str {
+    match rule {
+        "invariant 16 permissions" => {
+            "act for an organization that holds the role the command needs, with --actor USER:ORG:ROLE (e.g. clerk:REG-BTN:Regulator to issue, ana:REG-BTN:DNA to approve); `registry org add` registers one"
+        }
+        "§4 block selection" => {
+            "ask for no more units than `registry balances` shows for that account, or loosen --vintage, --project, --class or --under"
+        }
+        "rule 6 gating" | "invariant 11 authorization gating" => {
+            "only authorized units (ITMOs) under an Active cooperative approach move abroad or count for OIMP: authorize them first (`registry authorize`), within the authorization's quantity"
+        }
+        "invariant 8 retirement proof" => {
+            "give the beneficiary's name, an id (company number, national id) and ISO country code, e.g. --beneficiary-country CHE"
+        }
+        "invariant 14 vintage" => {
+            "use the four-digit year the reductions happened (1990-2100), within the verification's period"
+        }
+        "invariant 13 verified quantity" => {
+            "issue no more than the verification's verified quantity still unissued, or record a new verification"
+        }
+        "two-phase" => "see the request with `registry requests`",
+        _ => "change the command so the rule holds",
+    }
+}
+
 fn reg_err(e: RegistryError, place: &str) -> CliError {
     match e {
-        RegistryError::Rejected { rule, message } => CliError { what: format!("refused by {rule}: {message}"), place: place.into(), fix: "change the command so the rule holds (the refusal is journaled; a retry with the same command id returns it)".into(), code: 1 },
-        RegistryError::ExistsWithDifferentPayload { .. } => CliError { what: e.to_string(), place: place.into(), fix: "use a new --command-id".into(), code: 2 },
+        RegistryError::Rejected { rule, message } => CliError {
+            fix: format!(
+                "{} (the refusal is journaled; a retry with the same command id returns it)",
+                rule_fix(&rule)
+            ),
+            what: format!("refused by {rule}: {message}"),
+            place: place.into(),
+            code: 1,
+        },
+        RegistryError::ExistsWithDifferentPayload { .. } => CliError {
+            what: e.to_string(),
+            place: place.into(),
+            fix: "use a new --command-id".into(),
+            code: 2,
+        },
         RegistryError::BadInput(m) => CliError::usage(m, place, "see --help"),
         RegistryError::Journal(j) => journal_err(j),
-        other => CliError { what: other.to_string(), place: place.into(), fix: "reopen the ledger; report if it persists".into(), code: 1 },
+        other => CliError {
+            what: other.to_string(),
+            place: place.into(),
+            fix: "reopen the ledger; report if it persists".into(),
+            code: 1,
+        },
     }
 }
 
