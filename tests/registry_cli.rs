@@ -790,6 +790,15 @@ fn mistyped_ledgers_ids_and_out_paths_are_named_not_met_with_silence() {
                 "fix: ask for no more units than `registry balances`",
             )),
         );
+    // A four-digit vintage no mitigation outcome can have: the refusal says which years can.
+    reg(&l)
+        .args(issue_of("P0007", "1000", "10"))
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("vintage 1000 is outside the years")
+                .and(predicate::str::contains("1990-2100")),
+        );
     // An actor of an organization that does not exist: the fix says how to act for one.
     reg(&l)
         .args(issue("5"))

@@ -1226,7 +1226,9 @@ impl<'a> Planner<'a> {
                 if !(1990..=2100).contains(vintage) {
                     return Err(rej(
                         "invariant 14 vintage",
-                        format!("vintage {vintage} must be a four-digit year (1990-2100)"),
+                        format!(
+                            "vintage {vintage} is outside the years a mitigation outcome can have (1990-2100)"
+                        ),
                     ));
                 }
                 if let Some(vid) = verification {
