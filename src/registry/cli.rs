@@ -778,26 +778,28 @@ fn journal_err(e: JournalError) -> CliError {
 /// What to do about a refusal by `rule`, in a participant's terms (the refusal's message
 /// says what was wrong; this says where to look or what to pass).
 fn rule_fix(rule: &str) -> &'static str {
+    use super::ledger::{R_AUTH, R_GATE, R_PERM, R_PROOF, R_SEL, R_VER, R_VINTAGE};
+    use super::state::TP;
     match rule {
-        "invariant 16 permissions" => {
+        R_PERM => {
             "act for an organization that holds the role the command needs, with --actor USER:ORG:ROLE (e.g. clerk:REG-BTN:Regulator to issue, ana:REG-BTN:DNA to approve); `registry org add` registers one"
         }
-        "§4 block selection" => {
+        R_SEL => {
             "ask for no more units than `registry balances` shows for that account, or loosen --vintage, --project, --class or --under"
         }
-        "rule 6 gating" | "invariant 11 authorization gating" => {
+        R_GATE | R_AUTH => {
             "only authorized units (ITMOs) under an Active cooperative approach move abroad or count for OIMP: authorize them first (`registry authorize`), within the authorization's quantity"
         }
-        "invariant 8 retirement proof" => {
+        R_PROOF => {
             "give the beneficiary's name, an id (company number, national id) and ISO country code, e.g. --beneficiary-country CHE"
         }
-        "invariant 14 vintage" => {
+        R_VINTAGE => {
             "use the four-digit year the reductions happened (1990-2100), within the verification's period"
         }
-        "invariant 13 verified quantity" => {
+        R_VER => {
             "issue no more than the verification's verified quantity still unissued, or record a new verification"
         }
-        "two-phase" => "see the request with `registry requests`",
+        TP => "see the request with `registry requests`",
         _ => "change the command so the rule holds",
     }
 }

@@ -69,12 +69,15 @@ fn rej(rule: &str, msg: impl Into<String>) -> RegistryError {
     RegistryError::rejected(rule, msg)
 }
 
-const R_PRE: &str = "§5 preconditions";
-const R_GATE: &str = "rule 6 gating";
-const R_AUTH: &str = "invariant 11 authorization gating";
-const R_SEL: &str = "§4 block selection";
-const R_PERM: &str = "invariant 16 permissions";
-const R_VER: &str = "invariant 13 verified quantity";
+// The rules a refusal names (the CLI's fix lines match on them: `cli::rule_fix`).
+pub(crate) const R_PRE: &str = "§5 preconditions";
+pub(crate) const R_GATE: &str = "rule 6 gating";
+pub(crate) const R_AUTH: &str = "invariant 11 authorization gating";
+pub(crate) const R_SEL: &str = "§4 block selection";
+pub(crate) const R_PERM: &str = "invariant 16 permissions";
+pub(crate) const R_VER: &str = "invariant 13 verified quantity";
+pub(crate) const R_PROOF: &str = "invariant 8 retirement proof";
+pub(crate) const R_VINTAGE: &str = "invariant 14 vintage";
 /// Upper bound for one issuance or acquisition (keeps serial arithmetic far from overflow).
 pub const MAX_QUANTITY: u64 = 1_000_000_000_000;
 
@@ -1225,7 +1228,7 @@ impl<'a> Planner<'a> {
                 }
                 if !(1990..=2100).contains(vintage) {
                     return Err(rej(
-                        "invariant 14 vintage",
+                        R_VINTAGE,
                         format!(
                             "vintage {vintage} is outside the years a mitigation outcome can have (1990-2100)"
                         ),
@@ -1244,7 +1247,7 @@ impl<'a> Planner<'a> {
                     }
                     if *vintage < ver.monitoring_start || *vintage > ver.monitoring_end {
                         return Err(rej(
-                            "invariant 14 vintage",
+                            R_VINTAGE,
                             format!(
                                 "vintage {vintage} outside the monitoring period {}-{}",
                                 ver.monitoring_start, ver.monitoring_end
@@ -1796,7 +1799,7 @@ impl<'a> Planner<'a> {
 fn check_beneficiary(b: &Beneficiary) -> Result<(), RegistryError> {
     if b.name.trim().is_empty() || b.id.trim().is_empty() || b.country.trim().is_empty() {
         return Err(rej(
-            "invariant 8 retirement proof",
+            R_PROOF,
             "beneficiary name, id and country are required",
         ));
     }
@@ -1808,7 +1811,7 @@ fn check_beneficiary(b: &Beneficiary) -> Result<(), RegistryError> {
             String::new()
         };
         return Err(rej(
-            "invariant 8 retirement proof",
+            R_PROOF,
             format!(
                 "beneficiary country {c:?} is not an ISO 3166 code{hint}; use the alpha-3 code, e.g. CHE for Switzerland"
             ),

@@ -34,6 +34,7 @@ mod ids;
 mod lifecycle;
 pub use commands::CommandTable;
 pub use ids::IdTable;
+pub(crate) use lifecycle::TP;
 pub use lifecycle::*;
 
 /// FxHash-style hasher for the in-memory indexes (ids are not attacker-chosen at replay

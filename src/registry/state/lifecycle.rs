@@ -125,7 +125,7 @@ pub struct Lifecycle {
     pub beneficiary_events: SeqSet,
 }
 
-const TP: &str = "two-phase";
+pub(crate) const TP: &str = "two-phase";
 
 /// A set of event seqs that the fold fills in log order: a sorted vector, so that noting the
 /// current event is a push (a `BTreeSet` walked its tree for each of a replay's ~190,000
