@@ -884,6 +884,10 @@ fn import_reports_inconsistent_rows() {
             "column quantity is \"1x0\": expected a whole number of units, e.g. 1250"
         )
     );
+    assert_eq!(
+        rep.rejected[1].block_index, "6",
+        "the unreadable row names its block"
+    );
     assert!(
         reasons[2]
             .1

@@ -234,19 +234,12 @@ pub fn import_csv(
         .map_err(|e| RegistryError::BadInput(format!("not a readable CSV: {e}")))?;
     check_columns(headers)?;
     let headers = headers.clone();
+    // The block index of a row whose cells do not read (for its rejection).
+    let block_index_at = headers.iter().position(|h| h.trim() == "block_index");
     let mut report = ImportReport::default();
     for (i, rec) in rdr.records().enumerate() {
         let line = i as u64 + 2;
         report.rows += 1;
-        let cell = |record: &csv::StringRecord, column: &str| {
-            headers
-                .iter()
-                .position(|h| h.trim() == column)
-                .and_then(|k| record.get(k))
-                .unwrap_or_default()
-                .trim()
-                .to_string()
-        };
         let record = match rec {
             Ok(r) => r,
             Err(e) => {
@@ -264,7 +257,11 @@ pub fn import_csv(
             Err(e) => {
                 report.rejected.push(ImportIssue {
                     line,
-                    block_index: cell(&record, "block_index"),
+                    block_index: block_index_at
+                        .and_then(|k| record.get(k))
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
                     quantity: 0,
                     reason: unreadable(&e, &record, &headers),
                 });
