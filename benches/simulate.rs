@@ -48,6 +48,7 @@ fn synthetic(acts: usize, years: usize) -> Study {
         allocation: Allocation {
             slots: (0..years).map(|t| (t, (total * 0.02) as u64)).collect(),
         },
+        outside_volume: 0,
         activities,
     }
 }

@@ -580,13 +580,7 @@ fn simulate(a: SimulateArgs) -> ExitCode {
     };
     let mc = (a.runs > 0).then(|| {
         let study = simulate::study(&s, &sim);
-        let ndc_volume: u64 = sim
-            .plan
-            .transfers
-            .iter()
-            .filter(|t| t.in_scope)
-            .map(|t| t.units)
-            .sum();
+        let ndc_volume = sim.outcome.transferred;
         let params = simulate::montecarlo::McParams {
             runs: a.runs,
             seed: a.seed,

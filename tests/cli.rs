@@ -388,3 +388,98 @@ fn scenario_diff_names_what_changed() {
     assert_eq!(changes[0]["before"], "1500");
     assert_eq!(changes[0]["after"], "1200");
 }
+
+#[test]
+fn simulate_warns_of_indicative_years_above_the_trajectory() {
+    // single-year NDC, trajectory 99 (2021) → 90 (2030), projected 97 → 88, 4 Mt a year of
+    // eligible supply: 25 Mt first-transferred land on the early vintages, so some early
+    // balances E(t) + FT(t) exceed the indicative trajectory while 2030 (binding) holds
+    let v = json(&[
+        "simulate",
+        "tests/fixtures/single-year-indicative.toml",
+        "--volume",
+        "25000000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["meets_target"], true);
+    let num = |x: &serde_json::Value| x.as_str().expect("decimal").parse::<f64>().expect("num");
+    let mut above = vec![];
+    for y in v["years"].as_array().expect("years") {
+        let year = y["year"].as_i64().expect("year");
+        let exceeds = year < 2030 && num(&y["emissions_balance"]) > num(&y["target"]);
+        assert_eq!(y["above_indicative"], exceeds, "{y}");
+        if exceeds {
+            above.push(year.to_string());
+            assert_ne!(y["meets_target"], false, "a warning is not a breach: {y}");
+        }
+    }
+    assert!(!above.is_empty(), "the fixture must put early years above");
+    let warnings = v["warnings"].as_array().expect("warnings");
+    let listed = format!("indicative trajectory in {}", above.join(", "));
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().is_some_and(|w| w.contains(&listed))),
+        "{warnings:?} should name {listed}"
+    );
+    // the table marks those years with "!" and prints the warning
+    let out = bin()
+        .args([
+            "simulate",
+            "tests/fixtures/single-year-indicative.toml",
+            "--volume",
+            "25000000",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).expect("utf-8");
+    for y in &above {
+        let row = text
+            .lines()
+            .find(|l| l.starts_with(y.as_str()))
+            .expect("year row");
+        assert!(row.contains("! (indicative)"), "{row}");
+    }
+    assert!(text.contains(&format!(
+        "warning: the emissions balance is above the {listed}"
+    )));
+}
+
+#[test]
+fn the_uncertainty_study_counts_outside_scope_units_like_the_headline() {
+    // Bhutan's headline volume includes ITMOs from activities outside its NDC's scope. The
+    // study takes the headline volume as it is counted: when every run meets the target with
+    // it, the largest volume safe at 95 % cannot be smaller (it was, by the outside units)
+    let v = json(&["simulate", "bhutan", "--runs", "200", "--format", "json"]);
+    let transferred = v["transferred"].as_u64().expect("transferred");
+    let p = v["probability_meets_target"].as_f64().expect("p");
+    let safe = v["max_at_confidence"].as_u64().expect("safe");
+    assert!(v["outside_scope_transferred"].as_u64().expect("outside") > 0);
+    // a volume the target holds with in every run is within the largest safe volume
+    if p >= 0.95 {
+        assert!(
+            safe >= transferred,
+            "safe {safe} < transferred {transferred} at P = {p}"
+        );
+    }
+    assert_eq!(
+        p, 1.0,
+        "Bhutan's headline volume is demand-bound, far inside its headroom"
+    );
+    let out = bin()
+        .args(["simulate", "bhutan", "--runs", "200"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(
+        text.contains("come from activities outside the NDC's scope"),
+        "{text}"
+    );
+}

@@ -359,7 +359,7 @@ fn simulate_shows_the_maximum_transferable_and_the_study_reports_in_the_loop() {
     );
     // The uncertainty study runs on a thread; the loop wakes to show its result.
     t.send("u");
-    t.wait_for("P(meets target");
+    t.wait_for("P(target holds");
     t.send("q");
     let status = t.wait_exit();
     assert!(status.success(), "{status:?}");

@@ -405,13 +405,7 @@ pub struct Report {
 pub fn monte_carlo(s: &Scenario, sim: &Simulation) -> Option<McReport> {
     use simulate::montecarlo::{self, McParams};
     let study = simulate::study(s, sim);
-    let volume: u64 = sim
-        .plan
-        .transfers
-        .iter()
-        .filter(|t| t.in_scope)
-        .map(|t| t.units)
-        .sum();
+    let volume = sim.outcome.transferred;
     let params = McParams {
         runs: MC_RUNS,
         seed: MC_SEED,

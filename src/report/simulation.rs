@@ -7,8 +7,9 @@
 //!    years: [{ year, bau, projected_emissions, target, first_transferred, used,
 //!              corresponding_adjustment, emissions_balance, meets_target, checked }],
 //!    host_retained: { retention_units, untransferred_units, not_authorized_t, post_crediting_tail_t },
-//!    sop, omge, issued, warnings,
-//!    probability_meets_target?, max_at_confidence?, runs?, seed?, confidence? }`
+//!    sop, omge, issued, warnings, outside_scope_transferred,
+//!    probability_meets_target?, max_at_confidence?, probability_without_transfers?, runs?,
+//!    seed?, confidence? }`
 
 use crate::scenario::Scenario;
 use crate::scenario::units::format_quantity;
@@ -51,6 +52,7 @@ pub fn json(s: &Scenario, sim: &Simulation, mc: Option<&McReport>) -> Value {
                 "target": y.target.map(d), "first_transferred": y.first_transferred, "used": y.used,
                 "corresponding_adjustment": d(y.corresponding_adjustment), "emissions_balance": d(y.emissions_balance),
                 "meets_target": y.meets_target, "checked": y.checked,
+                "above_indicative": y.above_indicative,
             })
         })
         .collect();
@@ -75,7 +77,8 @@ pub fn json(s: &Scenario, sim: &Simulation, mc: Option<&McReport>) -> Value {
         "sop": o.flows.sop,
         "omge": o.flows.omge,
         "issued": o.flows.issued,
-        "warnings": sim.plan.warnings,
+        "warnings": sim.warnings(),
+        "outside_scope_transferred": sim.outside_scope_transferred(),
         "itmos_needed": sim.plan.itmos_needed,
     });
     if let (Some(mc), Some(obj)) = (mc, v.as_object_mut()) {
@@ -86,6 +89,10 @@ pub fn json(s: &Scenario, sim: &Simulation, mc: Option<&McReport>) -> Value {
         obj.insert(
             "max_at_confidence".into(),
             json!(mc.result.max_at_confidence),
+        );
+        obj.insert(
+            "probability_without_transfers".into(),
+            json!(mc.result.probability_without_transfers),
         );
         obj.insert("runs".into(), json!(mc.result.runs));
         obj.insert("seed".into(), json!(mc.seed));
@@ -125,6 +132,15 @@ pub fn text(s: &Scenario, sim: &Simulation, mc: Option<&McReport>) -> String {
         crate::scenario::units::group_thousands(Decimal::from(o.max_transferable), 0)
     );
     let _ = writeln!(w, "binding constraint: {}", o.binding_text);
+    let outside = sim.outside_scope_transferred();
+    if outside > 0 {
+        let _ = writeln!(
+            w,
+            "of the {} transferred, {} come from activities outside the NDC's scope (adjusted against their own categories, not the NDC)",
+            crate::scenario::units::group_thousands(Decimal::from(o.transferred), 0),
+            crate::scenario::units::group_thousands(Decimal::from(outside), 0)
+        );
+    }
     if sim.plan.requested.is_some() {
         let _ = writeln!(
             w,
@@ -140,6 +156,8 @@ pub fn text(s: &Scenario, sim: &Simulation, mc: Option<&McReport>) -> String {
     for y in &o.years {
         let mark = if !y.checked {
             "·"
+        } else if y.above_indicative {
+            "!"
         } else if y.meets_target {
             "✓"
         } else {
@@ -187,15 +205,13 @@ pub fn text(s: &Scenario, sim: &Simulation, mc: Option<&McReport>) -> String {
     if let Some(mc) = mc {
         let _ = writeln!(
             w,
-            "uncertainty ({} runs, seed {}): P(meets target) = {:.1}%; largest volume at {:.0}% confidence: {} ITMOs",
-            mc.result.runs,
+            "uncertainty ({} runs, seed {}): {}",
+            n(mc.result.runs as u64),
             mc.seed,
-            mc.result.probability_meets_target * 100.0,
-            mc.confidence * 100.0,
-            mc.result.max_at_confidence
+            study_summary(&mc.result, o.transferred, mc.confidence)
         );
     }
-    for warn in &sim.plan.warnings {
+    for warn in &sim.warnings() {
         let _ = writeln!(w, "warning: {warn}");
     }
     w
@@ -287,4 +303,35 @@ pub fn compare_text(s: &Scenario, a: &Simulation, b: &Simulation) -> String {
         b.outcome.max_transferable
     );
     w
+}
+
+/// One sentence on a Monte Carlo study of `volume` (the headline volume), the same in the
+/// CLI, the report and the workbench: the probability that the target still holds, and the
+/// largest volume that keeps it at the confidence, or that no volume does because delivery
+/// alone misses it.
+pub fn study_summary(
+    r: &crate::simulate::montecarlo::McResult,
+    volume: u64,
+    confidence: f64,
+) -> String {
+    let n = |x: u64| crate::scenario::units::group_thousands(Decimal::from(x), 0);
+    let pct = |p: f64| format!("{:.1} %", p * 100.0);
+    let head = format!(
+        "P(target holds with {} ITMOs) = {}",
+        n(volume),
+        pct(r.probability_meets_target)
+    );
+    if r.probability_without_transfers < confidence {
+        format!(
+            "{head}; no volume keeps it at {:.0} % confidence: without any transfer the target holds in {} of runs",
+            confidence * 100.0,
+            pct(r.probability_without_transfers)
+        )
+    } else {
+        format!(
+            "{head}; largest volume that keeps it at {:.0} % confidence: {} ITMOs",
+            confidence * 100.0,
+            n(r.max_at_confidence)
+        )
+    }
 }

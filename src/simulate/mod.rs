@@ -56,6 +56,43 @@ pub struct Simulation {
     pub ledger: ledger_run::SimLedger,
 }
 
+impl Simulation {
+    /// Transferred units from activities outside the NDC's scope whose adjustment is kept
+    /// apart from the NDC (`outside_scope_ca = separate`, rules §6): part of the headline
+    /// volume, but not of the headroom the binding constraint describes.
+    pub fn outside_scope_transferred(&self) -> u64 {
+        if self.params.outside_scope_ca == OutsideScopeCa::AgainstNdc {
+            return 0;
+        }
+        self.plan
+            .transfers
+            .iter()
+            .filter(|t| !t.in_scope)
+            .map(|t| t.units)
+            .sum()
+    }
+
+    /// Everything a reader should be warned of, in the order to show it: the plan's warnings
+    /// (e.g. a volume cut to the eligible supply), then indicative years above the trajectory.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut all = self.plan.warnings.clone();
+        if !self.outcome.indicative_warnings.is_empty() {
+            let years: Vec<String> = self
+                .outcome
+                .indicative_warnings
+                .iter()
+                .map(|y| y.to_string())
+                .collect();
+            all.push(format!(
+                "the emissions balance is above the indicative trajectory in {} (rules §5: under a single-year NDC only {} binds; earlier years are a warning to report, not a breach)",
+                years.join(", "),
+                self.plan.period.target_year()
+            ));
+        }
+        all
+    }
+}
+
 /// Run the deterministic simulation.
 pub fn run(s: &Scenario, p: &Params) -> Result<Simulation, SimError> {
     let budget = budget::build(s);
@@ -75,7 +112,9 @@ pub fn run(s: &Scenario, p: &Params) -> Result<Simulation, SimError> {
 }
 
 /// The Monte Carlo study for a simulation: covered BAU, in-scope activities with their
-/// uncertainty, the method's check, and the plan's vintage order for laying out volumes.
+/// uncertainty, the method's check, the plan's vintage order for laying out volumes, and the
+/// plan's outside-scope units (which a volume counts but the target never sees). Run it with
+/// the headline volume, `Outcome::transferred`.
 pub fn study(s: &Scenario, sim: &Simulation) -> montecarlo::Study {
     use crate::accounting::{CaMethod, NdcTarget};
     use montecarlo::{Allocation, Check, Study, UncertainActivity};
@@ -168,11 +207,19 @@ pub fn study(s: &Scenario, sim: &Simulation) -> montecarlo::Study {
             slots.push((i, u));
         }
     }
+    let outside_volume = sim
+        .plan
+        .transfers
+        .iter()
+        .filter(|t| !(t.in_scope || against_ndc))
+        .map(|t| t.units)
+        .sum();
     Study {
         bau,
         activities,
         check,
         base_ft,
         allocation: Allocation { slots },
+        outside_volume,
     }
 }

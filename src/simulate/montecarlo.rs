@@ -102,6 +102,11 @@ pub struct Study {
     /// First transfers that happen whatever the volume (e.g. OMGE under the after-sop basis).
     pub base_ft: Vec<f64>,
     pub allocation: Allocation,
+    /// Units transferred from activities outside the NDC's scope whose adjustment is kept
+    /// apart from the NDC (`outside_scope_ca = separate`): they count in a volume but cannot
+    /// put the target at risk. A volume's first `outside_volume` units are these; the rest is
+    /// laid over `allocation`.
+    pub outside_volume: u64,
 }
 
 /// Monte Carlo settings.
@@ -119,8 +124,12 @@ pub struct McResult {
     pub runs: usize,
     /// Probability that the target holds with the requested volume.
     pub probability_meets_target: f64,
-    /// Largest volume whose probability is ≥ confidence (within the allocation's capacity).
+    /// Largest volume whose probability is ≥ confidence (within the allocation's capacity),
+    /// counted as the requested volume is: outside-scope units included. 0 when the target
+    /// misses the confidence even without transfers (`probability_without_transfers`).
     pub max_at_confidence: u64,
+    /// Probability that the target holds with no transfers at all (delivery risk alone).
+    pub probability_without_transfers: f64,
 }
 
 /// Progress and cancellation shared with a caller (the TUI shows progress; Esc cancels).
@@ -209,19 +218,23 @@ pub fn run(study: &Study, volume: u64, params: &McParams, progress: &Progress) -
             runs: 0,
             probability_meets_target: 0.0,
             max_at_confidence: 0,
+            probability_without_transfers: 0.0,
         });
     }
     let paths = sample_paths(study, params, progress)?;
-    let probability = share_passing(study, &paths, years, volume);
+    let in_scope = volume.saturating_sub(study.outside_volume);
+    let probability = share_passing(study, &paths, years, in_scope);
     // largest v with P(v) ≥ confidence: P is non-increasing in v (more transfers never help),
     // so bisect on [0, capacity] with the same sampled paths (common random numbers).
     let cap = study.allocation.capacity();
     let (mut lo, mut hi) = (0u64, cap);
-    if share_passing(study, &paths, years, 0) < params.confidence {
+    let without = share_passing(study, &paths, years, 0);
+    if without < params.confidence {
         return Some(McResult {
             runs: params.runs,
             probability_meets_target: probability,
             max_at_confidence: 0,
+            probability_without_transfers: without,
         });
     }
     while lo < hi {
@@ -235,7 +248,8 @@ pub fn run(study: &Study, volume: u64, params: &McParams, progress: &Progress) -
     Some(McResult {
         runs: params.runs,
         probability_meets_target: probability,
-        max_at_confidence: lo,
+        max_at_confidence: study.outside_volume + lo,
+        probability_without_transfers: without,
     })
 }
 
@@ -260,7 +274,54 @@ mod tests {
             allocation: Allocation {
                 slots: vec![(0, 10), (1, 10), (2, 10)],
             },
+            outside_volume: 0,
         }
+    }
+
+    #[test]
+    fn outside_scope_units_count_in_the_volume_but_not_against_the_target() {
+        // the study above with 7 outside-scope units beside it: headroom stays 15 in scope,
+        // so the largest safe volume is 7 + 15 = 22, a volume of 22 meets the target for sure
+        // and 23 (16 in scope) never does
+        let with_outside = Study {
+            outside_volume: 7,
+            ..study(0.0)
+        };
+        let p = McParams {
+            runs: 200,
+            seed: 1,
+            confidence: 0.95,
+        };
+        let r = run(&with_outside, 22, &p, &Progress::default()).expect("run");
+        assert_eq!((r.probability_meets_target, r.max_at_confidence), (1.0, 22));
+        let r = run(&with_outside, 23, &p, &Progress::default()).expect("run");
+        assert_eq!(r.probability_meets_target, 0.0);
+        // a volume smaller than the outside-scope units puts nothing in scope
+        let r = run(&with_outside, 5, &p, &Progress::default()).expect("run");
+        assert_eq!(r.probability_meets_target, 1.0);
+    }
+
+    #[test]
+    fn a_target_missed_without_transfers_leaves_no_safe_volume() {
+        // target 85 below E(T) = 90: no volume is safe, and the study says why
+        let mut missed = study(0.0);
+        missed.check = Check::Averaging {
+            target_idx: 2,
+            n: 3.0,
+            target: 85.0,
+        };
+        let p = McParams {
+            runs: 100,
+            seed: 1,
+            confidence: 0.95,
+        };
+        let r = run(&missed, 0, &p, &Progress::default()).expect("run");
+        assert_eq!(
+            (r.max_at_confidence, r.probability_without_transfers),
+            (0, 0.0)
+        );
+        let r = run(&study(0.0), 3, &p, &Progress::default()).expect("run");
+        assert_eq!(r.probability_without_transfers, 1.0);
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub struct YearRow {
     /// False for years the method does not check (averaging before T, budget years).
     pub checked: bool,
     pub indicative: bool,
+    /// An indicative year whose balance is above the trajectory: a warning (rules §5), shown
+    /// as such, never as a pass.
+    pub above_indicative: bool,
 }
 
 /// What stays with the host.
@@ -121,6 +124,7 @@ pub fn evaluate(
                 meets_target: !matches!(y.verdict, YearVerdict::Fail),
                 checked,
                 indicative: matches!(y.verdict, YearVerdict::Warning | YearVerdict::IndicativeMet),
+                above_indicative: y.verdict == YearVerdict::Warning,
             }
         })
         .collect();

@@ -403,7 +403,13 @@ pub fn plan(
         }
         Volume::Units(v) => {
             if v > total_supply {
-                warnings.push(format!("requested {v} ITMOs but eligible supply is {total_supply}: {total_supply} are transferred"));
+                let n = |x: u64| crate::scenario::units::group_thousands(Decimal::from(x), 0);
+                warnings.push(format!(
+                    "requested {} ITMOs but the eligible supply is {}: {} are transferred",
+                    n(v),
+                    n(total_supply),
+                    n(total_supply)
+                ));
             }
             // the safe plan first, then any further supply by earliest vintage
             trim_latest(

@@ -156,13 +156,20 @@ fn simulation_md(o: &mut String, r: &Report) {
     let _ = writeln!(o, "\n## Simulation\n");
     let _ = writeln!(
         o,
-        "- Method: {}\n- Protected target: {:?}, {} in {}\n- Maximum transferable: {} ITMOs\n- Transferred in this run: {} ITMOs\n- Binding constraint: {}\n- Verdict: {}",
+        "- Method: {}\n- Protected target: {:?}, {} in {}\n- Maximum transferable: {} ITMOs\n- Transferred in this run: {} ITMOs{}\n- Binding constraint: {}\n- Verdict: {}",
         crate::report::simulation::method_name(sim.plan.method),
         sim.params.protect,
         q(sim.plan.protected_target),
         sim.plan.period.target_year(),
         n(out.max_transferable),
         n(out.transferred),
+        match sim.outside_scope_transferred() {
+            0 => String::new(),
+            x => format!(
+                ", of which {} from activities outside the NDC's scope (adjusted against their own categories, not the NDC)",
+                n(x)
+            ),
+        },
         md_escape(&out.binding_text, true),
         if out.meets_target {
             "the protected target is met".to_string()
@@ -174,10 +181,12 @@ fn simulation_md(o: &mut String, r: &Report) {
         Some(mc) => {
             let _ = writeln!(
                 o,
-                "- Probability the target holds: {:.1} %; largest volume at {:.0} % confidence: {} ITMOs (Monte Carlo over delivery, {} runs, seed {})",
-                mc.result.probability_meets_target * 100.0,
-                mc.confidence * 100.0,
-                n(mc.result.max_at_confidence),
+                "- Uncertainty: {} (Monte Carlo over delivery, {} runs, seed {})",
+                crate::report::simulation::study_summary(
+                    &mc.result,
+                    out.transferred,
+                    mc.confidence
+                ),
                 n(mc.result.runs as u64),
                 mc.seed
             );
@@ -190,7 +199,7 @@ fn simulation_md(o: &mut String, r: &Report) {
             );
         }
     }
-    for w in &sim.plan.warnings {
+    for w in &sim.warnings() {
         let _ = writeln!(o, "- Warning: {}", md_escape(w, true));
     }
     let _ = writeln!(
@@ -200,6 +209,8 @@ fn simulation_md(o: &mut String, r: &Report) {
     for y in &out.years {
         let mark = if !y.checked {
             "not checked"
+        } else if y.above_indicative {
+            "**above**"
         } else if y.meets_target {
             "yes"
         } else {
@@ -477,6 +488,10 @@ pub fn csv_files(r: &Report) -> Result<Vec<(String, String)>, csv::Error> {
             mc.result.probability_meets_target.to_string(),
         ));
         sim.push(("max_at_confidence", mc.result.max_at_confidence.to_string()));
+        sim.push((
+            "probability_without_transfers",
+            mc.result.probability_without_transfers.to_string(),
+        ));
         sim.push(("runs", mc.result.runs.to_string()));
         sim.push(("seed", mc.seed.to_string()));
         sim.push(("confidence", mc.confidence.to_string()));

@@ -57,10 +57,13 @@ fn units(u: u64) -> String {
     group_thousands(Decimal::from(u), 0)
 }
 
-/// ✓ met, ✗ missed, · not checked (readable without colour).
+/// ✓ met, ✗ missed, ! above an indicative trajectory (a warning), · not checked (readable
+/// without colour).
 pub fn mark(y: &YearRow) -> &'static str {
     if !y.checked {
         "·"
+    } else if y.above_indicative {
+        "!"
     } else if y.meets_target {
         "✓"
     } else {
@@ -95,12 +98,23 @@ pub fn summary_lines(s: &Scenario, sim: &Simulation) -> Vec<String> {
             )
         },
     ];
+    let outside = sim.outside_scope_transferred();
+    if outside > 0 {
+        v.insert(
+            1,
+            format!(
+                "  of which {} from activities outside the NDC's scope (not adjusted against the NDC)",
+                units(outside)
+            ),
+        );
+    }
     if let Some(need) = sim.plan.itmos_needed {
         v.push(format!(
             "As an acquiring party it needs {} ITMOs to meet its target",
             units(need)
         ));
     }
+    v.extend(sim.warnings().into_iter().map(|w| format!("! {w}")));
     let _ = s;
     v
 }
@@ -126,11 +140,8 @@ fn study_line(app: &App) -> Option<Line<'static>> {
             seed,
         }) => Some(Line::styled(
             format!(
-                "P(meets target with {} ITMOs) = {:.1} %; volume at {:.0} % confidence: {} ITMOs ({} runs, seed {seed})",
-                units(*volume),
-                result.probability_meets_target * 100.0,
-                confidence * 100.0,
-                units(result.max_at_confidence),
+                "{} ({} runs, seed {seed})",
+                crate::report::simulation::study_summary(result, *volume, *confidence),
                 units(result.runs as u64)
             ),
             t.section(),
@@ -424,7 +435,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             for (i, l) in summary_lines(s, sim).into_iter().enumerate() {
                 head.push(if i == 0 {
                     Line::styled(l, t.title())
-                } else if l.starts_with('✗') {
+                } else if l.starts_with('✗') || l.starts_with('!') {
                     Line::styled(l, t.error())
                 } else {
                     Line::raw(l)
