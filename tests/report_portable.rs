@@ -217,3 +217,65 @@ fn a_participant_exports_their_session_by_their_own_name() {
         .code(2)
         .stderr(predicates::str::contains("no session `pereira`"));
 }
+
+/// An export whose session was changed by `edit`, with the checksum recomputed to match (what a
+/// crafted file looks like: the checksum guards against damage, not against intent).
+fn crafted(out: &Path, at: &Path, edit: impl FnOnce(&mut serde_json::Value)) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(out).expect("export");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let mut session = v["session"].clone();
+    edit(&mut session);
+    let session = serde_json::to_string(&session).expect("session");
+    let journal = v["journal"].as_str().map(str::to_string);
+    let body = format!(
+        "{{\"format\": {}, \"version\": 1, \"session\": {session}, \"journal\": {}, \"sha256\": \"{}\"}}",
+        serde_json::json!(portable::FORMAT),
+        serde_json::json!(journal),
+        portable::checksum(&session, journal.as_deref())
+    );
+    std::fs::write(at, body).expect("write");
+    at.to_path_buf()
+}
+
+#[test]
+fn a_scenario_id_that_is_a_path_is_refused_and_nothing_escapes() {
+    let d = tempfile::tempdir().expect("tmp");
+    let (_, out) = exported(d.path());
+    let trainer = d.path().join("a/b/trainer");
+    let evil = crafted(&out, &d.path().join("evil.json"), |s| {
+        s["scenario"]["id"] = serde_json::json!("../../../escaped");
+    });
+    bin()
+        .args(["session", "import"])
+        .arg(&evil)
+        .arg("--data-dir")
+        .arg(&trainer)
+        .assert()
+        .code(2)
+        .stderr(
+            predicates::str::contains("scenario id `../../../escaped` is not a simple id")
+                .and(predicates::str::contains("export it again")),
+        );
+    assert!(!d.path().join("escaped--ana-pereira.json").exists());
+    assert!(!d.path().join("a/escaped--ana-pereira.json").exists());
+    let left: Vec<_> = walk(d.path())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("escaped"))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "written outside the sessions folder: {left:?}"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![];
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        }
+        out.push(p);
+    }
+    out
+}
