@@ -279,3 +279,65 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn a_journal_named_after_another_file_is_refused_even_with_force() {
+    let d = tempfile::tempdir().expect("tmp");
+    let (_, out) = exported(d.path());
+    let trainer = d.path().join("trainer");
+    let bob = trainer.join("sessions/bhutan-2030--bob.json");
+    std::fs::create_dir_all(bob.parent().expect("dir")).expect("mkdir");
+    std::fs::write(&bob, "bob's session").expect("write");
+    let evil = crafted(&out, &d.path().join("evil.json"), |s| {
+        s["registry_journal"] = serde_json::json!("bhutan-2030--bob.json");
+    });
+    for force in [false, true] {
+        let mut c = bin();
+        c.args(["session", "import"]).arg(&evil);
+        if force {
+            c.arg("--force");
+        }
+        c.arg("--data-dir")
+            .arg(&trainer)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(
+                "has the journal `bhutan-2030--ana-pereira.registry.jsonl`",
+            ));
+        assert_eq!(
+            std::fs::read_to_string(&bob).expect("bob's session is still there"),
+            "bob's session"
+        );
+    }
+}
+
+#[test]
+fn a_refused_import_lists_every_file_it_would_replace() {
+    let d = tempfile::tempdir().expect("tmp");
+    let (_, out) = exported(d.path());
+    let trainer = d.path().join("trainer");
+    portable::import(&out, &trainer, false).expect("first import");
+    let sessions = trainer.join("sessions");
+    bin()
+        .args(["session", "import"])
+        .arg(&out)
+        .arg("--data-dir")
+        .arg(&trainer)
+        .assert()
+        .code(2)
+        .stderr(
+            predicates::str::contains(
+                sessions
+                    .join("bhutan-2030--ana-pereira.json")
+                    .display()
+                    .to_string(),
+            )
+            .and(predicates::str::contains(
+                sessions
+                    .join("bhutan-2030--ana-pereira.registry.jsonl")
+                    .display()
+                    .to_string(),
+            ))
+            .and(predicates::str::contains("--force")),
+        );
+}
