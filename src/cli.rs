@@ -167,9 +167,13 @@ pub struct CollectArgs {
     /// Session files (or portable exports) and folders holding them.
     #[arg(required = true, value_name = "SESSION_FILES_OR_DIRS")]
     pub inputs: Vec<PathBuf>,
-    /// Write the summary to FILE.md instead of stdout.
+    /// Write the summary to FILE.md instead of stdout (never over an existing file without
+    /// --force, and never over one of the inputs).
     #[arg(long, value_name = "FILE.md")]
     pub out: Option<PathBuf>,
+    /// Overwrite the --out file if it exists.
+    #[arg(long)]
+    pub force: bool,
     /// Collect this scenario id (default: the scenario and pack most sessions share).
     #[arg(long, value_name = "ID")]
     pub scenario: Option<String>,
@@ -181,9 +185,13 @@ pub enum SessionCmd {
     Export {
         /// A session file, or its name in the data dir (e.g. `bhutan-2030--ana`).
         session: String,
-        /// The portable file to write.
+        /// The portable file to write (never over an existing file without --force, and
+        /// never over the session or its journal).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Overwrite FILE if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Import a portable file into the data dir's sessions (never overwrites without --force).
     Import {
@@ -508,6 +516,35 @@ fn questions(pack: &str, json: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Refuse (exit 2) an `--out` file that is one of `inputs` (even with `--force`: writing there
+/// would destroy what is being read), or that exists when `force` is not given.
+fn refuse_out(out: &std::path::Path, force: bool, inputs: &[&std::path::Path]) -> Option<ExitCode> {
+    let same = |p: &std::path::Path| match (std::fs::canonicalize(out), std::fs::canonicalize(p)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some(p) = inputs.iter().find(|p| same(p)) {
+        return Some(bad_input(&format!(
+            "--out {} is {}, which this command reads; choose another file",
+            out.display(),
+            p.display()
+        )));
+    }
+    if out.is_dir() {
+        return Some(bad_input(&format!(
+            "--out {} is a folder; --out takes the path of a file to write",
+            out.display()
+        )));
+    }
+    if out.exists() && !force {
+        return Some(bad_input(&format!(
+            "--out {} exists; choose another name or add --force to overwrite it",
+            out.display()
+        )));
+    }
+    None
+}
+
 fn bad_input(what: &str) -> ExitCode {
     eprintln!("{what}");
     ExitCode::from(EXIT_BAD_INPUT)
@@ -715,6 +752,14 @@ fn report(a: ReportArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return bad_input(&format!("{}: {e}", a.target)),
     };
+    if let Some(out) = a.out.as_deref().filter(|o| o.exists() && !o.is_dir()) {
+        return bad_input(&format!(
+            "--out {} is a file; --out takes a folder to write the report into \
+             (created if missing), e.g. --out {}",
+            out.display(),
+            rs::default_out_dir(&r).display()
+        ));
+    }
     let write = |path: &std::path::Path, text: &str| match crate::store::atomic_write(
         path,
         text.as_bytes(),
@@ -778,6 +823,18 @@ fn collect(a: CollectArgs) -> ExitCode {
     for x in &summary.excluded {
         eprintln!("left out {}: {}", x.path.display(), x.reason);
     }
+    if let Some(out) = &a.out {
+        let read: Vec<&std::path::Path> = a
+            .inputs
+            .iter()
+            .map(PathBuf::as_path)
+            .chain(summary.sessions.iter().map(|s| s.path.as_path()))
+            .chain(summary.excluded.iter().map(|x| x.path.as_path()))
+            .collect();
+        if let Some(refusal) = refuse_out(out, a.force, &read) {
+            return refusal;
+        }
+    }
     let text = rc::markdown(&summary);
     match &a.out {
         None => print!("{text}"),
@@ -808,12 +865,25 @@ fn session_cmd(c: SessionCmd, global: &GlobalArgs) -> ExitCode {
     };
     let data = || crate::store::data_dir(global.data_dir.as_deref());
     match c {
-        SessionCmd::Export { session, out } => {
+        SessionCmd::Export {
+            session,
+            out,
+            force,
+        } => {
             let data = data().ok();
             let path = match portable::find_session(&session, data.as_deref()) {
                 Ok(p) => p,
                 Err(e) => return fail(e),
             };
+            let journal = crate::workshop::session::Session::load(&path)
+                .ok()
+                .map(|s| s.journal_path(&path));
+            let inputs: Vec<&std::path::Path> = std::iter::once(path.as_path())
+                .chain(journal.as_deref())
+                .collect();
+            if let Some(refusal) = refuse_out(&out, force, &inputs) {
+                return refusal;
+            }
             match portable::export(&path, &out) {
                 Ok(x) => {
                     println!(

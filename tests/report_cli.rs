@@ -4,6 +4,7 @@
 mod report_common;
 
 use assert_cmd::Command;
+use predicates::prelude::*;
 use predicates::str::contains;
 
 fn bin() -> Command {
@@ -175,4 +176,22 @@ fn help_works() {
         .stdout(contains("report"))
         .stdout(contains("collect"))
         .stdout(contains("session"));
+}
+
+#[test]
+fn out_names_a_folder_and_an_existing_file_is_refused_as_such() {
+    let d = tempfile::tempdir().expect("tmp");
+    let p = fixture(d.path());
+    let file = d.path().join("precious.md");
+    std::fs::write(&file, "precious").expect("write");
+    bin()
+        .arg("report")
+        .arg(&p)
+        .arg("--out")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(contains("is a file; --out takes a folder"))
+        .stderr(contains("File exists").not());
+    assert_eq!(std::fs::read_to_string(&file).expect("kept"), "precious");
 }

@@ -341,3 +341,39 @@ fn a_refused_import_lists_every_file_it_would_replace() {
             .and(predicates::str::contains("--force")),
         );
 }
+
+#[test]
+fn export_never_overwrites_an_existing_file_without_force_nor_the_session_itself() {
+    let d = tempfile::tempdir().expect("tmp");
+    let (src, out) = exported(d.path());
+    let laptop = d.path().join("laptop");
+    let export = |to: &Path, force: bool| {
+        let mut c = bin();
+        c.args(["session", "export", "bhutan-2030--ana-pereira", "--out"])
+            .arg(to)
+            .arg("--data-dir")
+            .arg(&laptop);
+        if force {
+            c.arg("--force");
+        }
+        c.assert()
+    };
+    std::fs::write(&out, "precious").expect("write");
+    export(&out, false)
+        .code(2)
+        .stderr(predicates::str::contains("exists").and(predicates::str::contains("--force")));
+    assert_eq!(std::fs::read_to_string(&out).expect("kept"), "precious");
+    export(&out, true).code(0);
+    assert!(portable::verify(&out, &std::fs::read_to_string(&out).expect("out")).is_ok());
+    // the live session file and its journal are never the output, --force or not
+    let before = std::fs::read(&src).expect("session");
+    let journal = src.with_file_name("bhutan-2030--ana-pereira.registry.jsonl");
+    let jbefore = std::fs::read(&journal).expect("journal");
+    for (to, force) in [(&src, false), (&src, true), (&journal, true)] {
+        export(to, force)
+            .code(2)
+            .stderr(predicates::str::contains("which this command reads"));
+    }
+    assert_eq!(std::fs::read(&src).expect("session"), before);
+    assert_eq!(std::fs::read(&journal).expect("journal"), jbefore);
+}
