@@ -303,7 +303,7 @@ pub fn run(cmd: Command, global: &GlobalArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Scenario(ScenarioCmd::Template) => {
-            print!("{}", TEMPLATE);
+            print!("{}", template());
             ExitCode::SUCCESS
         }
         Command::Questions { pack, json } => questions(&pack, json),
@@ -367,8 +367,46 @@ fn readiness(args: &[String], format: ReadinessFormat) -> ExitCode {
     }
 }
 
-/// The commented starter file printed by `scenario template` (validates; a test guards it).
-pub const TEMPLATE: &str = include_str!("../scenarios/examplestan.toml");
+/// The prepared scenario `scenario template` starts from.
+const TEMPLATE_FROM: &str = include_str!("../scenarios/examplestan.toml");
+
+/// The id of the starter file: not a built-in id, so sessions of a trainer's edited template
+/// never mix with those of a prepared scenario.
+pub const TEMPLATE_ID: &str = "my-scenario-2030";
+
+/// The commented starter file printed by `scenario template`: the Examplestan scenario with its
+/// own id (validates; a test guards it).
+pub fn template() -> String {
+    with_id(
+        TEMPLATE_FROM,
+        TEMPLATE_ID,
+        "your scenario's own id: sessions are kept per id",
+    )
+}
+
+/// `text` with the `[scenario]` table's `id` line replaced by `id = "<new_id>"   # <note>`;
+/// every other line, comments included, stays.
+fn with_id(text: &str, new_id: &str, note: &str) -> String {
+    let mut in_meta = false;
+    let mut done = false;
+    let body: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let t = l.trim_start();
+            if t.starts_with('[') {
+                in_meta = t.starts_with("[scenario]");
+            }
+            if in_meta && !done && t.starts_with("id") && t.contains('=') {
+                done = true;
+                return format!("id = \"{new_id}\"   # {note}");
+            }
+            l.to_string()
+        })
+        .collect();
+    let mut out = body.join("\n");
+    out.push('\n');
+    out
+}
 
 fn validate(files: &[PathBuf]) -> ExitCode {
     let mut bad = false;
@@ -379,7 +417,12 @@ fn validate(files: &[PathBuf]) -> ExitCode {
             _ => scenario::load_file(f),
         };
         match loaded {
-            Ok(_) => println!("ok {}", f.display()),
+            Ok(s) => {
+                if let Some(w) = builtin_id_clash(&s) {
+                    eprintln!("{}: warning: {w}", f.display());
+                }
+                println!("ok {}", f.display())
+            }
             Err(e) => {
                 bad = true;
                 eprintln!("{e}");
@@ -391,6 +434,24 @@ fn validate(files: &[PathBuf]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// A warning when a scenario file uses the id of a built-in scenario but is not that scenario's
+/// text: its sessions (`<id>--<participant>.json`) would mix with the built-in's.
+fn builtin_id_clash(s: &Scenario) -> Option<String> {
+    if !matches!(s.origin, scenario::Origin::File(_)) {
+        return None;
+    }
+    let builtin = scenario::builtin::by_id(s.id())?.ok()?;
+    if builtin.id() != s.id() || builtin.source_hash == s.source_hash {
+        return None;
+    }
+    Some(format!(
+        "id `{}` is the id of a built-in scenario; sessions of this file and of the built-in \
+         would share files. Give it its own id in [scenario] (e.g. `{}`)",
+        s.id(),
+        TEMPLATE_ID
+    ))
 }
 
 /// Scenarios in `./scenarios` (not the built-ins), for trainers' edited copies.
@@ -707,25 +768,7 @@ fn scenario_new(from: &str, out: &std::path::Path, force: bool) -> ExitCode {
             }
         })
         .collect();
-    // replace only the [scenario] id line; everything else, comments included, stays
-    let mut in_meta = false;
-    let mut done = false;
-    let body: Vec<String> = text
-        .lines()
-        .map(|l| {
-            let t = l.trim_start();
-            if t.starts_with('[') {
-                in_meta = t.starts_with("[scenario]");
-            }
-            if in_meta && !done && t.starts_with("id") && t.contains('=') {
-                done = true;
-                return format!("id = \"{new_id}\"   # copied from {from}");
-            }
-            l.to_string()
-        })
-        .collect();
-    let mut out_text = body.join("\n");
-    out_text.push('\n');
+    let out_text = with_id(text, &new_id, &format!("copied from {from}"));
     if let Err(e) = scenario::load_str(&out.display().to_string(), &out_text) {
         eprintln!("{e}");
         return ExitCode::from(EXIT_FAILED);

@@ -388,3 +388,51 @@ fn scenario_diff_names_what_changed() {
     assert_eq!(changes[0]["before"], "1500");
     assert_eq!(changes[0]["after"], "1200");
 }
+
+#[test]
+fn the_template_has_its_own_id_and_a_reused_builtin_id_is_warned_about() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let template = bin()
+        .args(["scenario", "template"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(template).expect("utf-8");
+    assert!(text.contains("id = \"my-scenario-2030\""), "{text}");
+    assert!(!text.contains("examplestan-2030"), "a built-in id: {text}");
+    assert!(!text.contains("Improve the shape"), "a design note: {text}");
+    let path = dir.path().join("t.toml");
+    std::fs::write(&path, &text).expect("write");
+    bin()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("warning").not());
+    // an edited copy that keeps a built-in id: still valid, with a warning
+    let clash = dir.path().join("clash.toml");
+    std::fs::write(
+        &clash,
+        text.replacen("id = \"my-scenario-2030\"", "id = \"examplestan-2030\"", 1),
+    )
+    .expect("write");
+    bin()
+        .arg("validate")
+        .arg(&clash)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("ok "))
+        .stderr(
+            predicate::str::contains("warning")
+                .and(predicate::str::contains("`examplestan-2030`"))
+                .and(predicate::str::contains("built-in")),
+        );
+    // a built-in named by id is the built-in itself
+    bin()
+        .args(["validate", "bhutan-2030"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("warning").not());
+}
