@@ -221,7 +221,8 @@ pub enum ReadinessFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum ScenarioCmd {
-    /// The prepared scenarios built into this binary, plus those in ./scenarios.
+    /// The prepared scenarios built into this binary, plus those in ./scenarios (in JSON with
+    /// `origin` `built-in` or `local` and, for local ones, `path`; an invalid one with `error`).
     List {
         #[arg(long)]
         json: bool,
@@ -478,16 +479,30 @@ fn list(json: bool) -> ExitCode {
         .filter_map(|r| r.ok())
         .collect();
     if json {
-        let items: Vec<serde_json::Value> = builtins
-            .iter()
-            .map(|s| {
-                serde_json::json!({
-                    "id": s.id(), "title": s.title(), "party": s.file.party.code, "role": s.file.party.role,
-                    "illustrative": s.file.scenario.illustrative, "origin": "built-in",
-                    "sectors": s.file.sectors.len(), "activities": s.file.activities.len(),
-                })
+        let item = |s: &Scenario, origin: &str| {
+            serde_json::json!({
+                "id": s.id(), "title": s.title(), "party": s.file.party.code, "role": s.file.party.role,
+                "illustrative": s.file.scenario.illustrative, "origin": origin,
+                "sectors": s.file.sectors.len(), "activities": s.file.activities.len(),
             })
-            .collect();
+        };
+        let mut items: Vec<serde_json::Value> =
+            builtins.iter().map(|s| item(s, "built-in")).collect();
+        // the files in ./scenarios the text output lists, with their path; an invalid one
+        // with its first problem instead of its contents
+        for (p, r) in local_scenarios() {
+            let mut v = match r {
+                Ok(s) => item(&s, "local"),
+                Err(e) => serde_json::json!({
+                    "origin": "local",
+                    "error": e.diagnostics.first().map(|d| d.to_string()).unwrap_or_else(|| e.to_string()),
+                }),
+            };
+            if let Some(o) = v.as_object_mut() {
+                o.insert("path".into(), serde_json::json!(p.display().to_string()));
+            }
+            items.push(v);
+        }
         println!("{}", serde_json::json!({ "scenarios": items }));
         return ExitCode::SUCCESS;
     }
