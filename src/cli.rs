@@ -167,9 +167,13 @@ pub struct CollectArgs {
     /// Session files (or portable exports) and folders holding them.
     #[arg(required = true, value_name = "SESSION_FILES_OR_DIRS")]
     pub inputs: Vec<PathBuf>,
-    /// Write the summary to FILE.md instead of stdout.
+    /// Write the summary to FILE.md instead of stdout (never over an existing file without
+    /// --force, and never over one of the inputs).
     #[arg(long, value_name = "FILE.md")]
     pub out: Option<PathBuf>,
+    /// Overwrite the --out file if it exists.
+    #[arg(long)]
+    pub force: bool,
     /// Collect this scenario id (default: the scenario and pack most sessions share).
     #[arg(long, value_name = "ID")]
     pub scenario: Option<String>,
@@ -181,9 +185,13 @@ pub enum SessionCmd {
     Export {
         /// A session file, or its name in the data dir (e.g. `bhutan-2030--ana`).
         session: String,
-        /// The portable file to write.
+        /// The portable file to write (never over an existing file without --force, and
+        /// never over the session or its journal).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Overwrite FILE if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Import a portable file into the data dir's sessions (never overwrites without --force).
     Import {
@@ -213,7 +221,8 @@ pub enum ReadinessFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum ScenarioCmd {
-    /// The prepared scenarios built into this binary, plus those in ./scenarios.
+    /// The prepared scenarios built into this binary, plus those in ./scenarios (in JSON with
+    /// `origin` `built-in` or `local` and, for local ones, `path`; an invalid one with `error`).
     List {
         #[arg(long)]
         json: bool,
@@ -295,7 +304,7 @@ pub fn run(cmd: Command, global: &GlobalArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Scenario(ScenarioCmd::Template) => {
-            print!("{}", TEMPLATE);
+            print!("{}", template());
             ExitCode::SUCCESS
         }
         Command::Questions { pack, json } => questions(&pack, json),
@@ -359,8 +368,46 @@ fn readiness(args: &[String], format: ReadinessFormat) -> ExitCode {
     }
 }
 
-/// The commented starter file printed by `scenario template` (validates; a test guards it).
-pub const TEMPLATE: &str = include_str!("../scenarios/examplestan.toml");
+/// The prepared scenario `scenario template` starts from.
+const TEMPLATE_FROM: &str = include_str!("../scenarios/examplestan.toml");
+
+/// The id of the starter file: not a built-in id, so sessions of a trainer's edited template
+/// never mix with those of a prepared scenario.
+pub const TEMPLATE_ID: &str = "my-scenario-2030";
+
+/// The commented starter file printed by `scenario template`: the Examplestan scenario with its
+/// own id (validates; a test guards it).
+pub fn template() -> String {
+    with_id(
+        TEMPLATE_FROM,
+        TEMPLATE_ID,
+        "your scenario's own id: sessions are kept per id",
+    )
+}
+
+/// `text` with the `[scenario]` table's `id` line replaced by `id = "<new_id>"   # <note>`;
+/// every other line, comments included, stays.
+fn with_id(text: &str, new_id: &str, note: &str) -> String {
+    let mut in_meta = false;
+    let mut done = false;
+    let body: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let t = l.trim_start();
+            if t.starts_with('[') {
+                in_meta = t.starts_with("[scenario]");
+            }
+            if in_meta && !done && t.starts_with("id") && t.contains('=') {
+                done = true;
+                return format!("id = \"{new_id}\"   # {note}");
+            }
+            l.to_string()
+        })
+        .collect();
+    let mut out = body.join("\n");
+    out.push('\n');
+    out
+}
 
 fn validate(files: &[PathBuf]) -> ExitCode {
     let mut bad = false;
@@ -371,7 +418,12 @@ fn validate(files: &[PathBuf]) -> ExitCode {
             _ => scenario::load_file(f),
         };
         match loaded {
-            Ok(_) => println!("ok {}", f.display()),
+            Ok(s) => {
+                if let Some(w) = builtin_id_clash(&s) {
+                    eprintln!("{}: warning: {w}", f.display());
+                }
+                println!("ok {}", f.display())
+            }
             Err(e) => {
                 bad = true;
                 eprintln!("{e}");
@@ -383,6 +435,24 @@ fn validate(files: &[PathBuf]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// A warning when a scenario file uses the id of a built-in scenario but is not that scenario's
+/// text: its sessions (`<id>--<participant>.json`) would mix with the built-in's.
+fn builtin_id_clash(s: &Scenario) -> Option<String> {
+    if !matches!(s.origin, scenario::Origin::File(_)) {
+        return None;
+    }
+    let builtin = scenario::builtin::by_id(s.id())?.ok()?;
+    if builtin.id() != s.id() || builtin.source_hash == s.source_hash {
+        return None;
+    }
+    Some(format!(
+        "id `{}` is the id of a built-in scenario; sessions of this file and of the built-in \
+         would share files. Give it its own id in [scenario] (e.g. `{}`)",
+        s.id(),
+        TEMPLATE_ID
+    ))
 }
 
 /// Scenarios in `./scenarios` (not the built-ins), for trainers' edited copies.
@@ -409,16 +479,30 @@ fn list(json: bool) -> ExitCode {
         .filter_map(|r| r.ok())
         .collect();
     if json {
-        let items: Vec<serde_json::Value> = builtins
-            .iter()
-            .map(|s| {
-                serde_json::json!({
-                    "id": s.id(), "title": s.title(), "party": s.file.party.code, "role": s.file.party.role,
-                    "illustrative": s.file.scenario.illustrative, "origin": "built-in",
-                    "sectors": s.file.sectors.len(), "activities": s.file.activities.len(),
-                })
+        let item = |s: &Scenario, origin: &str| {
+            serde_json::json!({
+                "id": s.id(), "title": s.title(), "party": s.file.party.code, "role": s.file.party.role,
+                "illustrative": s.file.scenario.illustrative, "origin": origin,
+                "sectors": s.file.sectors.len(), "activities": s.file.activities.len(),
             })
-            .collect();
+        };
+        let mut items: Vec<serde_json::Value> =
+            builtins.iter().map(|s| item(s, "built-in")).collect();
+        // the files in ./scenarios the text output lists, with their path; an invalid one
+        // with its first problem instead of its contents
+        for (p, r) in local_scenarios() {
+            let mut v = match r {
+                Ok(s) => item(&s, "local"),
+                Err(e) => serde_json::json!({
+                    "origin": "local",
+                    "error": e.diagnostics.first().map(|d| d.to_string()).unwrap_or_else(|| e.to_string()),
+                }),
+            };
+            if let Some(o) = v.as_object_mut() {
+                o.insert("path".into(), serde_json::json!(p.display().to_string()));
+            }
+            items.push(v);
+        }
         println!("{}", serde_json::json!({ "scenarios": items }));
         return ExitCode::SUCCESS;
     }
@@ -506,6 +590,35 @@ fn questions(pack: &str, json: bool) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Refuse (exit 2) an `--out` file that is one of `inputs` (even with `--force`: writing there
+/// would destroy what is being read), or that exists when `force` is not given.
+fn refuse_out(out: &std::path::Path, force: bool, inputs: &[&std::path::Path]) -> Option<ExitCode> {
+    let same = |p: &std::path::Path| match (std::fs::canonicalize(out), std::fs::canonicalize(p)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some(p) = inputs.iter().find(|p| same(p)) {
+        return Some(bad_input(&format!(
+            "--out {} is {}, which this command reads; choose another file",
+            out.display(),
+            p.display()
+        )));
+    }
+    if out.is_dir() {
+        return Some(bad_input(&format!(
+            "--out {} is a folder; --out takes the path of a file to write",
+            out.display()
+        )));
+    }
+    if out.exists() && !force {
+        return Some(bad_input(&format!(
+            "--out {} exists; choose another name or add --force to overwrite it",
+            out.display()
+        )));
+    }
+    None
 }
 
 fn bad_input(what: &str) -> ExitCode {
@@ -664,25 +777,7 @@ fn scenario_new(from: &str, out: &std::path::Path, force: bool) -> ExitCode {
             }
         })
         .collect();
-    // replace only the [scenario] id line; everything else, comments included, stays
-    let mut in_meta = false;
-    let mut done = false;
-    let body: Vec<String> = text
-        .lines()
-        .map(|l| {
-            let t = l.trim_start();
-            if t.starts_with('[') {
-                in_meta = t.starts_with("[scenario]");
-            }
-            if in_meta && !done && t.starts_with("id") && t.contains('=') {
-                done = true;
-                return format!("id = \"{new_id}\"   # copied from {from}");
-            }
-            l.to_string()
-        })
-        .collect();
-    let mut out_text = body.join("\n");
-    out_text.push('\n');
+    let out_text = with_id(text, &new_id, &format!("copied from {from}"));
     if let Err(e) = scenario::load_str(&out.display().to_string(), &out_text) {
         eprintln!("{e}");
         return ExitCode::from(EXIT_FAILED);
@@ -709,6 +804,14 @@ fn report(a: ReportArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return bad_input(&format!("{}: {e}", a.target)),
     };
+    if let Some(out) = a.out.as_deref().filter(|o| o.exists() && !o.is_dir()) {
+        return bad_input(&format!(
+            "--out {} is a file; --out takes a folder to write the report into \
+             (created if missing), e.g. --out {}",
+            out.display(),
+            rs::default_out_dir(&r).display()
+        ));
+    }
     let write = |path: &std::path::Path, text: &str| match crate::store::atomic_write(
         path,
         text.as_bytes(),
@@ -772,6 +875,18 @@ fn collect(a: CollectArgs) -> ExitCode {
     for x in &summary.excluded {
         eprintln!("left out {}: {}", x.path.display(), x.reason);
     }
+    if let Some(out) = &a.out {
+        let read: Vec<&std::path::Path> = a
+            .inputs
+            .iter()
+            .map(PathBuf::as_path)
+            .chain(summary.sessions.iter().map(|s| s.path.as_path()))
+            .chain(summary.excluded.iter().map(|x| x.path.as_path()))
+            .collect();
+        if let Some(refusal) = refuse_out(out, a.force, &read) {
+            return refusal;
+        }
+    }
     let text = rc::markdown(&summary);
     match &a.out {
         None => print!("{text}"),
@@ -802,12 +917,25 @@ fn session_cmd(c: SessionCmd, global: &GlobalArgs) -> ExitCode {
     };
     let data = || crate::store::data_dir(global.data_dir.as_deref());
     match c {
-        SessionCmd::Export { session, out } => {
+        SessionCmd::Export {
+            session,
+            out,
+            force,
+        } => {
             let data = data().ok();
             let path = match portable::find_session(&session, data.as_deref()) {
                 Ok(p) => p,
                 Err(e) => return fail(e),
             };
+            let journal = crate::workshop::session::Session::load(&path)
+                .ok()
+                .map(|s| s.journal_path(&path));
+            let inputs: Vec<&std::path::Path> = std::iter::once(path.as_path())
+                .chain(journal.as_deref())
+                .collect();
+            if let Some(refusal) = refuse_out(&out, force, &inputs) {
+                return refusal;
+            }
             match portable::export(&path, &out) {
                 Ok(x) => {
                     println!(

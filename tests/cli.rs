@@ -390,6 +390,115 @@ fn scenario_diff_names_what_changed() {
 }
 
 #[test]
+fn the_template_has_its_own_id_and_a_reused_builtin_id_is_warned_about() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let template = bin()
+        .args(["scenario", "template"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(template).expect("utf-8");
+    assert!(text.contains("id = \"my-scenario-2030\""), "{text}");
+    assert!(!text.contains("examplestan-2030"), "a built-in id: {text}");
+    assert!(!text.contains("Improve the shape"), "a design note: {text}");
+    let path = dir.path().join("t.toml");
+    std::fs::write(&path, &text).expect("write");
+    bin()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("warning").not());
+    // an edited copy that keeps a built-in id: still valid, with a warning
+    let clash = dir.path().join("clash.toml");
+    std::fs::write(
+        &clash,
+        text.replacen("id = \"my-scenario-2030\"", "id = \"examplestan-2030\"", 1),
+    )
+    .expect("write");
+    bin()
+        .arg("validate")
+        .arg(&clash)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("ok "))
+        .stderr(
+            predicate::str::contains("warning")
+                .and(predicate::str::contains("`examplestan-2030`"))
+                .and(predicate::str::contains("built-in")),
+        );
+    // a built-in named by id is the built-in itself
+    bin()
+        .args(["validate", "bhutan-2030"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("warning").not());
+}
+
+#[test]
+fn scenario_list_json_includes_the_local_scenarios_the_text_lists() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let local = dir.path().join("scenarios");
+    std::fs::create_dir_all(&local).expect("mkdir");
+    std::fs::write(local.join("mine.toml"), ndc_workbench::cli::template()).expect("write");
+    std::fs::write(local.join("broken.toml"), "schema = 1\nnonsense = 3\n").expect("write");
+    let text = bin()
+        .current_dir(dir.path())
+        .args(["scenario", "list"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).expect("utf-8");
+    assert!(
+        text.contains("my-scenario-2030") && text.contains("INVALID"),
+        "{text}"
+    );
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["scenario", "list", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("stdout is JSON");
+    let all = v["scenarios"].as_array().expect("array");
+    let mine = all
+        .iter()
+        .find(|s| s["id"] == "my-scenario-2030")
+        .expect("the local scenario is listed");
+    assert_eq!(mine["origin"], "local");
+    assert!(
+        mine["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("mine.toml")),
+        "{mine}"
+    );
+    assert!(mine["sectors"].as_u64().is_some_and(|n| n > 0), "{mine}");
+    let broken = all
+        .iter()
+        .find(|s| {
+            s["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("broken.toml"))
+        })
+        .expect("the invalid local file is listed");
+    assert_eq!(broken["origin"], "local");
+    assert!(
+        broken["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{broken}"
+    );
+    assert!(
+        all.iter()
+            .any(|s| s["id"] == "bhutan-2030" && s["origin"] == "built-in")
+    );
+}
+
+#[test]
 fn simulate_warns_of_indicative_years_above_the_trajectory() {
     // single-year NDC, trajectory 99 (2021) → 90 (2030), projected 97 → 88, 4 Mt a year of
     // eligible supply: 25 Mt first-transferred land on the early vintages, so some early

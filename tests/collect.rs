@@ -6,6 +6,7 @@ mod report_common;
 use assert_cmd::Command;
 use ndc_workbench::report::collect;
 use ndc_workbench::workshop::session::Session;
+use predicates::prelude::*;
 use std::path::Path;
 
 fn room(dir: &Path) {
@@ -154,4 +155,42 @@ fn cli_exit_codes_and_out_file() {
         .assert()
         .code(0)
         .stdout(predicates::str::contains("--scenario"));
+}
+
+#[test]
+fn out_never_overwrites_an_existing_file_without_force_nor_an_input() {
+    let d = tempfile::tempdir().expect("tmp");
+    room(d.path());
+    let sessions = d.path().join("sessions");
+    let collect = |out: &Path, force: bool| {
+        let mut c = Command::cargo_bin("ndc-workbench").expect("bin");
+        c.arg("collect").arg(&sessions).arg("--out").arg(out);
+        if force {
+            c.arg("--force");
+        }
+        c.assert()
+    };
+    let out = d.path().join("summary.md");
+    std::fs::write(&out, "precious").expect("write");
+    collect(&out, false).code(2).stderr(
+        predicates::str::contains("exists")
+            .and(predicates::str::contains("--force"))
+            .and(predicates::str::contains(out.display().to_string())),
+    );
+    assert_eq!(std::fs::read_to_string(&out).expect("kept"), "precious");
+    collect(&out, true).code(0);
+    assert!(
+        std::fs::read_to_string(&out)
+            .expect("summary")
+            .starts_with("# Workshop summary")
+    );
+    // one of its own inputs (collected or left out) is never the output, --force or not
+    for name in ["bhutan-2030--ana-pereira.json", "bhutan-2030--broken.json"] {
+        let input = sessions.join(name);
+        let before = std::fs::read(&input).expect("input");
+        collect(&input, true)
+            .code(2)
+            .stderr(predicates::str::contains("which this command reads"));
+        assert_eq!(std::fs::read(&input).expect("input"), before, "{name}");
+    }
 }

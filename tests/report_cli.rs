@@ -4,6 +4,7 @@
 mod report_common;
 
 use assert_cmd::Command;
+use predicates::prelude::*;
 use predicates::str::contains;
 
 fn bin() -> Command {
@@ -175,4 +176,55 @@ fn help_works() {
         .stdout(contains("report"))
         .stdout(contains("collect"))
         .stdout(contains("session"));
+}
+
+#[test]
+fn out_names_a_folder_and_an_existing_file_is_refused_as_such() {
+    let d = tempfile::tempdir().expect("tmp");
+    let p = fixture(d.path());
+    let file = d.path().join("precious.md");
+    std::fs::write(&file, "precious").expect("write");
+    bin()
+        .arg("report")
+        .arg(&p)
+        .arg("--out")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(contains("is a file; --out takes a folder"))
+        .stderr(contains("File exists").not());
+    assert_eq!(std::fs::read_to_string(&file).expect("kept"), "precious");
+}
+
+#[test]
+fn answers_csv_neutralises_a_leading_tab_or_carriage_return_like_every_other_csv() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut s = report_common::session("Ana Pereira", "bhutan-2030");
+    s.set_answer(
+        "trade-strategies",
+        "\t=cmd|'/C calc'!A0",
+        report_common::at(3),
+    );
+    s.set_answer("current-ndc-includes", "\r=1+1", report_common::at(3));
+    let p = report_common::save(d.path(), &s, false);
+    let out = d.path().join("csv");
+    bin()
+        .arg("report")
+        .arg(&p)
+        .args(["--format", "csv", "--out"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let answers = std::fs::read_to_string(out.join("answers.csv")).expect("answers.csv");
+    let mut rdr = csv::Reader::from_reader(answers.as_bytes());
+    let cells: Vec<String> = rdr
+        .records()
+        .map(|r| r.expect("row")[8].to_string())
+        .filter(|a| !a.is_empty())
+        .collect();
+    assert!(
+        cells.contains(&"'\t=cmd|'/C calc'!A0".to_string()),
+        "{cells:?}"
+    );
+    assert!(cells.contains(&"'\r=1+1".to_string()), "{cells:?}");
 }

@@ -217,3 +217,163 @@ fn a_participant_exports_their_session_by_their_own_name() {
         .code(2)
         .stderr(predicates::str::contains("no session `pereira`"));
 }
+
+/// An export whose session was changed by `edit`, with the checksum recomputed to match (what a
+/// crafted file looks like: the checksum guards against damage, not against intent).
+fn crafted(out: &Path, at: &Path, edit: impl FnOnce(&mut serde_json::Value)) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(out).expect("export");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let mut session = v["session"].clone();
+    edit(&mut session);
+    let session = serde_json::to_string(&session).expect("session");
+    let journal = v["journal"].as_str().map(str::to_string);
+    let body = format!(
+        "{{\"format\": {}, \"version\": 1, \"session\": {session}, \"journal\": {}, \"sha256\": \"{}\"}}",
+        serde_json::json!(portable::FORMAT),
+        serde_json::json!(journal),
+        portable::checksum(&session, journal.as_deref())
+    );
+    std::fs::write(at, body).expect("write");
+    at.to_path_buf()
+}
+
+#[test]
+fn a_scenario_id_that_is_a_path_is_refused_and_nothing_escapes() {
+    let d = tempfile::tempdir().expect("tmp");
+    let (_, out) = exported(d.path());
+    let trainer = d.path().join("a/b/trainer");
+    let evil = crafted(&out, &d.path().join("evil.json"), |s| {
+        s["scenario"]["id"] = serde_json::json!("../../../escaped");
+    });
+    bin()
+        .args(["session", "import"])
+        .arg(&evil)
+        .arg("--data-dir")
+        .arg(&trainer)
+        .assert()
+        .code(2)
+        .stderr(
+            predicates::str::contains("scenario id `../../../escaped` is not a simple id")
+                .and(predicates::str::contains("export it again")),
+        );
+    assert!(!d.path().join("escaped--ana-pereira.json").exists());
+    assert!(!d.path().join("a/escaped--ana-pereira.json").exists());
+    let left: Vec<_> = walk(d.path())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("escaped"))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "written outside the sessions folder: {left:?}"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![];
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        }
+        out.push(p);
+    }
+    out
+}
+
+#[test]
+fn a_journal_named_after_another_file_is_refused_even_with_force() {
+    let d = tempfile::tempdir().expect("tmp");
+    let (_, out) = exported(d.path());
+    let trainer = d.path().join("trainer");
+    let bob = trainer.join("sessions/bhutan-2030--bob.json");
+    std::fs::create_dir_all(bob.parent().expect("dir")).expect("mkdir");
+    std::fs::write(&bob, "bob's session").expect("write");
+    let evil = crafted(&out, &d.path().join("evil.json"), |s| {
+        s["registry_journal"] = serde_json::json!("bhutan-2030--bob.json");
+    });
+    for force in [false, true] {
+        let mut c = bin();
+        c.args(["session", "import"]).arg(&evil);
+        if force {
+            c.arg("--force");
+        }
+        c.arg("--data-dir")
+            .arg(&trainer)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(
+                "has the journal `bhutan-2030--ana-pereira.registry.jsonl`",
+            ));
+        assert_eq!(
+            std::fs::read_to_string(&bob).expect("bob's session is still there"),
+            "bob's session"
+        );
+    }
+}
+
+#[test]
+fn a_refused_import_lists_every_file_it_would_replace() {
+    let d = tempfile::tempdir().expect("tmp");
+    let (_, out) = exported(d.path());
+    let trainer = d.path().join("trainer");
+    portable::import(&out, &trainer, false).expect("first import");
+    let sessions = trainer.join("sessions");
+    bin()
+        .args(["session", "import"])
+        .arg(&out)
+        .arg("--data-dir")
+        .arg(&trainer)
+        .assert()
+        .code(2)
+        .stderr(
+            predicates::str::contains(
+                sessions
+                    .join("bhutan-2030--ana-pereira.json")
+                    .display()
+                    .to_string(),
+            )
+            .and(predicates::str::contains(
+                sessions
+                    .join("bhutan-2030--ana-pereira.registry.jsonl")
+                    .display()
+                    .to_string(),
+            ))
+            .and(predicates::str::contains("--force")),
+        );
+}
+
+#[test]
+fn export_never_overwrites_an_existing_file_without_force_nor_the_session_itself() {
+    let d = tempfile::tempdir().expect("tmp");
+    let (src, out) = exported(d.path());
+    let laptop = d.path().join("laptop");
+    let export = |to: &Path, force: bool| {
+        let mut c = bin();
+        c.args(["session", "export", "bhutan-2030--ana-pereira", "--out"])
+            .arg(to)
+            .arg("--data-dir")
+            .arg(&laptop);
+        if force {
+            c.arg("--force");
+        }
+        c.assert()
+    };
+    std::fs::write(&out, "precious").expect("write");
+    export(&out, false)
+        .code(2)
+        .stderr(predicates::str::contains("exists").and(predicates::str::contains("--force")));
+    assert_eq!(std::fs::read_to_string(&out).expect("kept"), "precious");
+    export(&out, true).code(0);
+    assert!(portable::verify(&out, &std::fs::read_to_string(&out).expect("out")).is_ok());
+    // the live session file and its journal are never the output, --force or not
+    let before = std::fs::read(&src).expect("session");
+    let journal = src.with_file_name("bhutan-2030--ana-pereira.registry.jsonl");
+    let jbefore = std::fs::read(&journal).expect("journal");
+    for (to, force) in [(&src, false), (&src, true), (&journal, true)] {
+        export(to, force)
+            .code(2)
+            .stderr(predicates::str::contains("which this command reads"));
+    }
+    assert_eq!(std::fs::read(&src).expect("session"), before);
+    assert_eq!(std::fs::read(&journal).expect("journal"), jbefore);
+}

@@ -288,7 +288,8 @@ fn type_errors_name_the_key_and_say_what_to_type() {
         assert_eq!(d.path, path, "{file}: {d}");
         assert!(d.hint.contains(hint), "{file}: hint `{}`", d.hint);
     }
-    let template = ndc_workbench::cli::TEMPLATE;
+    let template = ndc_workbench::cli::template();
+    let template = template.as_str();
     let bad = template.replacen("target_year = 2030", "target_year = 2030.5", 1);
     assert_ne!(bad, template, "the template has a target_year line");
     let err = scenario::load_str("t.toml", &bad).expect_err("a decimal year must fail");

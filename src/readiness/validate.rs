@@ -16,6 +16,7 @@ use super::schema::Readiness;
 use crate::scenario::error::Problem;
 use crate::scenario::schema::{Mechanism, ScenarioFile};
 use crate::scenario::span::Path;
+use crate::scenario::validate::simple_id;
 use std::collections::{HashMap, HashSet};
 
 fn err(out: &mut Vec<Problem>, path: Path, message: impl Into<String>, hint: impl Into<String>) {
@@ -24,14 +25,6 @@ fn err(out: &mut Vec<Problem>, path: Path, message: impl Into<String>, hint: imp
         message: message.into(),
         hint: hint.into(),
     });
-}
-
-fn simple_id(id: &str) -> bool {
-    !id.is_empty()
-        && !id.starts_with('-')
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 fn alpha3(code: &str) -> bool {

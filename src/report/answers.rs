@@ -3,8 +3,10 @@
 //! One job: turn (session, pack, scenario) into the three files a trainer collects. Every
 //! question of the pack is listed (unanswered ones with an empty answer), grouped by part and
 //! section, with the participant, scenario id and the illustrative flag. CSV cells that a
-//! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`) get a leading `'`.
+//! spreadsheet would run as a formula get a leading `'`, by the one rule every report CSV
+//! uses ([`crate::report::csv_cell`]).
 
+use super::csv_cell;
 use crate::scenario::Scenario;
 use crate::store::{self, StoreError};
 use crate::workshop::pack::{Pack, Part};
@@ -117,15 +119,6 @@ pub fn to_markdown(session: &Session, pack: &Pack, scenario: &Scenario) -> Strin
         }
     }
     o
-}
-
-/// Neutralise a CSV cell a spreadsheet would evaluate as a formula.
-pub fn csv_cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
 }
 
 /// CSV: one row per question, with participant, scenario id and illustrative flag on each row.

@@ -112,12 +112,7 @@ impl V {
     }
 
     fn id(&mut self, path: Path, id: &str, what: &str) {
-        let ok = !id.is_empty()
-            && id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-            && !id.starts_with('-');
-        if !ok {
+        if !simple_id(id) {
             self.err(
                 path,
                 format!("{what} id `{id}` is not a simple id"),
@@ -125,6 +120,17 @@ impl V {
             );
         }
     }
+}
+
+/// Is `id` a simple id: lowercase ASCII letters, digits, `-` and `_`, not empty, not starting
+/// with `-`? Scenario, sector and activity ids must be; session files and their journals are
+/// named after the scenario id, so a simple id is also a safe file-name part.
+pub fn simple_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 /// All problems in a parsed scenario file, in document order.

@@ -11,13 +11,16 @@
 //! ```
 //!
 //! Import refuses, with the reason, a file that is not JSON, has another format tag or a newer
-//! version, fails the checksum, holds an unreadable session, names its journal with a path, or
+//! version, fails the checksum, holds an unreadable session or one whose scenario id is not a
+//! simple id (the file name is built from it), names another journal than its own
+//! (`<scenario-id>--<participant-slug>.registry.jsonl`), or
 //! whose journal fails the registry's own journal reader (hash chain, sequence, invariants).
 //! It never overwrites an existing session or journal without `force`. Files are written
 //! atomically; a journal is verified in a temporary file before it is renamed into place.
 
-use super::session::{Session, file_stem, sessions_dir};
+use super::session::{Session, file_stem, journal_name, sessions_dir};
 use crate::registry::{Ledger, ManualClock};
+use crate::scenario::validate::simple_id;
 use crate::store;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -67,6 +70,19 @@ pub fn plain_file_name(name: &str) -> bool {
         && name != ".."
         && !name.contains(['/', '\\', '\0'])
         && Path::new(name).file_name().is_some_and(|n| n == name)
+}
+
+/// `dir/name`, refused unless `name` is a plain file name, so the path stays inside `dir`.
+fn inside(dir: &Path, name: &str) -> Result<PathBuf, PortableError> {
+    if plain_file_name(name) {
+        Ok(dir.join(name))
+    } else {
+        Err(refused(format!(
+            "`{name}` is not a plain file name, so it would be written outside {}; \
+             export the session again from the participant's laptop",
+            dir.display()
+        )))
+    }
 }
 
 fn refused(m: String) -> PortableError {
@@ -221,10 +237,23 @@ pub fn verify(name: &Path, text: &str) -> Result<Verified, PortableError> {
         ));
     }
     let session = Session::from_json(name, session_text).map_err(|e| bad(e.to_string()))?;
-    if !plain_file_name(&session.registry_journal) {
+    // The session file is named after the scenario id: a crafted id such as `../x` would
+    // write outside the sessions folder.
+    if !simple_id(&session.scenario.id) {
         return Err(bad(format!(
-            "the session names its journal `{}`, which is not a plain file name",
-            session.registry_journal
+            "the session's scenario id `{}` is not a simple id (lowercase letters, digits, `-` and `_`); \
+             ndc-workbench never writes such a session, so the file was altered: export it again from the participant's laptop",
+            session.scenario.id
+        )));
+    }
+    // Import writes (and with --force replaces) the journal the session names: any other
+    // name than its own would let a file replace another participant's session or journal.
+    let own = journal_name(&session.scenario.id, &session.participant);
+    if session.registry_journal != own {
+        return Err(bad(format!(
+            "the session names its journal `{}`, but a session of {} for {} has the journal `{own}`; \
+             ndc-workbench never writes such a session, so the file was altered: export it again from the participant's laptop",
+            session.registry_journal, session.participant, session.scenario.id
         )));
     }
     Ok(Verified {
@@ -251,19 +280,26 @@ pub fn import(file: &Path, data_dir: &Path, force: bool) -> Result<Imported, Por
         .map_err(|_| refused(format!("{}: not UTF-8 text", file.display())))?;
     let v = verify(file, &text)?;
     let dir = sessions_dir(data_dir);
-    let target = dir.join(format!(
-        "{}.json",
-        file_stem(&v.session.scenario.id, &v.session.participant)
-    ));
-    let jtarget = dir.join(&v.session.registry_journal);
+    let target = inside(
+        &dir,
+        &format!(
+            "{}.json",
+            file_stem(&v.session.scenario.id, &v.session.participant)
+        ),
+    )?;
+    let jtarget = inside(&dir, &v.session.registry_journal)?;
     if !force {
-        for p in [&target, &jtarget] {
-            if p.exists() {
-                return Err(refused(format!(
-                    "{} exists; the import would overwrite it (add --force to replace it)",
-                    p.display()
-                )));
-            }
+        let existing: Vec<String> = [&target, &jtarget]
+            .into_iter()
+            .filter(|p| p.exists())
+            .map(|p| p.display().to_string())
+            .collect();
+        if !existing.is_empty() {
+            return Err(refused(format!(
+                "the import would replace {}; add --force to replace {}",
+                existing.join(" and "),
+                if existing.len() == 1 { "it" } else { "them" }
+            )));
         }
     }
     let mut events = 0;

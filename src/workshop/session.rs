@@ -147,6 +147,11 @@ pub fn file_stem(scenario_id: &str, participant: &str) -> String {
     format!("{scenario_id}--{}", slug(participant))
 }
 
+/// `<stem>.registry.jsonl`: the file name of the registry journal of that session, next to it.
+pub fn journal_name(scenario_id: &str, participant: &str) -> String {
+    format!("{}.registry.jsonl", file_stem(scenario_id, participant))
+}
+
 /// Where the session of `participant` for `scenario_id` lives.
 pub fn session_path(data_dir: &Path, scenario_id: &str, participant: &str) -> PathBuf {
     sessions_dir(data_dir).join(format!("{}.json", file_stem(scenario_id, participant)))
@@ -185,7 +190,7 @@ impl Session {
             view: ViewState::default(),
             budget_edits: serde_json::Map::new(),
             simulation: serde_json::Map::new(),
-            registry_journal: format!("{}.registry.jsonl", file_stem(scenario.id(), participant)),
+            registry_journal: journal_name(scenario.id(), participant),
         }
     }
 
