@@ -666,3 +666,56 @@ fn the_macc_view_offers_only_what_it_can_do() {
     press_all(&mut app, d.path(), &[ch('m'), ch('m')]);
     assert!(!app.budget.macc, "m toggles back");
 }
+
+/// Units authorized for two partners in one account: the form's transfer to the second partner
+/// takes that partner's units, not the account's first block (authorized for the first
+/// partner only, which the ledger refuses by authorization gating).
+#[test]
+fn a_sandbox_transfer_draws_on_the_units_authorized_for_its_partner() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = sandbox_app(d.path());
+    let partner = app
+        .derived
+        .as_ref()
+        .expect("derived")
+        .scenario
+        .file
+        .partners[0]
+        .code
+        .clone();
+    assert_ne!(partner, "ZZA");
+    // issue 10,000 of vintage 2025
+    press_all(&mut app, d.path(), &[ch('i'), k(KeyCode::Enter)]);
+    assert!(app.popup.is_none(), "{:?}", app.registry.last);
+    // authorize 6,000 for another Party first (the lowest serials), then 4,000 for the partner
+    press_all(&mut app, d.path(), &[ch('a')]);
+    for _ in 0..4 {
+        press_all(&mut app, d.path(), &[k(KeyCode::Down)]);
+    }
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "ZZA\n");
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    press_all(&mut app, d.path(), &[ch('a'), k(KeyCode::Down)]);
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "4000\n");
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    // transfer 3,000 to the partner: the 4,000 authorized for it are there
+    press_all(
+        &mut app,
+        d.path(),
+        &[ch('t'), k(KeyCode::Down), k(KeyCode::Down)],
+    );
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "3000\n");
+    assert!(
+        app.popup.is_none(),
+        "refused: {:?}",
+        match &app.popup {
+            Some(Popup::Form(f)) => f.error.clone(),
+            _ => None,
+        }
+    );
+    let to = format!("{partner}:REG:Holding");
+    let got = ndc_workbench::tui::screens::registry::with_ledger(&app, |l| l.balance(&to));
+    assert_eq!(got, Some(3000));
+}

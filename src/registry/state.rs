@@ -648,6 +648,40 @@ impl State {
             .get(id)
             .map(|&i| &self.authorizations[i as usize])
     }
+    /// The authorization a transfer from `account` to `acquiring_party` should draw on: that of
+    /// the first block, in LOWEST_SERIAL_FIRST order, that matches `filter` (vintage, project,
+    /// class), is live, unfrozen and not reserved, and may go to that Party (already
+    /// first-transferred, or authorized for it or for any Party). `None` when no block may.
+    /// For forms that name a Party but not an authorization: the plain selection rule would
+    /// take the account's first block even when it is authorized for another Party only.
+    pub fn authorization_for_party(
+        &self,
+        account: &str,
+        acquiring_party: &str,
+        filter: &super::types::Filter,
+    ) -> Option<&Authorization> {
+        let acc = self.account(account)?;
+        acc.blocks.iter().find_map(|(vintage, project, _, id)| {
+            if filter.vintage.is_some_and(|v| v != *vintage)
+                || filter.project.as_deref().is_some_and(|p| p != &**project)
+            {
+                return None;
+            }
+            let b = self.block(*id)?;
+            if !b.live()
+                || b.frozen()
+                || self.lc.reserved_by(*id).is_some()
+                || filter.class.is_some_and(|c| c != b.class)
+            {
+                return None;
+            }
+            let auth = self.block_auth(b)?;
+            (b.first_transfer.is_some()
+                || auth.acquiring_parties.is_empty()
+                || auth.acquiring_parties.iter().any(|p| p == acquiring_party))
+            .then_some(auth)
+        })
+    }
     pub fn block(&self, id: BlockId) -> Option<&Block> {
         if id == 0 {
             return None;

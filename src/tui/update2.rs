@@ -519,8 +519,13 @@ pub fn form(app: &mut App, action: Action) -> Vec<Effect> {
                 return vec![];
             };
             match f.commands(&scenario, &auth_id) {
-                Ok(cmds) => {
+                Ok(mut cmds) => {
                     f.error = None;
+                    if let Some(sb) = &app.sandbox
+                        && let Ok(l) = sb.0.try_borrow()
+                    {
+                        draw_on_the_partys_authorization(l.state(), &mut cmds);
+                    }
                     vec![Effect::Sandbox(cmds)]
                 }
                 Err(e) => {
@@ -530,6 +535,38 @@ pub fn form(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         _ => vec![],
+    }
+}
+
+/// A sandbox transfer that names no authorization but goes to a Party takes the units
+/// authorized for that Party (`State::authorization_for_party`), not whichever block is first:
+/// with units authorized for two partners in one account, the form's transfer to the second
+/// was refused for the first's block.
+fn draw_on_the_partys_authorization(
+    st: &crate::registry::state::State,
+    cmds: &mut [crate::registry::command::Command],
+) {
+    for c in cmds {
+        if let crate::registry::command::Command::Transfer {
+            from,
+            to,
+            filter,
+            acquiring_party,
+            ..
+        } = c
+            && filter.authorization.is_none()
+        {
+            let from_party = from.split(':').next().unwrap_or_default();
+            let to_party = to.split(':').next().unwrap_or_default();
+            let party = match acquiring_party {
+                Some(p) => p.as_str(),
+                None if to_party != from_party => to_party,
+                None => continue,
+            };
+            if let Some(a) = st.authorization_for_party(from, party, filter) {
+                filter.authorization = Some(a.id.clone());
+            }
+        }
     }
 }
 
