@@ -1462,9 +1462,19 @@ impl State {
                     if let Some(ai) = auth_ix {
                         let auth = &self.authorizations[ai as usize];
                         let party = host.clone();
-                        let mut ft = Self::ft_on_authorize(auth);
-                        // CA basis AfterSOP (article6-rules §7): the OMGE leg of an authorized
-                        // issuance counts as first-transferred at issuance.
+                        // CA basis AfterSOP (article6-rules §7): only the holder and OMGE legs
+                        // (I − SOP) can be first-transferred at issuance. The SOP leg goes to
+                        // the Adaptation Fund outside the host's CA, a buffer leg is held back
+                        // and a retained share never enters CA (R3.4), whatever the OIMP
+                        // definition says.
+                        let ca_leg = matches!(l.leg, LegKind::Holding | LegKind::Omge);
+                        let mut ft = if ca_leg {
+                            Self::ft_on_authorize(auth)
+                        } else {
+                            None
+                        };
+                        // The OMGE leg counts as first-transferred at issuance even when the
+                        // authorization's own definition would not trigger.
                         if ft.is_none() && l.leg == LegKind::Omge {
                             ft = Some((
                                 FtTrigger::Issuance,
@@ -1475,7 +1485,7 @@ impl State {
                                 },
                             ));
                         }
-                        if ft.is_none() && kind.is_terminal() && l.leg != LegKind::Sop {
+                        if ft.is_none() && kind.is_terminal() && ca_leg {
                             let from = Account {
                                 id: String::new(),
                                 owner: String::new(),
