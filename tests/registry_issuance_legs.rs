@@ -155,3 +155,61 @@ fn oimp_issuance_definition_never_first_transfers_the_retention_leg() {
     assert_eq!(t3_first_transfers(&l).iter().map(|r| r.2).sum::<u64>(), 850);
     l.check().unwrap();
 }
+
+/// Item 2: the host-retention leg is not authorized (§9 "not authorized, no CA"): it is born
+/// MO, is never first-transferred and cannot move abroad with the holder's ITMOs.
+#[test]
+fn retention_leg_is_an_unauthorized_mo_that_cannot_move_abroad() {
+    let mut l = base();
+    auth(&mut l, "AUTH1", "NDC", None, 2030);
+    let lv = Levies {
+        retention_bp: 1000,
+        ..Levies::article_6_4()
+    };
+    issue(&mut l, 2027, 1000, Some(lv), Some("AUTH1")).unwrap();
+    // SOP 50, OMGE 20, retention ceil(0.10 · 1000) = 100, holder 830: the holding account
+    // has 930, of which only 830 are ITMOs.
+    let (holder, retained) = (830u64, 100u64);
+    assert_eq!(l.balance(H), holder + retained);
+    let e = l
+        .execute(Command::Transfer {
+            from: H.into(),
+            to: CH.into(),
+            quantity: holder + retained,
+            filter: Filter::default(),
+            acquiring_party: None,
+        })
+        .unwrap_err();
+    assert_eq!(e.rule(), Some("rule 6 gating"), "{e}");
+    l.execute(Command::Transfer {
+        from: H.into(),
+        to: CH.into(),
+        quantity: holder,
+        filter: Filter::default(),
+        acquiring_party: None,
+    })
+    .unwrap();
+    assert_eq!(l.balance(CH), holder);
+    assert_eq!(l.balance(H), retained);
+    let st = l.state();
+    let left: Vec<_> = st
+        .blocks
+        .iter()
+        .filter(|b| b.live() && st.accounts[b.account as usize].id == H)
+        .collect();
+    assert!(
+        left.iter().all(|b| b.class == Class::Mo
+            && b.authorization.is_none()
+            && b.first_transfer.is_none())
+    );
+    // NDC purpose: holder first-transferred abroad + OMGE at issuance = 830 + 20.
+    assert_eq!(
+        l.article6_flows("BTN").total_first_transferred(),
+        holder + 20
+    );
+    assert_eq!(
+        l.state().authorization("AUTH1").unwrap().authorized_total,
+        1000 - retained
+    );
+    l.check().unwrap();
+}

@@ -69,6 +69,16 @@ fn rej(rule: &str, msg: impl Into<String>) -> RegistryError {
     RegistryError::rejected(rule, msg)
 }
 
+/// Whether `acc` holds an unreserved MO block matching `filter`'s project and vintage.
+fn holds_mo(st: &State, acc: &Account, filter: &Filter) -> bool {
+    acc.blocks.iter().any(|(vintage, project, _, id)| {
+        filter.vintage.is_none_or(|v| v == *vintage)
+            && filter.project.as_deref().is_none_or(|p| p == &**project)
+            && st.lc.reserved_by(*id).is_none()
+            && st.block(*id).is_some_and(|b| b.class == Class::Mo)
+    })
+}
+
 // The rules a refusal names (the CLI's fix lines match on them: `cli::rule_fix`).
 pub(crate) const R_PRE: &str = "§5 preconditions";
 pub(crate) const R_GATE: &str = "rule 6 gating";
@@ -1283,14 +1293,6 @@ impl<'a> Planner<'a> {
                         ),
                     ));
                 }
-                let class = match authorization {
-                    Some(a) => {
-                        let (_, auth) = self.authorization(a)?;
-                        self.gate_authorization(auth, *vintage, *quantity)?;
-                        Class::Itmo
-                    }
-                    None => Class::Mo,
-                };
                 let lv = levies.clone().unwrap_or(if p.mechanism == Mechanism::A64 {
                     Levies::article_6_4()
                 } else {
@@ -1311,6 +1313,16 @@ impl<'a> Planner<'a> {
                         format!("levies take {levied} of {quantity}; nothing left for the holder"),
                     ));
                 }
+                // The retained share stays with the host unauthorized (article6-rules §9): it
+                // does not count against the authorized quantity.
+                let class = match authorization {
+                    Some(a) => {
+                        let (_, auth) = self.authorization(a)?;
+                        self.gate_authorization(auth, *vintage, quantity - ret)?;
+                        Class::Itmo
+                    }
+                    None => Class::Mo,
+                };
                 let mut legs_plan: Vec<(LegKind, u64, String)> =
                     vec![(LegKind::Holding, quantity - levied, holding.clone())];
                 let sys = |k: AccountKind| {
@@ -1446,7 +1458,32 @@ impl<'a> Planner<'a> {
                         ),
                     ));
                 }
-                let picked = self.select(fa, *quantity, filter, false, &mut ev)?;
+                // Only ITMOs move abroad (registry-model §6): without a class filter an
+                // international transfer selects ITMO blocks only, so an MO (e.g. the host's
+                // retained share, article6-rules §9) is never picked with them.
+                let itmo_only;
+                let sel_filter = if international && filter.class.is_none() {
+                    itmo_only = Filter {
+                        class: Some(Class::Itmo),
+                        ..filter.clone()
+                    };
+                    &itmo_only
+                } else {
+                    filter
+                };
+                let picked = match self.select(fa, *quantity, sel_filter, false, &mut ev) {
+                    Err(RegistryError::Rejected { rule, message })
+                        if rule == R_SEL && filter.class.is_none() && holds_mo(st, fa, filter) =>
+                    {
+                        return Err(rej(
+                            R_GATE,
+                            format!(
+                                "an MO cannot be transferred internationally; authorize it first ({message})"
+                            ),
+                        ));
+                    }
+                    r => r?,
+                };
                 for &b in &picked {
                     let blk = self
                         .planned_block(b, &ev)

@@ -1407,11 +1407,24 @@ impl State {
                     p.last_serial = *last;
                 }
                 if let Some(ai) = auth_ix {
-                    self.check_authorize_gate(seq, ai, *vintage, qty, None)?;
-                    self.authorizations[ai as usize].authorized_total += qty;
+                    // The host's retained share is not authorized (article6-rules §9, R3.4).
+                    let retained: u64 = legs
+                        .iter()
+                        .filter(|l| l.leg == LegKind::Retention)
+                        .map(|l| l.last - l.first + 1)
+                        .sum();
+                    self.check_authorize_gate(seq, ai, *vintage, qty - retained, None)?;
+                    self.authorizations[ai as usize].authorized_total += qty - retained;
                 }
                 for l in legs {
                     let acc = self.acct(seq, &l.account)?;
+                    // A retention leg is born MO whatever the issuance's class: it stays in the
+                    // host balance, unauthorized, never first-transferred (§9, R3.4).
+                    let (class, auth_ix) = if l.leg == LegKind::Retention {
+                        (Class::Mo, None)
+                    } else {
+                        (*class, auth_ix)
+                    };
                     if l.block != self.next_block_id() {
                         return Err(v(
                             2,
@@ -1427,7 +1440,7 @@ impl State {
                         vintage: *vintage,
                         first: l.first,
                         last: l.last,
-                        class: *class,
+                        class,
                         authorization: auth_ix.map(AuthIx::new),
                         account: acc,
                         flags: Block::NEW,
