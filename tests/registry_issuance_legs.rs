@@ -147,12 +147,12 @@ fn oimp_issuance_definition_never_first_transfers_the_retention_leg() {
         ..Levies::article_6_4()
     };
     issue(&mut l, 2025, 1000, Some(lv), Some("A6")).unwrap();
-    // SOP 50, OMGE 20, retention ceil(0.10 · 1000) = 100, holder 1000 − 170 = 830;
-    // first-transferred = holder + OMGE = 850.
+    // SOP 50, OMGE 20, retention ceil(0.10 · (1000 − 70)) = 93 (§9), holder 930 − 93 = 837;
+    // first-transferred = holder + OMGE = 857.
     let f = l.article6_flows("BTN");
-    assert_eq!(f.ftv.get(&2025), Some(&850));
-    assert_eq!(f.ca(2025), 850);
-    assert_eq!(t3_first_transfers(&l).iter().map(|r| r.2).sum::<u64>(), 850);
+    assert_eq!(f.ftv.get(&2025), Some(&857));
+    assert_eq!(f.ca(2025), 857);
+    assert_eq!(t3_first_transfers(&l).iter().map(|r| r.2).sum::<u64>(), 857);
     l.check().unwrap();
 }
 
@@ -167,9 +167,9 @@ fn retention_leg_is_an_unauthorized_mo_that_cannot_move_abroad() {
         ..Levies::article_6_4()
     };
     issue(&mut l, 2027, 1000, Some(lv), Some("AUTH1")).unwrap();
-    // SOP 50, OMGE 20, retention ceil(0.10 · 1000) = 100, holder 830: the holding account
-    // has 930, of which only 830 are ITMOs.
-    let (holder, retained) = (830u64, 100u64);
+    // SOP 50, OMGE 20, retention ceil(0.10 · 930) = 93, holder 837: the holding account
+    // has 930, of which only 837 are ITMOs.
+    let (holder, retained) = (837u64, 93u64);
     assert_eq!(l.balance(H), holder + retained);
     let e = l
         .execute(Command::Transfer {
@@ -211,5 +211,60 @@ fn retention_leg_is_an_unauthorized_mo_that_cannot_move_abroad() {
         l.state().authorization("AUTH1").unwrap().authorized_total,
         1000 - retained
     );
+    l.check().unwrap();
+}
+
+fn legs(o: &CommandOutcome) -> Vec<(u64, String)> {
+    o.ranges
+        .iter()
+        .map(|r| (r.quantity, r.account.clone()))
+        .collect()
+}
+
+/// Item 3: the 6.4 levies are mandatory. Giving only a retention keeps SOP and OMGE at their
+/// defaults; a lower SOP or OMGE is refused, naming the rule; a higher OMGE is accepted.
+#[test]
+fn article_6_4_levies_cannot_be_dropped_or_lowered() {
+    let mut l = base();
+    let only_retention = Levies {
+        retention_bp: 1000,
+        ..Levies::default()
+    };
+    let o = issue(&mut l, 2025, 1001, Some(only_retention), None).unwrap();
+    // I = 1001: OMGE ceil(20.02) = 21, SOP ceil(50.05) = 51, retention ceil(0.1 · 929) = 93,
+    // holder 1001 − 21 − 51 − 93 = 836.
+    assert_eq!(
+        legs(&o),
+        vec![
+            (836, H.to_string()),
+            (21, "BTN:REG:CancellationOMGE".to_string()),
+            (51, AF.to_string()),
+            (93, H.to_string()),
+        ]
+    );
+    for (sop, omge) in [(Some(0), None), (None, Some(100)), (Some(499), Some(200))] {
+        let lv = Levies {
+            sop_bp: sop,
+            omge_bp: omge,
+            ..Levies::default()
+        };
+        let seq = l.last_seq();
+        let e = issue(&mut l, 2025, 1000, Some(lv), None).unwrap_err();
+        assert_eq!(
+            e.rule(),
+            Some("§5 issuance levies"),
+            "{sop:?} {omge:?}: {e}"
+        );
+        // The refusal is journaled (one CommandRejected event); no units were issued.
+        assert_eq!(l.last_seq(), seq + 1);
+    }
+    // OMGE above the minimum: 300 bp of 1000 = 30, SOP default 50, holder 920.
+    let lv = Levies {
+        omge_bp: Some(300),
+        ..Levies::default()
+    };
+    let o = issue(&mut l, 2025, 1000, Some(lv), None).unwrap();
+    let q: Vec<u64> = o.ranges.iter().map(|r| r.quantity).collect();
+    assert_eq!(q, vec![920, 30, 50]);
     l.check().unwrap();
 }

@@ -88,6 +88,7 @@ pub(crate) const R_PERM: &str = "invariant 16 permissions";
 pub(crate) const R_VER: &str = "invariant 13 verified quantity";
 pub(crate) const R_PROOF: &str = "invariant 8 retirement proof";
 pub(crate) const R_VINTAGE: &str = "invariant 14 vintage";
+pub(crate) const R_LEVY: &str = "§5 issuance levies";
 /// Upper bound for one issuance or acquisition (keeps serial arithmetic far from overflow).
 pub const MAX_QUANTITY: u64 = 1_000_000_000_000;
 
@@ -1293,23 +1294,39 @@ impl<'a> Planner<'a> {
                         ),
                     ));
                 }
-                let lv = levies.clone().unwrap_or(if p.mechanism == Mechanism::A64 {
-                    Levies::article_6_4()
+                let lv = levies.clone().unwrap_or_default();
+                let (sop_bp, omge_bp) = if p.mechanism == Mechanism::A64 {
+                    // Mandatory 6.4 levies (article6-rules §7): a levy left out applies at its
+                    // default, a lower one is refused.
+                    let sop_bp = lv.sop_bp.unwrap_or(SOP_6_4_BP);
+                    let omge_bp = lv.omge_bp.unwrap_or(OMGE_6_4_MIN_BP);
+                    if sop_bp < SOP_6_4_BP || omge_bp < OMGE_6_4_MIN_BP {
+                        return Err(rej(
+                            R_LEVY,
+                            format!(
+                                "a 6.4 issuance levies SOP of at least {SOP_6_4_BP} bp and OMGE of at least {OMGE_6_4_MIN_BP} bp (article6-rules §7), not SOP {sop_bp} and OMGE {omge_bp}"
+                            ),
+                        ));
+                    }
+                    (sop_bp, omge_bp)
                 } else {
-                    Levies::default()
-                });
-                let up =
-                    |bp: u32| -> u64 { (*quantity as u128 * bp as u128).div_ceil(10_000) as u64 };
-                let (omge, sop, buf, ret) = (
-                    up(lv.omge_bp),
-                    up(lv.sop_bp),
-                    up(lv.buffer_bp),
-                    up(lv.retention_bp),
+                    (lv.sop_bp.unwrap_or(0), lv.omge_bp.unwrap_or(0))
+                };
+                let up = |base: u64, bp: u32| -> u64 {
+                    (base as u128 * bp as u128).div_ceil(10_000) as u64
+                };
+                let (omge, sop, buf) = (
+                    up(*quantity, omge_bp),
+                    up(*quantity, sop_bp),
+                    up(*quantity, lv.buffer_bp),
                 );
+                // Host retention is a share of what the levies leave (article6-rules §9:
+                // exportable = (1 − r_host)·(1 − s_sop − s_omge)·I), rounded up like the levies.
+                let ret = up(quantity.saturating_sub(omge + sop), lv.retention_bp);
                 let levied = omge + sop + buf + ret;
                 if levied >= *quantity {
                     return Err(rej(
-                        "§5 issuance levies",
+                        R_LEVY,
                         format!("levies take {levied} of {quantity}; nothing left for the holder"),
                     ));
                 }
