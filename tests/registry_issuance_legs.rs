@@ -18,7 +18,10 @@ const AF: &str = "INT:AF:AdaptationFund";
 
 fn base() -> Ledger {
     let clock = ManualClock::at_date(d(2025, 3, 1)).stepping(60);
-    let mut l = Ledger::in_memory(clock);
+    setup(Ledger::in_memory(clock))
+}
+
+fn setup(mut l: Ledger) -> Ledger {
     for p in ["BTN", "CHE"] {
         l.execute(Command::InitParty {
             party: p.into(),
@@ -267,4 +270,134 @@ fn article_6_4_levies_cannot_be_dropped_or_lowered() {
     let q: Vec<u64> = o.ranges.iter().map(|r| r.quantity).collect();
     assert_eq!(q, vec![920, 30, 50]);
     l.check().unwrap();
+}
+
+fn use_units(l: &mut Ledger, vintage: u16, use_year: u16) -> Result<CommandOutcome, RegistryError> {
+    l.execute(Command::Use {
+        from: CH.into(),
+        quantity: 100,
+        filter: Filter {
+            vintage: Some(vintage),
+            ..Filter::default()
+        },
+        use_year,
+        beneficiary: None,
+    })
+}
+
+/// Item 4: vintage and use year in the same NDC period (§5.3, `period_match` required, §11).
+/// Neither Party records an NDC period here, so the rules' defaults apply: 2021–2030, 2031–2035.
+#[test]
+fn use_outside_the_vintage_ndc_period_is_refused() {
+    let mut l = base();
+    auth(&mut l, "AUTH1", "NDC", None, 2035);
+    for v in [2030, 2031] {
+        issue(&mut l, v, 1000, None, Some("AUTH1")).unwrap();
+    }
+    // 930 holder ITMOs of each vintage, all first-transferred to CHE.
+    l.execute(Command::Transfer {
+        from: H.into(),
+        to: CH.into(),
+        quantity: 1860,
+        filter: Filter::default(),
+        acquiring_party: None,
+    })
+    .unwrap();
+    for (vintage, use_year) in [(2031, 2030), (2030, 2031), (2030, 2036)] {
+        let e = use_units(&mut l, vintage, use_year).unwrap_err();
+        assert_eq!(
+            e.rule(),
+            Some("§5.3 period match"),
+            "{vintage}/{use_year}: {e}"
+        );
+    }
+    use_units(&mut l, 2031, 2035).unwrap();
+    use_units(&mut l, 2030, 2021).unwrap();
+    let f = l.article6_flows("CHE");
+    assert_eq!(f.used.get(&2030), None);
+    assert_eq!(f.used.get(&2035), Some(&100));
+    assert_eq!(f.used.get(&2021), Some(&100));
+    l.check().unwrap();
+}
+
+/// Item 4 with a recorded NDC period: a Party whose NDC runs 2026–2035 uses vintage 2026 in
+/// 2035, which the default periods would have split.
+#[test]
+fn recorded_ndc_period_decides_the_period_match() {
+    let mut l = base();
+    l.execute(Command::InitParty {
+        party: "SGP".into(),
+        registry_id: "SGP01".into(),
+        name: String::new(),
+        ndc_first_year: Some(2026),
+        ndc_last_year: Some(2035),
+    })
+    .unwrap();
+    auth(&mut l, "AUTH1", "NDC", None, 2035);
+    issue(&mut l, 2026, 1000, None, Some("AUTH1")).unwrap();
+    l.execute(Command::Transfer {
+        from: H.into(),
+        to: "SGP:REG:Holding".into(),
+        quantity: 930,
+        filter: Filter::default(),
+        acquiring_party: None,
+    })
+    .unwrap();
+    let use_in = |l: &mut Ledger, y| {
+        l.execute(Command::Use {
+            from: "SGP:REG:Holding".into(),
+            quantity: 10,
+            filter: Filter::default(),
+            use_year: y,
+            beneficiary: None,
+        })
+    };
+    use_in(&mut l, 2035).unwrap();
+    let e = use_in(&mut l, 2025).unwrap_err();
+    assert_eq!(e.rule(), Some("§5.3 period match"), "{e}");
+    assert_eq!(l.article6_flows("SGP").used.get(&2035), Some(&10));
+    l.check().unwrap();
+}
+
+/// Item 4, `registry check`: a journal whose use event breaks the period match (written by an
+/// older build, simulated here by editing the use year of the last event and re-hashing it)
+/// is flagged with the rule, at that event.
+#[test]
+fn check_flags_a_journaled_use_outside_the_vintage_period() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("j.jsonl");
+    let clock = ManualClock::at_date(d(2025, 3, 1)).stepping(60);
+    let mut l = setup(Ledger::open(&p, clock).unwrap());
+    auth(&mut l, "AUTH1", "NDC", None, 2035);
+    issue(&mut l, 2031, 1000, None, Some("AUTH1")).unwrap();
+    l.execute(Command::Transfer {
+        from: H.into(),
+        to: CH.into(),
+        quantity: 930,
+        filter: Filter::default(),
+        acquiring_party: None,
+    })
+    .unwrap();
+    use_units(&mut l, 2031, 2031).unwrap();
+    let seq = l.last_seq();
+    drop(l);
+    ndc_workbench::registry::invariants::check_journal(&p).unwrap();
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let last = lines.pop().unwrap();
+    assert!(last.contains("\"use_year\":2031"), "{last}");
+    // Canonical line = C + `,"hash":"<64 hex>"}`; the hash is SHA-256 of C + `}`.
+    let body = last[..last.len() - 75].replace("\"use_year\":2031", "\"use_year\":2030");
+    let hash: String = Sha256::digest(format!("{body}}}").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    lines.push(format!("{body},\"hash\":\"{hash}\"}}"));
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+    let e = ndc_workbench::registry::invariants::check_journal(&p)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("invariant 14") && e.contains("§5.3"), "{e}");
+    assert!(e.contains(&format!("event {seq}")), "{e}");
 }

@@ -780,7 +780,9 @@ fn journal_err(e: JournalError) -> CliError {
 /// What to do about a refusal by `rule`, in a participant's terms (the refusal's message
 /// says what was wrong; this says where to look or what to pass).
 fn rule_fix(rule: &str) -> &'static str {
-    use super::ledger::{R_AUTH, R_GATE, R_LEVY, R_PERM, R_PROOF, R_SEL, R_VER, R_VINTAGE};
+    use super::ledger::{
+        R_AUTH, R_GATE, R_LEVY, R_PERIOD, R_PERM, R_PROOF, R_SEL, R_VER, R_VINTAGE,
+    };
     use super::state::TP;
     match rule {
         R_PERM => {
@@ -803,6 +805,9 @@ fn rule_fix(rule: &str) -> &'static str {
         }
         R_LEVY => {
             "for a 6.4 project give --sop-bp of at least 500 and --omge-bp of at least 200 (or leave them out for those defaults), and leave units for the holder"
+        }
+        R_PERIOD => {
+            "use the units with a --use-year in the NDC period of their vintage (2021-2030, 2031-2035, ... unless the Party's NDC period was recorded); units do not carry over to another period"
         }
         TP => "see the request with `registry requests`",
         _ => "change the command so the rule holds",

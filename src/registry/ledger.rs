@@ -89,6 +89,7 @@ pub(crate) const R_VER: &str = "invariant 13 verified quantity";
 pub(crate) const R_PROOF: &str = "invariant 8 retirement proof";
 pub(crate) const R_VINTAGE: &str = "invariant 14 vintage";
 pub(crate) const R_LEVY: &str = "§5 issuance levies";
+pub(crate) const R_PERIOD: &str = "§5.3 period match";
 /// Upper bound for one issuance or acquisition (keeps serial arithmetic far from overflow).
 pub const MAX_QUANTITY: u64 = 1_000_000_000_000;
 
@@ -1563,6 +1564,7 @@ impl<'a> Planner<'a> {
                             "an ITMO that has not been first-transferred cannot be used towards an NDC; transfer it first",
                         ));
                     }
+                    self.gate_period(fa, blk, *use_year)?;
                     if let Some(auth) = st.block_auth(blk)
                         && !auth.purpose.includes_ndc()
                     {
@@ -1828,6 +1830,18 @@ impl<'a> Planner<'a> {
             ));
         }
         Ok(())
+    }
+
+    /// §5.3: an ITMO is used towards an NDC only in the NDC period of its vintage (no
+    /// carry-over); the period is the using Party's, see [`ndc_period_of`].
+    fn gate_period(&self, fa: &Account, blk: &Block, use_year: u16) -> Result<(), RegistryError> {
+        if blk.class != Class::Itmo {
+            return Ok(());
+        }
+        match period_mismatch(self.st.parties.get(&fa.party), blk.vintage, use_year) {
+            Some(why) => Err(rej(R_PERIOD, why)),
+            None => Ok(()),
+        }
     }
 
     /// First transfers are refused while the cooperative approach is Suspended or Revoked.

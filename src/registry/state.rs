@@ -98,6 +98,42 @@ pub struct Party {
     pub ndc_last_year: Option<u16>,
 }
 
+/// The NDC period containing `year`, for `party` (article6-rules §5.3, §11 `ndc_period`).
+///
+/// The ledger knows a Party's NDC period only when `InitParty` recorded `ndc_first_year` and
+/// `ndc_last_year`; that period is used when it contains the year. Otherwise the rules' default
+/// periods apply: 2021–2030, then five-year periods 2031–2035, 2036–2040, …; years before 2021
+/// belong to no Paris period and are grouped as 1990–2020.
+pub fn ndc_period_of(party: Option<&Party>, year: u16) -> (u16, u16) {
+    if let Some(p) = party
+        && let (Some(first), Some(last)) = (p.ndc_first_year, p.ndc_last_year)
+        && (first..=last).contains(&year)
+    {
+        return (first, last);
+    }
+    match year {
+        ..=2020 => (1990, 2020),
+        2021..=2030 => (2021, 2030),
+        _ => {
+            let start = 2031 + (year - 2031) / 5 * 5;
+            (start, start + 4)
+        }
+    }
+}
+
+/// §5.3 period match for an ITMO of `vintage` used towards `party`'s NDC in `use_year`
+/// (`period_match` is required, §11): `None` when both lie in the NDC period of the vintage
+/// (and the vintage is at least 2021), else why not. Allocates only on a mismatch.
+pub fn period_mismatch(party: Option<&Party>, vintage: u16, use_year: u16) -> Option<String> {
+    let (first, last) = ndc_period_of(party, vintage);
+    match crate::accounting::NdcPeriod::new(first.into(), last.into()) {
+        Ok(p) => crate::accounting::check_period_match(&p, vintage.into(), use_year.into())
+            .err()
+            .map(|e| e.to_string()),
+        Err(e) => Some(e.to_string()),
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Organization {
     pub id: String,
