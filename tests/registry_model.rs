@@ -378,10 +378,16 @@ impl Model {
                 filter,
                 ..
             } => {
-                let Some(keys) = self.select(from, *quantity, filter, false) else {
+                let intl = self.party_of[from] != self.party_of[to];
+                // Only ITMOs move abroad: without a class filter an international transfer
+                // selects ITMOs only (registry-model §6).
+                let mut f = filter.clone();
+                if intl && f.class.is_none() {
+                    f.class = Some(Class::Itmo);
+                }
+                let Some(keys) = self.select(from, *quantity, &f, false) else {
                     return false;
                 };
-                let intl = self.party_of[from] != self.party_of[to];
                 if intl && keys.iter().any(|k| self.units[k].class == Class::Mo) {
                     return false;
                 }

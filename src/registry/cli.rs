@@ -151,17 +151,19 @@ pub enum RegistryCmd {
         /// Issue as ITMOs under this authorization.
         #[arg(long)]
         authorization: Option<String>,
-        /// Share of proceeds to the Adaptation Fund, in basis points (500 = 5 %). Any levy
-        /// given replaces the mechanism's defaults.
+        /// Share of proceeds to the Adaptation Fund, in basis points (500 = 5 %). For a 6.4
+        /// project it is mandatory: left out it is 500, lower is refused.
         #[arg(long)]
         sop_bp: Option<u32>,
-        /// OMGE cancellation at issuance, in basis points (200 = 2 %).
+        /// OMGE cancellation at issuance, in basis points (200 = 2 %). For a 6.4 project it is
+        /// mandatory: left out it is 200, lower is refused.
         #[arg(long)]
         omge_bp: Option<u32>,
-        /// Buffer (non-permanence) leg, in basis points.
+        /// Buffer (non-permanence) leg, in basis points of the issuance.
         #[arg(long)]
         buffer_bp: Option<u32>,
-        /// Host retention leg, in basis points.
+        /// Host retention leg (kept by the host, not authorized), in basis points of what
+        /// SOP and OMGE leave.
         #[arg(long)]
         retention_bp: Option<u32>,
         #[command(flatten)]
@@ -778,7 +780,9 @@ fn journal_err(e: JournalError) -> CliError {
 /// What to do about a refusal by `rule`, in a participant's terms (the refusal's message
 /// says what was wrong; this says where to look or what to pass).
 fn rule_fix(rule: &str) -> &'static str {
-    use super::ledger::{R_AUTH, R_GATE, R_PERM, R_PROOF, R_SEL, R_VER, R_VINTAGE};
+    use super::ledger::{
+        R_AUTH, R_GATE, R_LEVY, R_PERIOD, R_PERM, R_PROOF, R_SEL, R_VER, R_VINTAGE,
+    };
     use super::state::TP;
     match rule {
         R_PERM => {
@@ -798,6 +802,12 @@ fn rule_fix(rule: &str) -> &'static str {
         }
         R_VER => {
             "issue no more than the verification's verified quantity still unissued, or record a new verification"
+        }
+        R_LEVY => {
+            "for a 6.4 project give --sop-bp of at least 500 and --omge-bp of at least 200 (or leave them out for those defaults), and leave units for the holder"
+        }
+        R_PERIOD => {
+            "use the units with a --use-year in the NDC period of their vintage (2021-2030, 2031-2035, ... unless the Party's NDC period was recorded); units do not carry over to another period"
         }
         TP => "see the request with `registry requests`",
         _ => "change the command so the rule holds",
@@ -1256,8 +1266,8 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
                 || buffer_bp.is_some()
                 || retention_bp.is_some())
             .then(|| Levies {
-                sop_bp: sop_bp.unwrap_or(0),
-                omge_bp: omge_bp.unwrap_or(0),
+                sop_bp,
+                omge_bp,
                 buffer_bp: buffer_bp.unwrap_or(0),
                 retention_bp: retention_bp.unwrap_or(0),
             });

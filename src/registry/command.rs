@@ -16,26 +16,36 @@ fn one() -> u32 {
 
 /// Issuance levies in basis points (1 % = 100). Legs are rounded **up** and carved as
 /// contiguous ranges in the order Holding, OMGE, SOP, Buffer, Retention (registry-model §5).
+///
+/// For an Article 6.4 project SOP and OMGE are mandatory (article6-rules §7): a levy left out
+/// applies at its default ([`SOP_6_4_BP`], [`OMGE_6_4_MIN_BP`]) and a lower one is refused.
+/// SOP, OMGE and Buffer are shares of the issuance I; the host retention is a share of what the
+/// levies leave, I − SOP − OMGE (article6-rules §9: `(1 − r_host)·(1 − s_sop − s_omge)`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Levies {
-    #[serde(default)]
-    pub sop_bp: u32,
-    #[serde(default)]
-    pub omge_bp: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sop_bp: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub omge_bp: Option<u32>,
     #[serde(default)]
     pub buffer_bp: u32,
-    /// Host retention (kept by the host Party's holding account).
+    /// Host retention (kept by the host Party's holding account, not authorized).
     #[serde(default)]
     pub retention_bp: u32,
 }
+
+/// Article 6.4 share of proceeds: 5 % of I to the Adaptation Fund (article6-rules §7).
+pub const SOP_6_4_BP: u32 = 500;
+/// Article 6.4 OMGE: at least 2 % of I cancelled at issuance (article6-rules §7).
+pub const OMGE_6_4_MIN_BP: u32 = 200;
 
 impl Levies {
     /// Article 6.4 defaults: SOP 5 % to the Adaptation Fund, OMGE 2 % cancelled.
     pub fn article_6_4() -> Levies {
         Levies {
-            sop_bp: 500,
-            omge_bp: 200,
+            sop_bp: Some(SOP_6_4_BP),
+            omge_bp: Some(OMGE_6_4_MIN_BP),
             ..Levies::default()
         }
     }

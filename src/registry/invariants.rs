@@ -363,8 +363,27 @@ pub fn check_state_in(
     Ok(())
 }
 
-/// Invariant 18: levy legs land in accounts of the right kind.
+/// Invariant 18: levy legs land in accounts of the right kind. Invariant 14 (vintage), the
+/// §5.3 period match: an ITMO used towards an NDC has its use year in its vintage's NDC
+/// period (only `Use` moves are looked at; the happy path allocates nothing).
 fn check_event(st: &State, seq: u64, ev: &Event) -> Result<(), InvariantViolation> {
+    if let Event::Moved {
+        blocks,
+        from,
+        kind: MoveKind::Use { use_year, .. },
+        ..
+    } = ev
+    {
+        let party = st.account(from).and_then(|a| st.parties.get(&a.party));
+        for &id in blocks {
+            if let Some(b) = st.block(id)
+                && b.class == Class::Itmo
+                && let Some(why) = super::state::period_mismatch(party, b.vintage, *use_year)
+            {
+                return Err(v(14, "vintage period match (§5.3)", seq, Some(id), why));
+            }
+        }
+    }
     if let Event::Issued { legs, .. } = ev {
         for l in legs {
             let kind = st.account(&l.account).map(|a| a.kind);

@@ -69,6 +69,16 @@ fn rej(rule: &str, msg: impl Into<String>) -> RegistryError {
     RegistryError::rejected(rule, msg)
 }
 
+/// Whether `acc` holds an unreserved MO block matching `filter`'s project and vintage.
+fn holds_mo(st: &State, acc: &Account, filter: &Filter) -> bool {
+    acc.blocks.iter().any(|(vintage, project, _, id)| {
+        filter.vintage.is_none_or(|v| v == *vintage)
+            && filter.project.as_deref().is_none_or(|p| p == &**project)
+            && st.lc.reserved_by(*id).is_none()
+            && st.block(*id).is_some_and(|b| b.class == Class::Mo)
+    })
+}
+
 // The rules a refusal names (the CLI's fix lines match on them: `cli::rule_fix`).
 pub(crate) const R_PRE: &str = "§5 preconditions";
 pub(crate) const R_GATE: &str = "rule 6 gating";
@@ -78,6 +88,8 @@ pub(crate) const R_PERM: &str = "invariant 16 permissions";
 pub(crate) const R_VER: &str = "invariant 13 verified quantity";
 pub(crate) const R_PROOF: &str = "invariant 8 retirement proof";
 pub(crate) const R_VINTAGE: &str = "invariant 14 vintage";
+pub(crate) const R_LEVY: &str = "§5 issuance levies";
+pub(crate) const R_PERIOD: &str = "§5.3 period match";
 /// Upper bound for one issuance or acquisition (keeps serial arithmetic far from overflow).
 pub const MAX_QUANTITY: u64 = 1_000_000_000_000;
 
@@ -1283,34 +1295,52 @@ impl<'a> Planner<'a> {
                         ),
                     ));
                 }
+                let lv = levies.clone().unwrap_or_default();
+                let (sop_bp, omge_bp) = if p.mechanism == Mechanism::A64 {
+                    // Mandatory 6.4 levies (article6-rules §7): a levy left out applies at its
+                    // default, a lower one is refused.
+                    let sop_bp = lv.sop_bp.unwrap_or(SOP_6_4_BP);
+                    let omge_bp = lv.omge_bp.unwrap_or(OMGE_6_4_MIN_BP);
+                    if sop_bp < SOP_6_4_BP || omge_bp < OMGE_6_4_MIN_BP {
+                        return Err(rej(
+                            R_LEVY,
+                            format!(
+                                "a 6.4 issuance levies SOP of at least {SOP_6_4_BP} bp and OMGE of at least {OMGE_6_4_MIN_BP} bp (article6-rules §7), not SOP {sop_bp} and OMGE {omge_bp}"
+                            ),
+                        ));
+                    }
+                    (sop_bp, omge_bp)
+                } else {
+                    (lv.sop_bp.unwrap_or(0), lv.omge_bp.unwrap_or(0))
+                };
+                let up = |base: u64, bp: u32| -> u64 {
+                    (base as u128 * bp as u128).div_ceil(10_000) as u64
+                };
+                let (omge, sop, buf) = (
+                    up(*quantity, omge_bp),
+                    up(*quantity, sop_bp),
+                    up(*quantity, lv.buffer_bp),
+                );
+                // Host retention is a share of what the levies leave (article6-rules §9:
+                // exportable = (1 − r_host)·(1 − s_sop − s_omge)·I), rounded up like the levies.
+                let ret = up(quantity.saturating_sub(omge + sop), lv.retention_bp);
+                let levied = omge + sop + buf + ret;
+                if levied >= *quantity {
+                    return Err(rej(
+                        R_LEVY,
+                        format!("levies take {levied} of {quantity}; nothing left for the holder"),
+                    ));
+                }
+                // The retained share stays with the host unauthorized (article6-rules §9): it
+                // does not count against the authorized quantity.
                 let class = match authorization {
                     Some(a) => {
                         let (_, auth) = self.authorization(a)?;
-                        self.gate_authorization(auth, *vintage, *quantity)?;
+                        self.gate_authorization(auth, *vintage, quantity - ret)?;
                         Class::Itmo
                     }
                     None => Class::Mo,
                 };
-                let lv = levies.clone().unwrap_or(if p.mechanism == Mechanism::A64 {
-                    Levies::article_6_4()
-                } else {
-                    Levies::default()
-                });
-                let up =
-                    |bp: u32| -> u64 { (*quantity as u128 * bp as u128).div_ceil(10_000) as u64 };
-                let (omge, sop, buf, ret) = (
-                    up(lv.omge_bp),
-                    up(lv.sop_bp),
-                    up(lv.buffer_bp),
-                    up(lv.retention_bp),
-                );
-                let levied = omge + sop + buf + ret;
-                if levied >= *quantity {
-                    return Err(rej(
-                        "§5 issuance levies",
-                        format!("levies take {levied} of {quantity}; nothing left for the holder"),
-                    ));
-                }
                 let mut legs_plan: Vec<(LegKind, u64, String)> =
                     vec![(LegKind::Holding, quantity - levied, holding.clone())];
                 let sys = |k: AccountKind| {
@@ -1446,7 +1476,32 @@ impl<'a> Planner<'a> {
                         ),
                     ));
                 }
-                let picked = self.select(fa, *quantity, filter, false, &mut ev)?;
+                // Only ITMOs move abroad (registry-model §6): without a class filter an
+                // international transfer selects ITMO blocks only, so an MO (e.g. the host's
+                // retained share, article6-rules §9) is never picked with them.
+                let itmo_only;
+                let sel_filter = if international && filter.class.is_none() {
+                    itmo_only = Filter {
+                        class: Some(Class::Itmo),
+                        ..filter.clone()
+                    };
+                    &itmo_only
+                } else {
+                    filter
+                };
+                let picked = match self.select(fa, *quantity, sel_filter, false, &mut ev) {
+                    Err(RegistryError::Rejected { rule, message })
+                        if rule == R_SEL && filter.class.is_none() && holds_mo(st, fa, filter) =>
+                    {
+                        return Err(rej(
+                            R_GATE,
+                            format!(
+                                "an MO cannot be transferred internationally; authorize it first ({message})"
+                            ),
+                        ));
+                    }
+                    r => r?,
+                };
                 for &b in &picked {
                     let blk = self
                         .planned_block(b, &ev)
@@ -1509,6 +1564,7 @@ impl<'a> Planner<'a> {
                             "an ITMO that has not been first-transferred cannot be used towards an NDC; transfer it first",
                         ));
                     }
+                    self.gate_period(fa, blk, *use_year)?;
                     if let Some(auth) = st.block_auth(blk)
                         && !auth.purpose.includes_ndc()
                     {
@@ -1774,6 +1830,18 @@ impl<'a> Planner<'a> {
             ));
         }
         Ok(())
+    }
+
+    /// §5.3: an ITMO is used towards an NDC only in the NDC period of its vintage (no
+    /// carry-over); the period is the using Party's, see [`ndc_period_of`].
+    fn gate_period(&self, fa: &Account, blk: &Block, use_year: u16) -> Result<(), RegistryError> {
+        if blk.class != Class::Itmo {
+            return Ok(());
+        }
+        match period_mismatch(self.st.parties.get(&fa.party), blk.vintage, use_year) {
+            Some(why) => Err(rej(R_PERIOD, why)),
+            None => Ok(()),
+        }
     }
 
     /// First transfers are refused while the cooperative approach is Suspended or Revoked.

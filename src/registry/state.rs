@@ -98,6 +98,42 @@ pub struct Party {
     pub ndc_last_year: Option<u16>,
 }
 
+/// The NDC period containing `year`, for `party` (article6-rules §5.3, §11 `ndc_period`).
+///
+/// The ledger knows a Party's NDC period only when `InitParty` recorded `ndc_first_year` and
+/// `ndc_last_year`; that period is used when it contains the year. Otherwise the rules' default
+/// periods apply: 2021–2030, then five-year periods 2031–2035, 2036–2040, …; years before 2021
+/// belong to no Paris period and are grouped as 1990–2020.
+pub fn ndc_period_of(party: Option<&Party>, year: u16) -> (u16, u16) {
+    if let Some(p) = party
+        && let (Some(first), Some(last)) = (p.ndc_first_year, p.ndc_last_year)
+        && (first..=last).contains(&year)
+    {
+        return (first, last);
+    }
+    match year {
+        ..=2020 => (1990, 2020),
+        2021..=2030 => (2021, 2030),
+        _ => {
+            let start = 2031 + (year - 2031) / 5 * 5;
+            (start, start + 4)
+        }
+    }
+}
+
+/// §5.3 period match for an ITMO of `vintage` used towards `party`'s NDC in `use_year`
+/// (`period_match` is required, §11): `None` when both lie in the NDC period of the vintage
+/// (and the vintage is at least 2021), else why not. Allocates only on a mismatch.
+pub fn period_mismatch(party: Option<&Party>, vintage: u16, use_year: u16) -> Option<String> {
+    let (first, last) = ndc_period_of(party, vintage);
+    match crate::accounting::NdcPeriod::new(first.into(), last.into()) {
+        Ok(p) => crate::accounting::check_period_match(&p, vintage.into(), use_year.into())
+            .err()
+            .map(|e| e.to_string()),
+        Err(e) => Some(e.to_string()),
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Organization {
     pub id: String,
@@ -1441,11 +1477,24 @@ impl State {
                     p.last_serial = *last;
                 }
                 if let Some(ai) = auth_ix {
-                    self.check_authorize_gate(seq, ai, *vintage, qty, None)?;
-                    self.authorizations[ai as usize].authorized_total += qty;
+                    // The host's retained share is not authorized (article6-rules §9, R3.4).
+                    let retained: u64 = legs
+                        .iter()
+                        .filter(|l| l.leg == LegKind::Retention)
+                        .map(|l| l.last - l.first + 1)
+                        .sum();
+                    self.check_authorize_gate(seq, ai, *vintage, qty - retained, None)?;
+                    self.authorizations[ai as usize].authorized_total += qty - retained;
                 }
                 for l in legs {
                     let acc = self.acct(seq, &l.account)?;
+                    // A retention leg is born MO whatever the issuance's class: it stays in the
+                    // host balance, unauthorized, never first-transferred (§9, R3.4).
+                    let (class, auth_ix) = if l.leg == LegKind::Retention {
+                        (Class::Mo, None)
+                    } else {
+                        (*class, auth_ix)
+                    };
                     if l.block != self.next_block_id() {
                         return Err(v(
                             2,
@@ -1461,7 +1510,7 @@ impl State {
                         vintage: *vintage,
                         first: l.first,
                         last: l.last,
-                        class: *class,
+                        class,
                         authorization: auth_ix.map(AuthIx::new),
                         account: acc,
                         flags: Block::NEW,
@@ -1496,9 +1545,19 @@ impl State {
                     if let Some(ai) = auth_ix {
                         let auth = &self.authorizations[ai as usize];
                         let party = host.clone();
-                        let mut ft = Self::ft_on_authorize(auth);
-                        // CA basis AfterSOP (article6-rules §7): the OMGE leg of an authorized
-                        // issuance counts as first-transferred at issuance.
+                        // CA basis AfterSOP (article6-rules §7): only the holder and OMGE legs
+                        // (I − SOP) can be first-transferred at issuance. The SOP leg goes to
+                        // the Adaptation Fund outside the host's CA, a buffer leg is held back
+                        // and a retained share never enters CA (R3.4), whatever the OIMP
+                        // definition says.
+                        let ca_leg = matches!(l.leg, LegKind::Holding | LegKind::Omge);
+                        let mut ft = if ca_leg {
+                            Self::ft_on_authorize(auth)
+                        } else {
+                            None
+                        };
+                        // The OMGE leg counts as first-transferred at issuance even when the
+                        // authorization's own definition would not trigger.
                         if ft.is_none() && l.leg == LegKind::Omge {
                             ft = Some((
                                 FtTrigger::Issuance,
@@ -1509,7 +1568,7 @@ impl State {
                                 },
                             ));
                         }
-                        if ft.is_none() && kind.is_terminal() && l.leg != LegKind::Sop {
+                        if ft.is_none() && kind.is_terminal() && ca_leg {
                             let from = Account {
                                 id: String::new(),
                                 owner: String::new(),

@@ -339,8 +339,8 @@ pub fn execute(
                     to: Some(holding.clone()),
                     verification: None,
                     levies: Some(Levies {
-                        sop_bp: bp(sop),
-                        omge_bp: bp(omge),
+                        sop_bp: Some(bp(sop)),
+                        omge_bp: Some(bp(omge)),
                         buffer_bp: 0,
                         retention_bp: 0,
                     }),

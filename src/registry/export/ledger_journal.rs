@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::registry::event::{Envelope, Event};
+use crate::registry::event::{Envelope, Event, LegKind};
 use crate::registry::ledger::Ledger;
 use crate::registry::state::State;
 use crate::registry::types::Class;
@@ -128,6 +128,10 @@ fn tx_for(st: &State, env: &Envelope) -> Option<Tx> {
         } => {
             desc = format!("Issued {project} vintage {vintage}");
             let c = comm(*class, *vintage);
+            // A retention leg is born MO (article6-rules §9): its own commodity, balanced by
+            // its own `Issued` posting.
+            let mo = comm(Class::Mo, *vintage);
+            let mut retained = 0i64;
             for l in legs {
                 let serial = format!(
                     "serial: {}-{}-{:04}-{:06}-{:06}",
@@ -141,19 +145,24 @@ fn tx_for(st: &State, env: &Envelope) -> Option<Tx> {
                     l.first,
                     l.last
                 );
-                postings.push((
-                    acct_name(st, &l.account),
-                    (l.last - l.first + 1) as i64,
-                    c.clone(),
-                    Some(serial),
-                ));
+                let n = (l.last - l.first + 1) as i64;
+                let leg_comm = if l.leg == LegKind::Retention && *class != Class::Mo {
+                    retained += n;
+                    mo.clone()
+                } else {
+                    c.clone()
+                };
+                postings.push((acct_name(st, &l.account), n, leg_comm, Some(serial)));
             }
             postings.push((
                 format!("Issued:{project}"),
-                -((last - first + 1) as i64),
+                retained - ((last - first + 1) as i64),
                 c,
                 None,
             ));
+            if retained > 0 {
+                postings.push((format!("Issued:{project}"), -retained, mo, None));
+            }
         }
         Event::Acquired {
             project,

@@ -223,6 +223,7 @@ impl<'a> Planner<'a> {
                             "an ITMO that has not been first-transferred cannot be used towards an NDC; transfer it first",
                         ));
                     }
+                    self.gate_period(fa, blk, use_year)?;
                     if let Some(auth) = st.block_auth(blk)
                         && !auth.purpose.includes_ndc()
                     {
