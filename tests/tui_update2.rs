@@ -719,3 +719,27 @@ fn a_sandbox_transfer_draws_on_the_units_authorized_for_its_partner() {
     let got = ndc_workbench::tui::screens::registry::with_ledger(&app, |l| l.balance(&to));
     assert_eq!(got, Some(3000));
 }
+
+/// A figure wider than its column is shown whole (the names give way), never with its leading
+/// digits cut: a BAU edited to 10^12 kt shows as 1,000,000,000,000.0 on Budget at 80 and 120
+/// columns, and so does the total it makes.
+#[test]
+fn budget_figures_are_never_cut_on_the_left() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[ch('3'), ch('e')]);
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "{ 2021 = 900, 2030 = 1000000000000 }");
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    assert!(app.popup.is_none(), "{:?}", app.popup.is_some());
+    // the Total row adds every sector's 2030 BAU: 10^12 + 2,300 (energy) + 150 (waste)
+    let total_kt = "1,000,000,002,450.0";
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = render(&app, w, h);
+        assert!(screen.contains("1,000,000,000,000.0"), "{w}x{h}:\n{screen}");
+        assert!(
+            screen.contains(&total_kt),
+            "{w}x{h}: total {total_kt}:\n{screen}"
+        );
+    }
+}

@@ -346,14 +346,34 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     match app.budget.drilled {
         None => {
-            let num_w = if rest.width >= 100 { 10 } else { 8 };
+            let rows_data = sector_rows(s, b);
+            // Numbers are never cut: each column is as wide as its widest figure (the sector
+            // names give way first), so an edited BAU of 10^12 kt shows whole.
+            let base: u16 = if rest.width >= 100 { 10 } else { 8 };
+            let col = |f: fn(&SectorRow) -> &String| {
+                rows_data
+                    .iter()
+                    .map(|r| f(r).chars().count())
+                    .max()
+                    .and_then(|w| u16::try_from(w).ok())
+                    .unwrap_or(0)
+                    .max(base)
+            };
+            let widths = [
+                col(|r| &r.bau),
+                col(|r| &r.unconditional),
+                col(|r| &r.conditional),
+                col(|r| &r.beyond),
+                col(|r| &r.outside),
+                col(|r| &r.expected),
+            ];
+            let num_w: u16 = widths.iter().sum();
             let nw = name_w(
                 s.file.sectors.iter().map(|x| x.name.as_str()),
                 rest.width,
-                num_w + 3 + num_w * 5 + 7,
+                num_w + 3 + 7,
                 8,
             );
-            let rows_data = sector_rows(s, b);
             let last = rows_data.len().saturating_sub(1);
             let rows: Vec<Row> = rows_data
                 .into_iter()
@@ -389,13 +409,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 rows,
                 [
                     Constraint::Length(nw),
-                    Constraint::Length(num_w),
+                    Constraint::Length(widths[0]),
                     Constraint::Length(3),
-                    Constraint::Length(num_w),
-                    Constraint::Length(num_w),
-                    Constraint::Length(num_w),
-                    Constraint::Length(num_w),
-                    Constraint::Length(num_w),
+                    Constraint::Length(widths[1]),
+                    Constraint::Length(widths[2]),
+                    Constraint::Length(widths[3]),
+                    Constraint::Length(widths[4]),
+                    Constraint::Length(widths[5]),
                 ],
             )
             .header(header)
@@ -451,12 +471,21 @@ fn draw_activities(frame: &mut Frame, rest: Rect, app: &App, s: &Scenario, sel: 
                 .any(|(f, _)| e.contains_key(&field_path(id, f)))
         })
     };
+    // The MOs column as wide as its widest figure: a number is never cut.
+    let mos_w = ids
+        .iter()
+        .filter_map(|id| s.activity(id))
+        .map(|a| num(s, s.mitigation(a, ty)).chars().count())
+        .max()
+        .and_then(|w| u16::try_from(w).ok())
+        .unwrap_or(0)
+        .max(10);
     let nw = name_w(
         ids.iter()
             .filter_map(|id| s.activity(id))
             .map(|a| a.name.as_str()),
         rest.width,
-        8 + 14 + 10 + 8 + 4,
+        8 + 14 + mos_w + 8 + 4,
         12,
     ) + 2;
     let rows: Vec<Row> = ids
@@ -502,7 +531,7 @@ fn draw_activities(frame: &mut Frame, rest: Rect, app: &App, s: &Scenario, sel: 
             Constraint::Length(nw),
             Constraint::Length(8),
             Constraint::Length(14),
-            Constraint::Length(10),
+            Constraint::Length(mos_w),
             Constraint::Length(8),
         ],
     )
