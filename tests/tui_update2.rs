@@ -738,7 +738,7 @@ fn budget_figures_are_never_cut_on_the_left() {
         let screen = render(&app, w, h);
         assert!(screen.contains("1,000,000,000,000.0"), "{w}x{h}:\n{screen}");
         assert!(
-            screen.contains(&total_kt),
+            screen.contains(total_kt),
             "{w}x{h}: total {total_kt}:\n{screen}"
         );
     }
