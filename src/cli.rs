@@ -9,6 +9,10 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Most Monte Carlo runs `simulate --runs` takes: the study holds every run's emission path
+/// (runs × years × 8 bytes), so 10^8 runs would need gigabytes.
+const MAX_RUNS: usize = 1_000_000;
+
 /// Exit code: the operation failed (e.g. an invariant is violated).
 pub const EXIT_FAILED: u8 = 1;
 /// Exit code: bad input or usage.
@@ -123,7 +127,7 @@ pub struct SimulateArgs {
     /// Ignore partners' demand.
     #[arg(long)]
     pub no_demand: bool,
-    /// Monte Carlo runs over activity delivery (0 = off).
+    /// Monte Carlo runs over activity delivery (0 = off; at most 1,000,000).
     #[arg(long, default_value_t = 0)]
     pub runs: usize,
     /// Seed of the Monte Carlo runs.
@@ -680,6 +684,13 @@ fn simulate(a: SimulateArgs) -> ExitCode {
     }
     if a.no_demand {
         p.use_demand = false;
+    }
+    if a.runs > MAX_RUNS {
+        return bad_input(&format!(
+            "--runs {}: at most {} (the study keeps every run's emission path; 10,000 runs already give the probability to about ±1 %)",
+            a.runs,
+            crate::scenario::units::group_thousands(rust_decimal::Decimal::from(MAX_RUNS), 0)
+        ));
     }
     if !(0.0..=1.0).contains(&a.confidence) || a.confidence.is_nan() {
         return bad_input(&format!(

@@ -592,3 +592,19 @@ fn the_uncertainty_study_counts_outside_scope_units_like_the_headline() {
         "{text}"
     );
 }
+
+#[test]
+fn simulate_refuses_more_runs_than_it_can_hold() {
+    // 10^8 runs would keep 10^8 × 10 years × 8 bytes of paths: refused at once, exit 2
+    bin()
+        .args(["simulate", "bhutan", "--runs", "100000000"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--runs 100000000: at most 1,000,000",
+        ));
+    bin()
+        .args(["simulate", "bhutan", "--runs", "1000", "--format", "json"])
+        .assert()
+        .success();
+}
