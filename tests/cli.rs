@@ -608,3 +608,26 @@ fn simulate_refuses_more_runs_than_it_can_hold() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_host_that_retains_everything_is_told_so_not_to_check_its_positive_list() {
+    let v = json(&["simulate", "bhutan", "--retention", "1", "--format", "json"]);
+    assert_eq!(v["max_transferable"], 0);
+    let why = v["binding_text"].as_str().expect("text");
+    assert!(why.contains("retains 100 % of every issuance"), "{why}");
+    // at 99 % something is left, and the usual reasons apply
+    let v = json(&[
+        "simulate",
+        "bhutan",
+        "--retention",
+        "0.99",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        !v["binding_text"]
+            .as_str()
+            .expect("text")
+            .contains("retains")
+    );
+}

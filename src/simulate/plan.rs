@@ -375,10 +375,20 @@ pub fn plan(
             crate::scenario::units::group_thousands(Decimal::from(itmos_needed.unwrap_or(0)), 0),
             if method == CaMethod::SingleYearAveraging { format!(" (averaging counts uses ÷ {n}: {n} × the {} gap)", q(gap)) } else { String::new() }
         ),
+        Binding::NoSupply if p.host_retention >= Decimal::ONE => format!(
+            "the host retains {} % of every issuance, so no unit is left to authorize (lower the retained share)",
+            (p.host_retention * Decimal::from(100)).normalize()
+        ),
         Binding::NoSupply => "no activity has eligible, authorized outcomes in the period (check the positive list, eligible NDC parts and authorizations)".to_string(),
-        Binding::Supply => format!("supply: every eligible authorized unit ({} ITMOs) can be transferred within the headroom", total_supply),
+        Binding::Supply => format!(
+            "supply: every eligible authorized unit ({} ITMOs) can be transferred within the headroom",
+            crate::scenario::units::group_thousands(Decimal::from(total_supply), 0)
+        ),
         Binding::Demand => "demand: partners would take no more ITMOs in some vintage years".to_string(),
-        Binding::NationalCap => format!("national cap: at most {} ITMOs over the period", p.national_cap.unwrap_or(0)),
+        Binding::NationalCap => format!(
+            "national cap: at most {} ITMOs over the period",
+            crate::scenario::units::group_thousands(Decimal::from(p.national_cap.unwrap_or(0)), 0)
+        ),
         Binding::Headroom if headroom.total <= Decimal::ZERO && e_t > level => {
             format!("no headroom: projected {t} emissions ({}) already exceed the protected target ({}) before any transfer", q(e_t), q(level))
         }
