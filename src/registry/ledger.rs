@@ -7,7 +7,9 @@
 //! blocks of the source account matching the filter (project, vintage, class, authorization)
 //! and not frozen (for `Unfreeze`: frozen ones); they are ordered by (vintage, project id,
 //! first serial) ascending; whole blocks are taken while they fit; the first block that does not
-//! fit is split and its **lowest** serials are taken. The outcome lists the exact ranges.
+//! fit is split and its **lowest** serials are taken. The outcome lists the exact ranges. An
+//! international transfer with no class in its filter selects ITMOs only (an MO cannot move
+//! abroad, registry-model §6), so a host's retained MOs never stand in front of its ITMOs.
 
 use std::collections::BTreeMap;
 use std::path::Path;
