@@ -92,10 +92,11 @@ pub fn apply(base: &Scenario, edits: &Map<String, Value>) -> Result<Scenario, Ed
             diagnostics
                 .iter()
                 .map(|d| {
+                    let path = by_id(&root, &d.path);
                     if d.hint.is_empty() {
-                        format!("{}: {}", d.path, d.message)
+                        format!("{path}: {}", d.message)
                     } else {
-                        format!("{}: {} ({})", d.path, d.message, d.hint)
+                        format!("{path}: {} ({})", d.message, d.hint)
                     }
                 })
                 .collect::<Vec<_>>()
@@ -104,8 +105,43 @@ pub fn apply(base: &Scenario, edits: &Map<String, Value>) -> Result<Scenario, Ed
     }
 }
 
+/// A diagnostic's path with a list position named by its id, as the workbench names things:
+/// `sector[3].bau` → `sector.afolu.bau` (the participant never sees list positions).
+fn by_id(root: &toml::Value, path: &str) -> String {
+    for (kind, key) in [("sector", "id"), ("activity", "id"), ("partner", "code")] {
+        let Some(rest) = path.strip_prefix(kind).and_then(|r| r.strip_prefix('[')) else {
+            continue;
+        };
+        let Some((n, tail)) = rest.split_once(']') else {
+            continue;
+        };
+        let id = n.parse::<usize>().ok().and_then(|i| {
+            root.get(kind)?
+                .as_array()?
+                .get(i)?
+                .get(key)?
+                .as_str()
+                .map(str::to_string)
+        });
+        if let Some(id) = id {
+            return format!("{kind}.{id}{tail}");
+        }
+    }
+    path.to_string()
+}
+
 /// Check one edit on its own (as typed), giving the loader's reason when it is refused.
 pub fn check(base: &Scenario, path: &str, typed: &str) -> Result<Scenario, EditError> {
+    // A BAU or mitigation path is a value per year; a lone number (`2300`, `2,300`) is the most
+    // common slip, and the loader would only say "expected a map".
+    if (path.ends_with(".bau") || path.ends_with(".mitigation"))
+        && !matches!(parse_value(typed), toml::Value::Table(_))
+    {
+        return Err(EditError::Invalid(format!(
+            "`{}`: this is a value per year; write it as {{ 2021 = 1800, 2030 = 2300 }} (the years between are interpolated; no thousands separators inside)",
+            typed.trim()
+        )));
+    }
     let mut m = Map::new();
     m.insert(path.to_string(), Value::String(typed.to_string()));
     apply(base, &m)
@@ -122,6 +158,30 @@ mod tests {
             include_str!("../../tests/fixtures/valid/examplestan.toml"),
         )
         .expect("valid")
+    }
+
+    #[test]
+    fn a_lone_number_for_a_value_per_year_is_refused_with_the_shape_to_write() {
+        for typed in ["2300", "2,300", "-500"] {
+            let e = check(&base(), "sector.energy.bau", typed).expect_err(typed);
+            assert!(
+                e.to_string()
+                    .contains("write it as { 2021 = 1800, 2030 = 2300 }"),
+                "{typed}: {e}"
+            );
+        }
+        let e = check(&base(), "activity.cookstoves.mitigation", "40").expect_err("number");
+        assert!(e.to_string().contains("value per year"), "{e}");
+        assert!(check(&base(), "sector.energy.bau", "{ 2021 = 1800, 2030 = 2300 }").is_ok());
+    }
+
+    #[test]
+    fn a_refusal_names_the_sector_by_its_id_not_its_list_position() {
+        // afolu is the second sector of the file: the loader says sector[1]
+        let e = check(&base(), "sector.afolu.bau", "{ 2021 = \"x\" }").expect_err("text");
+        let e = e.to_string();
+        assert!(e.contains("sector.afolu.bau"), "{e}");
+        assert!(!e.contains("sector[1]"), "{e}");
     }
 
     #[test]
