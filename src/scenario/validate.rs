@@ -320,6 +320,40 @@ pub fn validate(f: &ScenarioFile) -> Vec<Problem> {
         }
     }
 
+    // magnitudes: the accounting handles up to 10^15 t CO2e (`accounting::MAX_QUANTITY`); a larger figure
+    // is a unit slip, refused here rather than when a simulation first meets it
+    let unit = f.scenario.unit;
+    let mut magnitude = |path: Path, m: &crate::scenario::years::YearMap| {
+        for (y, x) in &m.0 {
+            let too_big = x
+                .abs()
+                .checked_mul(unit.tonnes_per_unit())
+                .is_none_or(|t| t > Decimal::from(crate::accounting::MAX_QUANTITY));
+            if too_big {
+                v.err(
+                    path.key(&y.to_string()),
+                    format!("{x} {} is more than 10^15 t CO2e, the largest figure the accounting handles", unit.short()),
+                    format!("check the unit: this file is in {}, set by scenario.unit", unit.short()),
+                );
+            }
+        }
+    };
+    for (i, sec) in f.sectors.iter().enumerate() {
+        let sp = root.key("sector").index(i);
+        if let Some(b) = &sec.bau {
+            magnitude(sp.key("bau"), b);
+        }
+        if let Some(r) = &sec.removals {
+            magnitude(sp.key("removals"), r);
+        }
+    }
+    for (i, a) in f.activities.iter().enumerate() {
+        magnitude(
+            root.key("activity").index(i).key("mitigation"),
+            &a.mitigation,
+        );
+    }
+
     // readiness and non-market approaches
     crate::readiness::validate::validate(f, &mut v.out);
     v.out
