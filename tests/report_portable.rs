@@ -377,3 +377,18 @@ fn export_never_overwrites_an_existing_file_without_force_nor_the_session_itself
     assert_eq!(std::fs::read(&src).expect("session"), before);
     assert_eq!(std::fs::read(&journal).expect("journal"), jbefore);
 }
+
+/// `report` on the file a USB stick carries says to import it first, instead of calling a good
+/// export "not a readable session file".
+#[test]
+fn a_report_of_an_exported_file_says_to_import_it_first() {
+    let d = tempfile::tempdir().expect("tmp");
+    let (_, out) = exported(d.path());
+    bin()
+        .arg("report")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("this is an exported session"))
+        .stderr(predicates::str::contains("session import"));
+}

@@ -202,6 +202,12 @@ impl Session {
         };
         let v: serde_json::Value =
             serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?;
+        if v.get("format").and_then(|f| f.as_str()) == Some(super::portable::FORMAT) {
+            return Err(corrupt(format!(
+                "this is an exported session (for a USB stick), not a session: run `ndc-workbench session import {}` first, then use the imported session",
+                path.display()
+            )));
+        }
         let found = v
             .get("schema")
             .and_then(|s| s.as_u64())
