@@ -37,6 +37,15 @@ pub fn os_user() -> String {
         .unwrap_or_default()
 }
 
+/// The participant of the most recently changed session (sessions come newest first).
+fn last_participant(home: &app::HomeData) -> Option<String> {
+    home.sessions
+        .iter()
+        .max_by_key(|x| x.updated_at)
+        .map(|x| x.participant.clone())
+        .filter(|p| !p.trim().is_empty())
+}
+
 /// Open the workbench: on Home, or on `scenario` (a built-in id or a .toml path). A bad
 /// scenario is reported on stderr with exit code 2 before the terminal is touched.
 pub fn launch(scenario: Option<&str>, global: &GlobalArgs) -> ExitCode {
@@ -64,9 +73,10 @@ pub fn launch(scenario: Option<&str>, global: &GlobalArgs) -> ExitCode {
         }
     }
     let home = run::scan_home(&data_dir);
-    // The popup suggests the OS user (a shared laptop may hold other participants' sessions;
-    // they continue theirs from Home's session list).
-    let default_name = os_user();
+    // The name is asked once: the popup suggests the participant of the most recent session on
+    // this laptop (Enter goes on as them), else the OS user. Other participants of a shared
+    // laptop type their own name, or continue theirs from Home's session list.
+    let default_name = last_participant(&home).unwrap_or_else(os_user);
     let mut app = App::new(
         home,
         global.participant.clone(),
@@ -117,5 +127,40 @@ pub fn launch(scenario: Option<&str>, global: &GlobalArgs) -> ExitCode {
             eprintln!("ndc-workbench: terminal error: {e}");
             ExitCode::from(EXIT_FAILED)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workshop::session::SessionSummary;
+    use chrono::TimeZone;
+
+    fn summary(participant: &str, minute: u32) -> SessionSummary {
+        SessionSummary {
+            path: format!("{participant}.json").into(),
+            participant: participant.into(),
+            scenario_id: "bhutan-2030".into(),
+            scenario_title: "Bhutan".into(),
+            scenario_source: "built-in".into(),
+            updated_at: chrono::Utc
+                .with_ymd_and_hms(2026, 11, 28, 9, minute, 0)
+                .single()
+                .expect("a time"),
+            answered: 0,
+            total: None,
+        }
+    }
+
+    #[test]
+    fn the_name_suggested_is_the_most_recent_sessions_participant() {
+        let mut home = app::HomeData::default();
+        assert_eq!(last_participant(&home), None, "no session: the OS user");
+        home.sessions = vec![
+            summary("Bob", 5),
+            summary("Ana Núñez", 40),
+            summary("Chen", 20),
+        ];
+        assert_eq!(last_participant(&home).as_deref(), Some("Ana Núñez"));
     }
 }
