@@ -784,6 +784,26 @@ fn fact_lines_give_stage_gaps_and_next_steps() {
     );
 }
 
+/// The preformatted table's columns line up: every line has its `|` (or `+` in the rule) at
+/// the header's positions, the header included (a string continuation once ate its indent).
+#[test]
+fn article6_comparison_columns_line_up() {
+    let t = readiness::ARTICLE6_COMPARISON;
+    let bars = |l: &str| -> Vec<usize> {
+        l.chars()
+            .enumerate()
+            .filter(|(_, c)| *c == '|' || *c == '+')
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let rule = t.lines().nth(1).expect("the rule under the header");
+    let want = bars(rule);
+    assert_eq!(want.len(), 3, "{rule}");
+    for l in t.lines() {
+        assert_eq!(bars(l), want, "misaligned: {l:?}");
+    }
+}
+
 #[test]
 fn article6_comparison_covers_the_three_kinds() {
     let t = readiness::ARTICLE6_COMPARISON;

@@ -164,7 +164,7 @@ pub const ARTICLE6_TABLE: [[&str; 4]; 10] = [
 
 /// The three kinds of Article 6 cooperation side by side, for a help page.
 pub const ARTICLE6_COMPARISON: &str = "\
-                     | Article 6.2                        | Article 6.4                          | Article 6.8
+Aspect               | Article 6.2                        | Article 6.4                          | Article 6.8
 ---------------------+------------------------------------+--------------------------------------+-------------------------------------
 What                 | cooperative approaches between     | the Paris Agreement crediting        | framework for non-market approaches
                      | Parties (bilateral/multilateral)   | mechanism (PACM), run centrally      | (no trading)

@@ -36,7 +36,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let v = app.readiness;
     if v.comparison {
         let w = area.width.saturating_sub(2) as usize;
-        let lines: Vec<Line> = if w >= 110 {
+        // The side-by-side table only where its widest line fits; else one block per kind.
+        let table_w = ARTICLE6_COMPARISON
+            .lines()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0);
+        let lines: Vec<Line> = if w >= table_w {
             ARTICLE6_COMPARISON.lines().map(Line::raw).collect()
         } else {
             // Narrow: one block per kind of cooperation.
