@@ -412,3 +412,54 @@ fn clicking_a_tab_opens_it() {
         "clicks outside the tab row do not switch"
     );
 }
+
+#[test]
+fn while_the_terminal_is_too_small_keys_pastes_and_clicks_change_nothing() {
+    use ndc_workbench::tui::input::event_to_action;
+    use ratatui::crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter), ch('a')]);
+    assert!(app.editing());
+    update(&mut app, Action::Resize(79, 24));
+    let click = Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 3,
+        row: 1,
+        modifiers: KeyModifiers::NONE,
+    });
+    for ev in [
+        Event::Key(ch('b')),
+        Event::Key(k(KeyCode::Esc)),
+        Event::Key(ch('q')),
+        Event::Paste("pasted".into()),
+        click,
+    ] {
+        assert!(
+            event_to_action(&app, ev.clone()).is_none(),
+            "{ev:?} dropped"
+        );
+    }
+    assert!(
+        matches!(
+            event_to_action(&app, Event::Key(ctrl('c'))),
+            Some(Action::Quit)
+        ),
+        "Ctrl-C still quits"
+    );
+    assert!(matches!(
+        event_to_action(&app, Event::Resize(80, 24)),
+        Some(Action::Resize(80, 24))
+    ));
+    update(&mut app, Action::Resize(80, 24));
+    assert_eq!(
+        event_to_action(&app, Event::Key(ch('b'))).map(|a| matches!(a, Action::EditKey(_))),
+        Some(true),
+        "at 80×24 typing reaches the editor again"
+    );
+    assert_eq!(
+        app.reflect.editor.lines(),
+        ["a"],
+        "nothing typed while hidden"
+    );
+}

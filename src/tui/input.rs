@@ -3,6 +3,9 @@
 //! One job: route a key to the one place that handles it. Popups and help capture keys first,
 //! then the answer editor (everything not bound there is typed), then the current screen's
 //! `handle_key`, then the global keymap. Only key presses count (not repeats or releases).
+//! While the terminal is smaller than the workbench needs, nothing is drawn but a notice, so
+//! keys, pastes and clicks are dropped (a participant cannot see what they would change); only
+//! Ctrl-C and a resize get through.
 
 use super::app::{Action, App, Move, Screen};
 use super::keymap::{self, Cmd, Ctx};
@@ -12,6 +15,15 @@ use ratatui_textarea::Input;
 
 /// The action for a terminal event, if any.
 pub fn event_to_action(app: &App, ev: Event) -> Option<Action> {
+    if too_small(app.size) {
+        return match ev {
+            Event::Resize(w, h) => Some(Action::Resize(w, h)),
+            Event::Key(k) if k.kind == KeyEventKind::Press && keymap::is_interrupt(&k) => {
+                Some(Action::Quit)
+            }
+            _ => None,
+        };
+    }
     match ev {
         Event::Key(k) => key_to_action(app, &k),
         Event::Paste(s) => Some(Action::Paste(s)),
@@ -28,6 +40,11 @@ pub fn event_to_action(app: &App, ev: Event) -> Option<Action> {
         },
         _ => None,
     }
+}
+
+/// Whether a terminal of this size shows only the "too small" notice.
+fn too_small((w, h): (u16, u16)) -> bool {
+    w < super::ui::MIN_W || h < super::ui::MIN_H
 }
 
 /// The action for a key press, if any.

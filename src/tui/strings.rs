@@ -3,6 +3,7 @@
 pub const APP: &str = "ndc-workbench";
 pub const ILLUSTRATIVE: &str = "ILLUSTRATIVE";
 pub const TOO_SMALL: &str = "terminal too small (need 80×24)";
+pub const TOO_SMALL_KEYS: &str = "keys wait until it is larger · Ctrl-C quits";
 pub const NO_SCENARIO: &str =
     "No scenario is open yet. Press 0 for Home, choose a scenario and press Enter.";
 

@@ -20,6 +20,7 @@ pub const MIN_H: u16 = 24;
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     app.hits.clear();
+    // Keep in step with `input::event_to_action`, which drops keys while this notice shows.
     if area.width < MIN_W || area.height < MIN_H {
         draw_too_small(frame, area);
         return;
@@ -69,13 +70,14 @@ fn draw_too_small(frame: &mut Frame, area: Rect) {
     let text = vec![
         Line::from(S::TOO_SMALL),
         Line::from(format!("now {}×{}", area.width, area.height)),
+        Line::from(S::TOO_SMALL_KEYS),
     ];
     let y = area.height / 2;
     let r = Rect {
         x: area.x,
         y: area.y + y.saturating_sub(1),
         width: area.width,
-        height: area.height.min(2),
+        height: area.height.min(3),
     };
     frame.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), r);
 }
