@@ -333,3 +333,21 @@ fn readme_lists_every_known_category() {
         );
     }
 }
+
+/// A key pasted twice is named with the table it sits in and the line of its first setting, so
+/// the participant knows which line to delete (the parser alone says only "duplicate key").
+#[test]
+fn a_duplicate_key_names_its_table_and_the_first_line() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid");
+    let file = "duplicate-key-in-sector.toml";
+    let text = std::fs::read_to_string(dir.join(file)).expect("readable fixture");
+    let err = scenario::load_str(file, &text).expect_err("fixture must fail");
+    let d = &err.diagnostics[0];
+    assert_eq!(d.path, "sector[1].bau", "{d}");
+    let first = text
+        .lines()
+        .position(|l| l.starts_with("bau = { 2021 = 1500, 2030 = 1600 }"))
+        .expect("the first bau line")
+        + 1;
+    assert!(d.hint.contains(&format!("line {first}")), "{d}");
+}

@@ -8,6 +8,7 @@ pub mod builtin;
 pub mod categories;
 pub mod decimal_num;
 pub mod diff;
+pub mod duplicate;
 pub mod error;
 pub mod model;
 pub mod schema;
@@ -60,10 +61,16 @@ pub fn parse(name: &str, text: &str) -> Result<ScenarioFile, ScenarioError> {
     toml::from_str::<ScenarioFile>(text).map_err(|e| {
         let offset = e.span().map(|s| s.start);
         let (line, col) = offset.map(|o| span::line_col(text, o)).unwrap_or((1, 1));
-        let path = offset
+        let path: String = offset
             .map(|o| span::path_at(text, o).to_string())
             .unwrap_or_default();
-        let (message, hint) = explain_parse_error(e.message());
+        let (mut message, mut hint) = explain_parse_error(e.message());
+        let mut path = path;
+        if message.starts_with("duplicate key")
+            && let Some(d) = e.span().and_then(|s| duplicate::explain(text, s))
+        {
+            (path, message, hint) = (d.path, d.message, d.hint);
+        }
         ScenarioError {
             file: name.to_string(),
             diagnostics: vec![Diagnostic {
