@@ -793,13 +793,15 @@ impl<'a> Planner<'a> {
             return Err(rej(
                 R_SEL,
                 format!(
-                    "account {} has {available} {}units matching the filter, {qty} requested{}{}",
+                    "account {} has {} {}units matching the filter, {} requested{}{}",
                     acc.id,
+                    Units(available),
                     if frozen { "frozen " } else { "unfrozen " },
+                    Units(qty),
                     match (other_state, frozen) {
                         (0, _) => String::new(),
-                        (n, false) => format!(" ({n} more are frozen)"),
-                        (n, true) => format!(" ({n} more are not frozen)"),
+                        (n, false) => format!(" ({} more are frozen)", Units(n)),
+                        (n, true) => format!(" ({} more are not frozen)", Units(n)),
                     },
                     lifecycle::reserved_note(st, acc)
                 ),
@@ -1237,7 +1239,7 @@ impl<'a> Planner<'a> {
                 if *quantity == 0 || *quantity > MAX_QUANTITY {
                     return Err(rej(
                         R_PRE,
-                        format!("quantity must be between 1 and {MAX_QUANTITY}"),
+                        format!("quantity must be between 1 and {}", Units(MAX_QUANTITY)),
                     ));
                 }
                 if !(1990..=2100).contains(vintage) {
@@ -1272,8 +1274,10 @@ impl<'a> Planner<'a> {
                         return Err(rej(
                             R_VER,
                             format!(
-                                "issuing {quantity} would exceed verified quantity {} (already issued {})",
-                                ver.verified_quantity, ver.issued
+                                "issuing {} would exceed verified quantity {} (already issued {})",
+                                Units(*quantity),
+                                Units(ver.verified_quantity),
+                                Units(ver.issued)
                             ),
                         ));
                     }
@@ -1330,7 +1334,11 @@ impl<'a> Planner<'a> {
                 if levied >= *quantity {
                     return Err(rej(
                         R_LEVY,
-                        format!("levies take {levied} of {quantity}; nothing left for the holder"),
+                        format!(
+                            "levies take {} of {}; nothing left for the holder",
+                            Units(levied),
+                            Units(*quantity)
+                        ),
                     ));
                 }
                 // The retained share stays with the host unauthorized (article6-rules §9): it
@@ -1826,8 +1834,11 @@ impl<'a> Planner<'a> {
             return Err(rej(
                 R_AUTH,
                 format!(
-                    "authorization {}: {} already authorized + {qty} exceeds the authorized quantity {max}",
-                    auth.id, auth.authorized_total
+                    "authorization {}: {} already authorized + {} exceeds the authorized quantity {}",
+                    auth.id,
+                    Units(auth.authorized_total),
+                    Units(qty),
+                    Units(max)
                 ),
             ));
         }

@@ -562,9 +562,45 @@ pub fn parse_quantity(typed: &str) -> Result<u64, String> {
     }
 }
 
+/// A count of units as people read it in a message: `1,500,000` (what [`parse_units`] reads
+/// back). Refusals quote quantities with it, so a participant comparing "1500000 available,
+/// 2000000 requested" need not count digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Units(pub u64);
+
+impl std::fmt::Display for Units {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let digits = self.0.to_string();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                f.write_str(",")?;
+            }
+            write!(f, "{c}")?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{parse_quantity, parse_units, parse_vintage, parse_year};
+    use super::{Units, parse_quantity, parse_units, parse_vintage, parse_year};
+
+    #[test]
+    fn units_in_messages_are_grouped_by_thousands_and_read_back() {
+        for (n, shown) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (1_500_000, "1,500,000"),
+            (u64::MAX, "18,446,744,073,709,551,615"),
+        ] {
+            assert_eq!(Units(n).to_string(), shown);
+        }
+        assert_eq!(
+            parse_units(&Units(123_456_789).to_string()),
+            Ok(123_456_789)
+        );
+    }
 
     #[test]
     fn a_command_quantity_is_at_least_one_unit() {

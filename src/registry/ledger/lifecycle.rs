@@ -403,7 +403,8 @@ impl<'a> Planner<'a> {
                             return Err(rej(
                                 R_TP,
                                 format!(
-                                    "retirement request {id} approves in full ({total} units); reject or cancel it instead"
+                                    "retirement request {id} approves in full ({} units); reject or cancel it instead",
+                                    Units(total)
                                 ),
                             ));
                         }
@@ -438,7 +439,8 @@ impl<'a> Planner<'a> {
                             return Err(rej(
                                 R_TP,
                                 format!(
-                                    "approve between 1 and {total} units of request {id} (partial approval splits)"
+                                    "approve between 1 and {} units of request {id} (partial approval splits)",
+                                    Units(total)
                                 ),
                             ));
                         }
