@@ -25,7 +25,9 @@ pub const EXIT_BAD_INPUT: u8 = 2;
     about = "Article 6 and NDC workbench: workshop exercises, MO budgets, ITMO transfer simulation and a registry ledger",
     long_about = "Article 6 and NDC workbench.\n\nWithout a command it opens the interactive workbench on the built-in scenarios \
 (or on SCENARIO: a built-in id such as `bhutan` or a path to a .toml file).",
-    args_conflicts_with_subcommands = true
+    // Options such as --data-dir go before or after a command; a scenario only without one
+    // (`main` refuses both together).
+    override_usage = "ndc-workbench [OPTIONS] [SCENARIO]\n       ndc-workbench [OPTIONS] <COMMAND>"
 )]
 pub struct Cli {
     #[command(subcommand)]

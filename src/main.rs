@@ -1,12 +1,25 @@
 //! `ndc-workbench` binary: parse the command line, dispatch, map errors to exit codes.
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use ndc_workbench::cli::{self, Cli};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        // Options such as --data-dir may come before a command; a scenario may not (it opens
+        // the workbench, which a command does not).
+        Some(_) if cli.scenario.is_some() => Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "`{}` opens the workbench on a scenario and cannot come before a command; \
+                     leave it out, or give it to the command where it takes one \
+                     (e.g. `ndc-workbench simulate bhutan`)",
+                    cli.scenario.as_deref().unwrap_or_default()
+                ),
+            )
+            .exit(),
         Some(cmd) => {
             quiet_on_closed_stdout();
             cli::run(cmd, &cli.global)

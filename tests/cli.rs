@@ -631,3 +631,41 @@ fn a_host_that_retains_everything_is_told_so_not_to_check_its_positive_list() {
             .contains("retains")
     );
 }
+
+/// Options that store data may come before the command as well as after it (a participant types
+/// them where the usage line shows them); a scenario before a command is refused with a way out,
+/// not silently dropped.
+#[test]
+fn data_dir_works_before_the_command_and_a_scenario_before_one_is_refused() {
+    let d = tempfile::tempdir().expect("tmp");
+    let dir = d.path().to_str().expect("utf-8 path");
+    bin()
+        .args([
+            "--data-dir",
+            dir,
+            "registry",
+            "init",
+            "--party",
+            "BTN",
+            "--registry-id",
+            "BTN01",
+        ])
+        .assert()
+        .success();
+    assert!(
+        d.path().join("registry.jsonl").is_file(),
+        "the ledger went to --data-dir"
+    );
+    bin()
+        .args(["registry", "balances", "--data-dir", dir])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("BTN:REG:Holding"));
+    bin()
+        .args(["bhutan", "scenario", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`bhutan` opens the workbench on a scenario and cannot come before a command",
+        ));
+}
