@@ -776,20 +776,7 @@ fn scenario_new(from: &str, out: &std::path::Path, force: bool) -> ExitCode {
             out.display()
         ));
     }
-    let stem = out
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("my-scenario");
-    let new_id: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let new_id = id_from_file_name(out);
     let out_text = with_id(text, &new_id, &format!("copied from {from}"));
     if let Err(e) = scenario::load_str(&out.display().to_string(), &out_text) {
         eprintln!("{e}");
@@ -804,6 +791,27 @@ fn scenario_new(from: &str, out: &std::path::Path, force: bool) -> ExitCode {
         out.display()
     );
     ExitCode::SUCCESS
+}
+
+/// The scenario id `scenario new` gives a copy, from the file it writes: the file name in
+/// lowercase, every run of other characters one dash, no dash at either end
+/// (`My Scenario 2030.toml` → `my-scenario-2030`); `my-scenario` when nothing is left.
+fn id_from_file_name(out: &std::path::Path) -> String {
+    let stem = out.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let mut id = String::with_capacity(stem.len());
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c.to_ascii_lowercase());
+        } else if !id.is_empty() && !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    let id = id.trim_end_matches('-');
+    if id.is_empty() {
+        "my-scenario".to_string()
+    } else {
+        id.to_string()
+    }
 }
 
 fn report(a: ReportArgs) -> ExitCode {
@@ -991,6 +999,29 @@ fn session_cmd(c: SessionCmd, global: &GlobalArgs) -> ExitCode {
                 }
                 Err(e) => fail(e),
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::id_from_file_name;
+    use crate::scenario::validate::simple_id;
+    use std::path::Path;
+
+    #[test]
+    fn a_copy_gets_a_simple_id_from_any_file_name() {
+        for (file, id) in [
+            ("future-ndc.toml", "future-ndc"),
+            ("My Scenario 2030.toml", "my-scenario-2030"),
+            ("dir/__bhutan__v2.toml", "bhutan-v2"),
+            ("__.toml", "my-scenario"),
+            ("Ünïcode.toml", "n-code"),
+            (".toml", "toml"),
+        ] {
+            let got = id_from_file_name(Path::new(file));
+            assert_eq!(got, id, "{file}");
+            assert!(simple_id(&got), "{file}: {got}");
         }
     }
 }
