@@ -669,3 +669,33 @@ fn data_dir_works_before_the_command_and_a_scenario_before_one_is_refused() {
             "`bhutan` opens the workbench on a scenario and cannot come before a command",
         ));
 }
+
+/// Without a terminal the workbench says what to do instead of panicking; a mistyped command
+/// followed by its arguments is named as the command meant, not as an unexpected argument.
+#[test]
+fn no_terminal_and_a_mistyped_command_get_a_clear_error() {
+    let d = tempfile::tempdir().expect("tmp");
+    let out = bin()
+        .args(["bhutan", "--data-dir"])
+        .arg(d.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("needs a terminal") && !err.contains("panicked"),
+        "{err}"
+    );
+    bin()
+        .args(["simulte", "bhutan"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`simulte` is not a command; did you mean `simulate`?",
+        ));
+    bin()
+        .args(["--data-dir", "x", "valdate", "a.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `validate`?"));
+}

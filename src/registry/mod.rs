@@ -46,7 +46,7 @@ pub mod script;
 pub mod serial;
 mod short_eq;
 pub mod state;
-mod suggest;
+pub mod suggest;
 pub mod synth;
 pub mod types;
 pub mod wire;

@@ -47,7 +47,8 @@ fn last_participant(home: &app::HomeData) -> Option<String> {
 }
 
 /// Open the workbench: on Home, or on `scenario` (a built-in id or a .toml path). A bad
-/// scenario is reported on stderr with exit code 2 before the terminal is touched.
+/// scenario is reported on stderr with exit code 2 before the terminal is touched, and so is a
+/// missing terminal.
 pub fn launch(scenario: Option<&str>, global: &GlobalArgs) -> ExitCode {
     let data_dir = match crate::store::data_dir(global.data_dir.as_deref()) {
         Ok(d) => d,
@@ -97,7 +98,25 @@ pub fn launch(scenario: Option<&str>, global: &GlobalArgs) -> ExitCode {
         events: None,
     };
 
-    let mut terminal = ratatui::init(); // raw mode, alternate screen, panic hook that restores
+    // Without a terminal (output piped, a script, no controlling tty) there is nothing to draw
+    // on: say so and point at the commands whose output can be piped, never panic.
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        eprintln!("{}", no_terminal("its output is not a terminal"));
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    // raw mode, alternate screen, panic hook that restores
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            ratatui::restore();
+            eprintln!(
+                "{}",
+                no_terminal(&format!("the terminal cannot be opened: {e}"))
+            );
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let _ = execute!(
@@ -128,6 +147,15 @@ pub fn launch(scenario: Option<&str>, global: &GlobalArgs) -> ExitCode {
             ExitCode::from(EXIT_FAILED)
         }
     }
+}
+
+/// What to do when the interactive workbench has no terminal to run in.
+fn no_terminal(why: &str) -> String {
+    format!(
+        "error: the workbench needs a terminal, and {why}.\n  \
+         fix: run `ndc-workbench` in a terminal window; for output that can be piped or saved use a \
+         command, e.g. `ndc-workbench simulate bhutan`, `ndc-workbench report SESSION` (see --help)"
+    )
 }
 
 #[cfg(test)]
