@@ -135,7 +135,7 @@ fn beneficiary_of(ev: &Event) -> Option<&Beneficiary> {
 
 /// A unit count with thousands separators (`46,250`), as participants read quantities.
 fn units(n: u64) -> String {
-    crate::scenario::units::group_thousands(rust_decimal::Decimal::from(n), 0)
+    super::types::Units(n).to_string()
 }
 
 /// One line saying what an event did, in units (blocks are never rewritten, so the count of a

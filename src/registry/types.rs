@@ -570,14 +570,8 @@ pub struct Units(pub u64);
 
 impl std::fmt::Display for Units {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let digits = self.0.to_string();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                f.write_str(",")?;
-            }
-            write!(f, "{c}")?;
-        }
-        Ok(())
+        let n = rust_decimal::Decimal::from(self.0);
+        f.write_str(&crate::scenario::units::group_thousands(n, 0))
     }
 }
 
