@@ -463,3 +463,70 @@ fn while_the_terminal_is_too_small_keys_pastes_and_clicks_change_nothing() {
         "nothing typed while hidden"
     );
 }
+
+/// The rows of text inside the facts panel on a rendered screen: the lines between its top and
+/// bottom borders, cut to the panel's columns.
+fn facts_rows(screen: &str) -> Vec<String> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let top = lines
+        .iter()
+        .position(|l| l.contains("Question and scenario facts"))
+        .expect("facts panel on screen");
+    let start = lines[top]
+        .chars()
+        .position(|c| c == '┌')
+        .expect("panel corner");
+    let mut rows = vec![];
+    for l in &lines[top + 1..] {
+        let cells: Vec<char> = l.chars().skip(start).collect();
+        if cells.first() == Some(&'└') {
+            return rows;
+        }
+        rows.push(cells.iter().skip(1).take_while(|&&c| c != '│').collect());
+    }
+    panic!("facts panel has no bottom border:\n{screen}");
+}
+
+#[test]
+fn pgdn_and_pgup_move_the_facts_by_a_page_and_stop_at_the_ends() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    assert_eq!(app.screen, Screen::Reflect);
+    let (w, h) = (80, 24);
+    let first = render(&app, w, h);
+    let page = facts_rows(&first);
+    assert!(first.contains("(PgDn: more)"), "{first}");
+
+    // One PgDn: the last line of the first page is now the first line (one line of overlap).
+    press(&mut app, k(KeyCode::PageDown));
+    let second = facts_rows(&render(&app, w, h));
+    assert_eq!(second[0], *page.last().expect("rows"), "{second:?}");
+    assert_eq!(
+        usize::from(app.questions_view(Part::Reflect).facts_scroll),
+        page.len() - 1
+    );
+
+    // PgDn many times: it stops where the last line is at the bottom, and says PgUp goes back.
+    for _ in 0..60 {
+        press(&mut app, k(KeyCode::PageDown));
+        render(&app, w, h);
+    }
+    let at_end = app.questions_view(Part::Reflect).facts_scroll;
+    let end_screen = render(&app, w, h);
+    assert!(
+        end_screen.contains("(PgUp: back)") && !end_screen.contains("(PgDn: more)"),
+        "{end_screen}"
+    );
+    press(&mut app, k(KeyCode::PageDown));
+    assert_eq!(app.questions_view(Part::Reflect).facts_scroll, at_end);
+
+    // One PgUp from the end moves at once (it used to take several presses to come back from
+    // an offset beyond the text), and enough of them come back to the first page exactly.
+    press(&mut app, k(KeyCode::PageUp));
+    assert_ne!(facts_rows(&render(&app, w, h)), facts_rows(&end_screen));
+    for _ in 0..60 {
+        press(&mut app, k(KeyCode::PageUp));
+        render(&app, w, h);
+    }
+    assert_eq!(facts_rows(&render(&app, w, h)), page);
+}

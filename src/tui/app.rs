@@ -1189,14 +1189,16 @@ fn update_questions(app: &mut App, action: Action) -> Vec<Effect> {
     }
     let n = app.question_count(part);
     match action {
-        Action::Move(Move::PageUp) => {
+        Action::Move(m @ (Move::PageUp | Move::PageDown)) => {
+            // By the page the last frame showed; before any frame, by five lines.
+            let page = app.hits.facts.get();
             let v = app.questions_view_mut(part);
-            v.facts_scroll = v.facts_scroll.saturating_sub(5);
-            vec![]
-        }
-        Action::Move(Move::PageDown) => {
-            let v = app.questions_view_mut(part);
-            v.facts_scroll = v.facts_scroll.saturating_add(5).min(200);
+            let down = m == Move::PageDown;
+            v.facts_scroll = match page {
+                Some(p) => p.step(v.facts_scroll, down),
+                None if down => v.facts_scroll.saturating_add(5).min(200),
+                None => v.facts_scroll.saturating_sub(5),
+            };
             vec![]
         }
         Action::Move(Move::Right) => {

@@ -47,6 +47,32 @@ pub struct Hits {
     areas: RefCell<Vec<(Rect, Target)>>,
     /// Simulate could not show chart and table together (the `t` switch applies).
     pub sim_panes: Cell<bool>,
+    /// Reflect / Discuss: the facts panel's visible rows and how far it can scroll, so PgDn
+    /// and PgUp move by a page and stop at the ends. `None` until a question screen is drawn.
+    pub facts: Cell<Option<FactsPage>>,
+}
+
+/// The facts panel as the last frame laid it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactsPage {
+    /// Lines of text visible at once.
+    pub rows: u16,
+    /// The largest useful scroll offset (the last line at the bottom of the panel).
+    pub max_scroll: u16,
+}
+
+impl FactsPage {
+    /// The offset one page further down (`down`) or up from `at`, kept within the text. A page
+    /// keeps one line of the last one in view, so the reader sees where they were.
+    pub fn step(self, at: u16, down: bool) -> u16 {
+        let page = self.rows.saturating_sub(1).max(1);
+        let at = at.min(self.max_scroll);
+        if down {
+            at.saturating_add(page).min(self.max_scroll)
+        } else {
+            at.saturating_sub(page)
+        }
+    }
 }
 
 impl Hits {
@@ -54,6 +80,7 @@ impl Hits {
     pub fn clear(&self) {
         self.areas.borrow_mut().clear();
         self.sim_panes.set(false);
+        self.facts.set(None);
     }
 
     /// Record a clickable area.

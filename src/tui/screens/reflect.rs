@@ -273,14 +273,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             hanging(&mut f, "  ", "    ", &l);
         }
     }
+    let rows = top.height.saturating_sub(2);
     let max_scroll = u16::try_from(f.len())
         .unwrap_or(u16::MAX)
-        .saturating_sub(top.height.saturating_sub(2));
+        .saturating_sub(rows);
+    app.hits
+        .facts
+        .set(Some(crate::tui::hits::FactsPage { rows, max_scroll }));
     let fp = Paragraph::new(f)
         .scroll((view.facts_scroll.min(max_scroll), 0))
         .block(pane(
             if max_scroll > view.facts_scroll {
                 format!("{} (PgDn: more)", S::FACTS_TITLE)
+            } else if view.facts_scroll > 0 && max_scroll > 0 {
+                format!("{} (PgUp: back)", S::FACTS_TITLE)
             } else {
                 S::FACTS_TITLE.to_string()
             },
