@@ -363,9 +363,11 @@ pub fn check_state_in(
     Ok(())
 }
 
-/// Invariant 18: levy legs land in accounts of the right kind. Invariant 14 (vintage), the
-/// §5.3 period match: an ITMO used towards an NDC has its use year in its vintage's NDC
-/// period (only `Use` moves are looked at; the happy path allocates nothing).
+/// Invariant 18: levy legs land in accounts of the right kind. Invariant 14 (vintage): an
+/// issuance's vintage lies in its verification's monitoring period and the project's crediting
+/// period, and the §5.3 period match: an ITMO used towards an NDC has its use year in its
+/// vintage's NDC period (only `Use` moves and issuances are looked at; the happy path
+/// allocates nothing).
 fn check_event(st: &State, seq: u64, ev: &Event) -> Result<(), InvariantViolation> {
     if let Event::Moved {
         blocks,
@@ -384,7 +386,29 @@ fn check_event(st: &State, seq: u64, ev: &Event) -> Result<(), InvariantViolatio
             }
         }
     }
-    if let Event::Issued { legs, .. } = ev {
+    if let Event::Issued {
+        legs,
+        project,
+        vintage,
+        verification,
+        ..
+    } = ev
+    {
+        // 14: the vintage lies in the verification's monitoring period and in a crediting
+        // period of the project (when either is on record).
+        let monitoring = verification
+            .as_ref()
+            .and_then(|id| st.verifications.get(id))
+            .filter(|ver| !(ver.monitoring_start..=ver.monitoring_end).contains(vintage))
+            .map(|ver| {
+                format!(
+                    "vintage {vintage} outside the monitoring period {}-{} of verification {}",
+                    ver.monitoring_start, ver.monitoring_end, ver.id
+                )
+            });
+        if let Some(why) = monitoring.or_else(|| st.outside_crediting(project, *vintage)) {
+            return Err(v(14, "vintage", seq, None, why));
+        }
         for l in legs {
             let kind = st.account(&l.account).map(|a| a.kind);
             let ok = match l.leg {

@@ -1036,6 +1036,9 @@ impl<'a> Planner<'a> {
                 crediting_end,
             } => {
                 self.project(project)?;
+                if st.validations.contains_key(id) {
+                    return Err(rej(R_PRE, format!("validation {id} already recorded")));
+                }
                 if crediting_start > crediting_end {
                     return Err(rej(R_PRE, "crediting period start after end"));
                 }
@@ -1249,6 +1252,9 @@ impl<'a> Planner<'a> {
                             "vintage {vintage} is outside the years a mitigation outcome can have (1990-2100)"
                         ),
                     ));
+                }
+                if let Some(why) = st.outside_crediting(project, *vintage) {
+                    return Err(rej(R_VINTAGE, why));
                 }
                 if let Some(vid) = verification {
                     let ver = st

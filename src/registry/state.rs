@@ -188,6 +188,38 @@ pub struct Validation {
     pub crediting_end: u16,
 }
 
+impl State {
+    /// Invariant 14, crediting half: `None` when `project` has no validation on record (nothing
+    /// to hold the vintage to) or `vintage` lies in the crediting period of one of its
+    /// validations (a renewed crediting period is a second validation), else why not.
+    /// Allocates only on a mismatch.
+    pub fn outside_crediting(&self, project: &str, vintage: u16) -> Option<String> {
+        if self.validations.is_empty() {
+            return None;
+        }
+        let mut periods = self
+            .validations
+            .values()
+            .filter(|v| v.project == project)
+            .peekable();
+        periods.peek()?;
+        let mut seen = vec![];
+        for v in periods {
+            if (v.crediting_start..=v.crediting_end).contains(&vintage) {
+                return None;
+            }
+            seen.push(format!(
+                "{}–{} (validation {})",
+                v.crediting_start, v.crediting_end, v.id
+            ));
+        }
+        Some(format!(
+            "vintage {vintage} is outside the crediting period of project {project}: {}",
+            seen.join(", ")
+        ))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Verification {
     pub id: String,
