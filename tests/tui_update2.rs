@@ -743,3 +743,55 @@ fn budget_figures_are_never_cut_on_the_left() {
         );
     }
 }
+
+/// The sandbox's projects carry their activity's crediting period (the test scenario's first
+/// activity credits 2022–2026): a vintage outside it is refused in the form by invariant 14,
+/// naming the period, and one inside it is issued.
+#[test]
+fn a_sandbox_issue_outside_the_crediting_period_is_refused_with_the_period() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = sandbox_app(d.path());
+    press_all(&mut app, d.path(), &[ch('i'), k(KeyCode::Down)]);
+    for year in ["2021", "2027"] {
+        clear_field(&mut app, d.path());
+        type_text(&mut app, d.path(), &format!("{year}\n"));
+        assert!(
+            matches!(&app.popup, Some(Popup::Form(f)) if f.error.as_deref().is_some_and(|e|
+                e.contains("invariant 14") && e.contains(&format!("vintage {year}")) && e.contains("2022–2026"))),
+            "{year}: {:?}",
+            app.popup
+        );
+    }
+    assert!(
+        !step_done(&app, 0),
+        "nothing issued: {:?}",
+        app.registry.last
+    );
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "2025\n");
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    assert!(step_done(&app, 0), "{:?}", app.registry.last);
+}
+
+/// A new sandbox says how to start instead of showing an empty table; it goes once units
+/// are held.
+#[test]
+fn an_empty_sandbox_says_how_to_start() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = sandbox_app(d.path());
+    while app.registry.tab != RegTab::Accounts {
+        press_all(&mut app, d.path(), &[ch('v')]);
+    }
+    let screen = render(&app, 120, 40).replace('\n', " ");
+    let squeezed: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        squeezed.contains("holds no units yet. Press i to issue units"),
+        "{screen}"
+    );
+    // The issue form's defaults work as they stand (the vintage inside the crediting period).
+    press_all(&mut app, d.path(), &[ch('i'), k(KeyCode::Enter)]);
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    let screen = render(&app, 120, 40);
+    assert!(!screen.contains("holds no units yet"), "{screen}");
+    assert!(screen.contains("EXS:DEV0001:Holding"), "{screen}");
+}

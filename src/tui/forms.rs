@@ -1,5 +1,5 @@
-//! The Registry sandbox: its setup (the scenario's parties, an approach, one developer, account
-//! and project per activity) and the action forms (issue, authorize, transfer, retire, cancel)
+//! The Registry sandbox: its setup (the scenario's parties, an approach, one developer, account,
+//! project and validation with the activity's crediting period per activity) and the action forms (issue, authorize, transfer, retire, cancel)
 //! that become real ledger commands.
 //!
 //! One job: forms ↔ commands. The ledger validates every command; a refusal comes back with
@@ -75,8 +75,30 @@ pub fn setup(s: &Scenario) -> Vec<Command> {
     let mut v = parties_and_approach(s, &partners, "sandbox");
     for (i, a) in s.file.activities.iter().enumerate() {
         v.extend(developer_and_project(&party, i + 1, a, None));
+        // The activity's crediting period as a validation, so the sandbox refuses a vintage
+        // outside it (invariant 14) as a real registry would.
+        if let (Ok(start), Ok(end)) = (u16::try_from(a.crediting[0]), u16::try_from(a.crediting[1]))
+        {
+            v.push(Command::RecordValidation {
+                id: format!("VAL-P{:04}", i + 1),
+                project: format!("P{:04}", i + 1),
+                vvb: "VVB (illustrative)".into(),
+                date: NaiveDate::from_ymd_opt(i32::from(start), 1, 1).unwrap_or_default(),
+                crediting_start: start,
+                crediting_end: end,
+            });
+        }
     }
     v
+}
+
+/// The vintage the forms start with: 2025, moved into the first activity's crediting period
+/// (project P0001, the one the issue form names) when that period does not include it.
+fn default_vintage(s: &Scenario) -> String {
+    let year = s.file.activities.first().map_or(2025, |a| {
+        2025.clamp(a.crediting[0], a.crediting[1].max(a.crediting[0]))
+    });
+    year.to_string()
 }
 
 /// A new form with sensible defaults for the scenario.
@@ -90,7 +112,7 @@ pub fn new_form(kind: FormKind, s: &Scenario, theme: &Theme) -> Form {
         t.set_selection_style(theme.selected());
         (l, t)
     };
-    let vintage = "2025";
+    let vintage = &default_vintage(s);
     let fields = match kind {
         FormKind::Issue => vec![
             f("project", "P0001"),

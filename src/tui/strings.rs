@@ -57,3 +57,9 @@ pub const TABS: [&str; 8] = [
     "Readiness",
 ];
 pub const READINESS_TITLE: &str = "Readiness";
+
+/// Registry, an empty sandbox: what to do first.
+pub const SANDBOX_EMPTY: &str = "Your sandbox ledger holds no units yet. Press i to issue units to a \
+project's developer (the vintage must lie in its crediting period), then a to authorize some as \
+ITMOs, t to transfer them (the first transfer to the partner), r to retire for a beneficiary, c to \
+cancel. Every action is checked by the registry's rules; a refusal names the rule.";

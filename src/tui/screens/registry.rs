@@ -489,16 +489,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     .max()
                     .unwrap_or(8)
                     .min(w / 3);
+                // The class column as wide as its widest entry, so the vintages line up.
+                let classw = rows
+                    .iter()
+                    .map(|r| r[4].chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .max("by class".len());
                 let head = Line::styled(
                     fit(format!(
-                        "{:<idw$} {:>11}  by class  |  by vintage",
-                        "Account", "units"
+                        "{:<idw$} {:>11}  {:<classw$}  |  by vintage",
+                        "Account", "units", "by class"
                     )),
                     t.title(),
                 );
                 let row = |r: &[String; 5]| {
                     format!(
-                        "{:<idw$} {:>11}  {}  |  {}",
+                        "{:<idw$} {:>11}  {:<classw$}  |  {}",
                         r[0].chars().take(idw).collect::<String>(),
                         r[2],
                         r[4],
@@ -525,6 +532,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     });
                 }
                 let shown = out.len() - 1;
+                if shown == 0 && v.sandbox {
+                    // A new sandbox: say how to start instead of showing an empty table.
+                    out.push(Line::raw(""));
+                    for l in super::wrap(S::SANDBOX_EMPTY, w, usize::MAX) {
+                        out.push(Line::styled(l, t.info()));
+                    }
+                }
                 push_detail(&mut out, detail, w, app);
                 (
                     "Accounts holding units".to_string(),
