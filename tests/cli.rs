@@ -137,6 +137,30 @@ fn budget_formats() {
         .stdout(predicate::str::starts_with("sector,in_scope,year"));
 }
 
+/// The table says how far the in-scope MOs fall short of (or exceed) what the target needs,
+/// never a negative surplus. Examplestan 2030: covered BAU 2,300 + 1,600 = 3,900 kt, the
+/// unconditional target 20 % below it (3,120 kt), so 780 kt are needed; the in-scope activities
+/// give 60 + 90 = 150 kt: 630 kt short. Bhutan's net-balance target needs nothing, so every
+/// in-scope MO is above the need.
+#[test]
+fn budget_table_says_short_of_or_above_the_need() {
+    bin()
+        .args(["budget", "examplestan"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "MOs needed: 780.0 kt   in-scope MOs short of the need: 630.0 kt",
+        ))
+        .stdout(predicate::str::contains("-630").not());
+    bin()
+        .args(["budget", "bhutan"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "MOs needed: 0.0 kt   in-scope MOs above the need:",
+        ));
+}
+
 #[test]
 fn simulate_json_contract_on_every_prepared_scenario() {
     for id in PREPARED {

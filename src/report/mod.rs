@@ -197,12 +197,21 @@ pub fn budget_text(s: &Scenario, b: &crate::budget::Budget) -> String {
         q(t.covered_bau),
         q(t.covered_projected)
     );
+    // In-scope MOs over the need (a surplus), or how far they fall short of it; never a
+    // negative surplus, and never "beyond", which names the column of activities in no plan.
+    let surplus = |x: rust_decimal::Decimal| {
+        if x.is_sign_negative() && !x.is_zero() {
+            format!("in-scope MOs short of the need: {}", q(-x))
+        } else {
+            format!("in-scope MOs above the need: {}", q(x))
+        }
+    };
     let _ = writeln!(
         o,
-        "unconditional target: {}   MOs needed: {}   beyond: {}",
+        "unconditional target: {}   MOs needed: {}   {}",
         q(t.target_unconditional),
         q(t.needed_unconditional),
-        q(t.beyond_unconditional)
+        surplus(t.beyond_unconditional)
     );
     if let (Some(c), Some(n), Some(bc)) = (
         t.target_conditional,
@@ -211,10 +220,10 @@ pub fn budget_text(s: &Scenario, b: &crate::budget::Budget) -> String {
     ) {
         let _ = writeln!(
             o,
-            "conditional target:   {}   MOs needed: {}   beyond: {}",
+            "conditional target:   {}   MOs needed: {}   {}",
             q(c),
             q(n),
-            q(bc)
+            surplus(bc)
         );
     }
     let _ = writeln!(o, "\nMACC (in-scope measures by cost, {ty}):");

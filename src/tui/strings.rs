@@ -27,7 +27,7 @@ pub const ANSWER_EMPTY: &str = "Not answered yet. Press Enter to write an answer
 pub const GROUP_PROMPT: &str = "Group name for this answer (empty to clear)";
 
 pub const BUDGET_TITLE: &str = "Budget";
-pub const BUDGET_INTRO: &str = "Mitigation outcomes (MOs) per sector at the target year. Enter: a sector's activities; e edits; m: MACC.";
+pub const BUDGET_INTRO: &str = "MOs per sector at the target year. Beyond: in the NDC's scope, in neither plan; Outside: outside its scope. Enter: activities; e edits; m: MACC.";
 pub const SIMULATE_TITLE: &str = "Simulate";
 pub const SIMULATE_INTRO: &str = "How many ITMOs can be transferred while keeping the NDC.";
 pub const SIMULATE_COMING: &str = "The transfer-capacity simulation (simulate module) will appear here: parameter panel (CA method, averaging denominator, conditional target, host retention, buffer, national cap, SOP/OMGE, transfer volume), a chart of BAU, target and emissions balance, the per-year table and the binding constraint.";

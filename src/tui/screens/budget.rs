@@ -164,28 +164,30 @@ pub fn sector_rows(s: &Scenario, b: &Budget) -> Vec<SectorRow> {
     rows
 }
 
-/// The lines under the sectors table: what the NDC needs and what is beyond it.
+/// The lines under the sectors table: what the NDC needs and the in-scope MOs above that need
+/// (a surplus; not the "Beyond" column, which is activities in neither plan).
 pub fn totals_lines(s: &Scenario, b: &Budget) -> Vec<String> {
     let t = b.target();
     let q = |x: Decimal| format_quantity(x, s.unit(), 1);
-    let beyond = |b: Decimal| {
+    // The surplus of in-scope MOs over the need, or by how much they fall short of it.
+    let surplus = |b: Decimal, what: &str| {
         if b < Decimal::ZERO {
-            format!("none: the activities fall {} short", q(-b))
+            format!("the in-scope activities fall {} short", q(-b))
         } else {
-            q(b)
+            format!("{what} {}", q(b))
         }
     };
     let mut v = vec![format!(
-        "At {}: MOs needed for the unconditional target {}; MOs beyond it {}",
+        "At {}: MOs needed for the unconditional target {}; {}",
         t.year,
         q(t.needed_unconditional),
-        beyond(t.beyond_unconditional)
+        surplus(t.beyond_unconditional, "in-scope MOs above that need")
     )];
     if let (Some(n), Some(bc)) = (t.needed_conditional, t.beyond_conditional) {
         v.push(format!(
-            "With the conditional target: needed {}; beyond {}",
+            "With the conditional target: needed {}; {}",
             q(n),
-            beyond(bc)
+            surplus(bc, "above that need")
         ));
     }
     v
