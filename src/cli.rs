@@ -314,7 +314,7 @@ pub fn run(cmd: Command, global: &GlobalArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Questions { pack, json } => questions(&pack, json),
-        Command::Report(a) => report(a),
+        Command::Report(a) => report(a, global),
         Command::Collect(a) => collect(a),
         Command::Session(c) => session_cmd(c, global),
         Command::Simulate(a) => simulate(a),
@@ -814,10 +814,19 @@ fn id_from_file_name(out: &std::path::Path) -> String {
     }
 }
 
-fn report(a: ReportArgs) -> ExitCode {
+fn report(a: ReportArgs, global: &GlobalArgs) -> ExitCode {
     use crate::report::session as rs;
+    // A scenario with `--participant` means that participant's saved session of it (the
+    // flag used to be accepted and ignored, reporting the scenario without answers).
+    let target = match (&global.participant, rs::is_session_file(&a.target)) {
+        (Some(name), false) => match participant_session(&a.target, name, global) {
+            Ok(path) => path.to_string_lossy().into_owned(),
+            Err(msg) => return bad_input(&msg),
+        },
+        _ => a.target.clone(),
+    };
     // The loaders' errors already name the file or id; what `build` says is about its content.
-    let inputs = match rs::load(&a.target) {
+    let inputs = match rs::load(&target) {
         Ok(i) => i,
         Err(e) => return bad_input(&e.to_string()),
     };
@@ -880,6 +889,47 @@ fn report(a: ReportArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// The saved session of `participant` for `scenario` in the data folder, or what to do
+/// instead: the sessions of that scenario that are there, or how to report without answers.
+fn participant_session(
+    scenario: &str,
+    participant: &str,
+    global: &GlobalArgs,
+) -> Result<PathBuf, String> {
+    use crate::workshop::session;
+    let s = scenario::resolve(scenario).map_err(|e| e.to_string())?;
+    let data = crate::store::data_dir(global.data_dir.as_deref()).map_err(|e| e.to_string())?;
+    let path = session::session_path(&data, s.id(), participant);
+    if path.exists() {
+        return Ok(path);
+    }
+    let prefix = format!("{}--", s.id());
+    let mut others: Vec<String> = std::fs::read_dir(session::sessions_dir(&data))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.starts_with(&prefix) && n.ends_with(".json"))
+        .collect();
+    others.sort();
+    let dir = session::sessions_dir(&data);
+    let found = match others.first() {
+        None => format!("there is no session of {} there", s.id()),
+        Some(first) => format!(
+            "sessions of {} there: {}; report one with `ndc-workbench report {}`",
+            s.id(),
+            others.join(", "),
+            dir.join(first).display()
+        ),
+    };
+    Err(format!(
+        "no session of {participant:?} for {} in {} ({found}); leave out --participant to \
+         report the scenario without answers",
+        s.id(),
+        dir.display(),
+    ))
 }
 
 fn collect(a: CollectArgs) -> ExitCode {

@@ -228,3 +228,52 @@ fn answers_csv_neutralises_a_leading_tab_or_carriage_return_like_every_other_csv
     );
     assert!(cells.contains(&"'\r=1+1".to_string()), "{cells:?}");
 }
+
+/// `report SCENARIO --participant NAME` (the command the Report screen shows) reports that
+/// participant's saved session from the data folder; the flag used to be accepted and ignored.
+/// A participant with no session there is refused (exit 2) with the sessions that are there.
+#[test]
+fn a_scenario_with_a_participant_reports_that_participants_session() {
+    let d = tempfile::tempdir().expect("tmp");
+    let saved = fixture(d.path());
+    bin()
+        .args([
+            "report",
+            "bhutan",
+            "--participant",
+            "Ana Pereira",
+            "--data-dir",
+        ])
+        .arg(d.path())
+        .assert()
+        .code(0)
+        .stdout(contains("Participant: Ana Pereira"))
+        .stdout(contains("Druk Air"));
+    let name = saved
+        .file_name()
+        .expect("file")
+        .to_string_lossy()
+        .into_owned();
+    bin()
+        .args([
+            "report",
+            "bhutan-2030",
+            "--participant",
+            "Pema",
+            "--data-dir",
+        ])
+        .arg(d.path())
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains("no session of \"Pema\" for bhutan-2030"))
+        .stderr(contains(name.as_str()))
+        .stderr(contains("leave out --participant"));
+    // Without --participant a scenario is still reported without answers.
+    bin()
+        .args(["report", "bhutan", "--data-dir"])
+        .arg(d.path())
+        .assert()
+        .code(0)
+        .stdout(contains("Participant: none"));
+}

@@ -18,6 +18,17 @@ fn snap(name: &str, app: &App) {
     }
 }
 
+/// [`snap`] with the test's data folder (a new temporary path each run) written `<data>`.
+fn snap_in(name: &str, app: &App, data: &std::path::Path) {
+    let data = data.to_string_lossy();
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(
+            format!("{name}_{w}x{h}"),
+            render(app, w, h).replace(&*data, "<data>")
+        );
+    }
+}
+
 const LONG: &str = "Our NDC covers energy and AFOLU with an unconditional target of 20% below BAU in 2030, and a conditional target of 35% that needs finance, technology and Article 6 cooperation.\nWaste is outside the scope for now; we estimate about 150 kt in 2030 and would like to bring it in with the next NDC.";
 
 fn answered(d: &std::path::Path) -> App {
@@ -214,12 +225,12 @@ fn report() {
     let d = tempfile::tempdir().expect("tmp");
     let mut app = answered(d.path());
     press_all(&mut app, d.path(), &[ch('6')]);
-    snap("report", &app);
+    snap_in("report", &app, d.path());
     let files = ["md", "csv", "json"]
         .map(|x| format!("./ndc-workbench-export/testland-2030--tester-answers.{x}"))
         .to_vec();
     update(&mut app, Action::Exported(files));
-    snap("report_exported", &app);
+    snap_in("report_exported", &app, d.path());
 }
 
 #[test]

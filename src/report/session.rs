@@ -201,10 +201,14 @@ pub fn edited(s: &Scenario, session: &Session) -> Result<Scenario, ReportError> 
 }
 
 /// Inputs of `report ARG`: a session file (`.json`) or a scenario (built-in id or `.toml`).
+/// Does `report` read `arg` as a session file (a `.json` path) rather than a scenario?
+pub fn is_session_file(arg: &str) -> bool {
+    Path::new(arg).extension().is_some_and(|e| e == "json")
+}
+
 pub fn load(arg: &str) -> Result<Inputs, ReportError> {
     let p = Path::new(arg);
-    let is_session = p.extension().is_some_and(|e| e == "json");
-    if !is_session {
+    if !is_session_file(arg) {
         let s = scenario::resolve(arg).map_err(|e| ReportError(e.to_string()))?;
         return Ok(Inputs {
             params: Params::from_scenario(&s),

@@ -22,18 +22,23 @@ pub enum StoreError {
     },
 }
 
-/// Data directory: `override` (e.g. `--data-dir`), else `$NDC_WORKBENCH_DATA`, else the
-/// platform data dir of `org.ndc-workbench.ndc-workbench`. Created if missing.
-pub fn data_dir(override_dir: Option<&Path>) -> Result<PathBuf, StoreError> {
-    let dir = if let Some(d) = override_dir {
-        d.to_path_buf()
+/// [`data_dir`] without creating it: where it is (for showing a command that finds it).
+pub fn data_dir_path(override_dir: Option<&Path>) -> Result<PathBuf, StoreError> {
+    if let Some(d) = override_dir {
+        Ok(d.to_path_buf())
     } else if let Some(d) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
-        PathBuf::from(d)
+        Ok(PathBuf::from(d))
     } else {
         directories::ProjectDirs::from("org", "ndc-workbench", "ndc-workbench")
             .map(|p| p.data_dir().to_path_buf())
-            .ok_or(StoreError::NoDataDir)?
-    };
+            .ok_or(StoreError::NoDataDir)
+    }
+}
+
+/// Data directory: `override` (e.g. `--data-dir`), else `$NDC_WORKBENCH_DATA`, else the
+/// platform data dir of `org.ndc-workbench.ndc-workbench`. Created if missing.
+pub fn data_dir(override_dir: Option<&Path>) -> Result<PathBuf, StoreError> {
+    let dir = data_dir_path(override_dir)?;
     fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
         path: dir.clone(),
         source,

@@ -132,14 +132,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
     }
     a.push(Line::raw(""));
-    let file = w
-        .session_path
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
     a.push(Line::styled(
         format!(
-            "Full report (budget, simulation, registry): ndc-workbench report <data folder>/sessions/{file}"
+            "Full report (budget, simulation, registry) from a shell: {}",
+            report_command(w)
         ),
         t.dim(),
     ));
@@ -151,4 +147,58 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             .wrap(Wrap { trim: false })
             .block(pane("Answers", false, app)),
     );
+}
+
+/// The command that prints this session's full report: the scenario and participant, and the
+/// data folder when it is not the one the command finds by itself.
+fn report_command(w: &crate::tui::app::Workspace) -> String {
+    // A built-in scenario by its id, one from a file by the file.
+    let scenario = match &w.scenario.origin {
+        crate::scenario::Origin::File(p) => std::fs::canonicalize(p)
+            .unwrap_or_else(|_| p.clone())
+            .to_string_lossy()
+            .into_owned(),
+        _ => w.scenario.id().to_string(),
+    };
+    let mut cmd = format!(
+        "ndc-workbench report {} --participant {}",
+        shell_word(&scenario),
+        shell_word(&w.session.participant)
+    );
+    // session file = <data folder>/sessions/<file>.json
+    let data = w.session_path.parent().and_then(std::path::Path::parent);
+    let default = crate::store::data_dir_path(None).ok();
+    if let Some(d) = data.filter(|d| Some(*d) != default.as_deref()) {
+        cmd.push_str(" --data-dir ");
+        cmd.push_str(&shell_word(&d.to_string_lossy()));
+    }
+    cmd
+}
+
+/// `s` as one word for a POSIX shell: as it is when that is safe, else single-quoted.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars().all(|c| {
+            c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | ',' | '+' | '@')
+        });
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    #[test]
+    fn a_shell_word_is_quoted_only_when_it_needs_to_be() {
+        assert_eq!(shell_word("Tashi"), "Tashi");
+        assert_eq!(shell_word("/tmp/a-b/c.d"), "/tmp/a-b/c.d");
+        assert_eq!(shell_word("Ana Maria"), "'Ana Maria'");
+        assert_eq!(shell_word("O'Neil"), "'O'\\''Neil'");
+        assert_eq!(shell_word("$HOME"), "'$HOME'");
+        assert_eq!(shell_word(""), "''");
+    }
 }
