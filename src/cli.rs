@@ -187,6 +187,14 @@ pub struct CollectArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum SessionCmd {
+    /// The sessions saved in the data dir, most recent first: name, participant, scenario,
+    /// answers, last saved (what `session export`, `report` and `collect` take).
+    List {
+        /// One JSON object: `{"data_dir", "sessions": [{"name", "path", "participant",
+        /// "scenario", "scenario_title", "answered", "questions", "updated_at"}]}`.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a session and its registry journal to one portable file (with a checksum).
     Export {
         /// A session file, or its name in the data dir (e.g. `bhutan-2030--ana`).
@@ -977,6 +985,96 @@ fn collect(a: CollectArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `session list`: the data dir's sessions as a table (or JSON), most recent first.
+fn session_list(data: &std::path::Path, json: bool) {
+    let list = crate::workshop::session::list(data);
+    let dir = crate::workshop::session::sessions_dir(data);
+    let name = |p: &std::path::Path| {
+        p.file_stem()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    if json {
+        let sessions: Vec<serde_json::Value> = list
+            .iter()
+            .map(|x| {
+                serde_json::json!({
+                    "name": name(&x.path),
+                    "path": x.path,
+                    "participant": x.participant,
+                    "scenario": x.scenario_id,
+                    "scenario_title": x.scenario_title,
+                    "answered": x.answered,
+                    "questions": x.total,
+                    "updated_at": x.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({ "data_dir": data, "sessions": sessions })
+        );
+        return;
+    }
+    if list.is_empty() {
+        println!(
+            "no sessions in {} yet (the workbench saves one per participant and scenario)",
+            dir.display()
+        );
+        return;
+    }
+    let rows: Vec<[String; 5]> = list
+        .iter()
+        .map(|x| {
+            [
+                name(&x.path),
+                x.participant.clone(),
+                x.scenario_id.clone(),
+                match x.total {
+                    Some(t) => format!("{}/{t}", x.answered),
+                    None => x.answered.to_string(),
+                },
+                x.updated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            ]
+        })
+        .collect();
+    let head = [
+        "session",
+        "participant",
+        "scenario",
+        "answered",
+        "last saved",
+    ];
+    let w: Vec<usize> = (0..5)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([head[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |r: [&str; 5]| {
+        format!(
+            "{:<w0$}  {:<w1$}  {:<w2$}  {:>w3$}  {}",
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            w0 = w[0],
+            w1 = w[1],
+            w2 = w[2],
+            w3 = w[3]
+        )
+    };
+    println!("{}", line(head).trim_end());
+    for r in &rows {
+        println!("{}", line([&r[0], &r[1], &r[2], &r[3], &r[4]]).trim_end());
+    }
+    println!("\nin {}", dir.display());
+}
+
 fn session_cmd(c: SessionCmd, global: &GlobalArgs) -> ExitCode {
     use crate::workshop::portable::{self, PortableError};
     let fail = |e: PortableError| match e {
@@ -988,6 +1086,16 @@ fn session_cmd(c: SessionCmd, global: &GlobalArgs) -> ExitCode {
     };
     let data = || crate::store::data_dir(global.data_dir.as_deref());
     match c {
+        SessionCmd::List { json } => match data() {
+            Ok(d) => {
+                session_list(&d, json);
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(EXIT_FAILED)
+            }
+        },
         SessionCmd::Export {
             session,
             out,

@@ -392,3 +392,71 @@ fn a_report_of_an_exported_file_says_to_import_it_first() {
         .stderr(predicates::str::contains("this is an exported session"))
         .stderr(predicates::str::contains("session import"));
 }
+
+/// `session list` shows what a trainer collects: each saved session's name (what `session
+/// export` takes), participant, scenario, answers of the pack's 17 questions and when it was
+/// last saved, most recent first; `--json` the same for scripts; an empty data dir says so.
+#[test]
+fn session_list_shows_the_saved_sessions_most_recent_first() {
+    let d = tempfile::tempdir().expect("tmp");
+    // Ana: six answers, last at 12:00. Pema: the same six and a seventh at 14:00.
+    report_common::save(
+        d.path(),
+        &report_common::session("Ana Pereira", "bhutan-2030"),
+        false,
+    );
+    let mut pema = report_common::session("Pema", "vanuatu-2030");
+    pema.set_answer(
+        "lt-leds-contributions",
+        "Hydro exports",
+        report_common::at(5),
+    );
+    report_common::save(d.path(), &pema, false);
+
+    let out = bin()
+        .args(["session", "list", "--data-dir"])
+        .arg(d.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let rows: Vec<&str> = text.lines().collect();
+    assert!(
+        rows[0].starts_with("session") && rows[0].contains("answered"),
+        "{text}"
+    );
+    let pema_row = rows[1].split_whitespace().collect::<Vec<_>>();
+    assert_eq!(
+        pema_row[..4],
+        ["vanuatu-2030--pema", "Pema", "vanuatu-2030", "7/17"],
+        "{text}"
+    );
+    assert!(rows[1].contains("2025-03-04 14:00 UTC"), "{text}");
+    assert!(
+        rows[2].starts_with("bhutan-2030--ana-pereira") && rows[2].contains("6/17"),
+        "{text}"
+    );
+    assert!(rows[2].contains("2025-03-04 12:00 UTC"), "{text}");
+
+    let out = bin()
+        .args(["session", "list", "--json", "--data-dir"])
+        .arg(d.path())
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let s = v["sessions"].as_array().expect("sessions");
+    assert_eq!(s.len(), 2);
+    assert_eq!(s[0]["participant"], "Pema");
+    assert_eq!(s[1]["name"], "bhutan-2030--ana-pereira");
+    assert_eq!(s[1]["answered"], 6);
+    assert_eq!(s[1]["questions"], 17);
+    assert_eq!(s[1]["updated_at"], "2025-03-04T12:00:00Z");
+
+    let empty = tempfile::tempdir().expect("tmp");
+    bin()
+        .args(["session", "list", "--data-dir"])
+        .arg(empty.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no sessions in"));
+}
