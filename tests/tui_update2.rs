@@ -119,6 +119,32 @@ fn a_sector_bau_edit_changes_the_budget_and_the_simulation() {
     assert_ne!(before, after);
 }
 
+/// A lone number typed for a sector's BAU is the value at the target year (the number in the
+/// table's "BAU 2030" column); the other years of the path stay. The first row is AFOLU
+/// (`{ 2021 = 1500, 2030 = 1600 }` kt): `1,700` makes it 1,700 kt in 2030, 100 kt more
+/// covered BAU.
+#[test]
+fn a_lone_number_for_a_bau_sets_the_target_year_and_keeps_the_other_years() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    let before = app.derived.as_ref().expect("d").budget.target().covered_bau;
+    press_all(&mut app, d.path(), &[ch('3'), ch('e')]);
+    clear_field(&mut app, d.path());
+    type_text(&mut app, d.path(), "1,700");
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    assert_eq!(
+        saved(d.path()).budget_edits.get("sector.afolu.bau"),
+        Some(&serde_json::json!("{ 2021 = 1500, 2030 = 1700 }"))
+    );
+    let after = app.derived.as_ref().expect("d").budget.target().covered_bau;
+    assert_eq!(
+        after - before,
+        rust_decimal::Decimal::from(100_000),
+        "t CO2e"
+    );
+}
+
 #[test]
 fn macc_toggles_and_save_as_scenario_writes_a_valid_file() {
     let d = tempfile::tempdir().expect("tmp");

@@ -424,7 +424,15 @@ fn draw_popup(frame: &mut Frame, body: Rect, app: &App, p: &Popup) {
     let block = pane(title, true, app);
     let inner = block.inner(r);
     frame.render_widget(block, r);
-    let [a, b, e, _, c] = Layout::vertical([
+    // A value per year: a lone number sets the year the Budget table shows.
+    let hint = match p {
+        Popup::BudgetEdit { path, .. } if crate::workshop::edits::is_per_year(path) => app
+            .derived
+            .as_ref()
+            .map(|d| format!("or one number: the value in {}", d.scenario.target_year())),
+        _ => None,
+    };
+    let [a, b, e, h, c] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(err_h + u16::from(err_h > 0)),
@@ -442,6 +450,9 @@ fn draw_popup(frame: &mut Frame, body: Rect, app: &App, p: &Popup) {
                 .map(|l| Line::styled(l, app.theme.error())),
         );
         frame.render_widget(Paragraph::new(ls), e);
+    }
+    if let Some(hint) = hint {
+        frame.render_widget(Paragraph::new(Line::styled(hint, app.theme.dim())), h);
     }
     frame.render_widget(
         Paragraph::new(Line::from(vec![

@@ -58,8 +58,24 @@ fn quoted(field: &str, typed: &str) -> String {
     }
 }
 
+/// What `typed` means for `path`: as typed, except a lone number for a value per year, which
+/// sets the target year's value (the number the table shows) and keeps the other years.
+fn meant(app: &App, path: &str, typed: &str) -> String {
+    if !edits::is_per_year(path) {
+        return typed.to_string();
+    }
+    app.derived
+        .as_ref()
+        .and_then(|d| {
+            let current = current_text(&d.scenario, path)?;
+            edits::set_year(&current, d.scenario.target_year(), typed)
+        })
+        .unwrap_or_else(|| typed.to_string())
+}
+
 /// Check `typed` for `path` against the scenario with the other edits applied.
 fn check_edit(app: &App, path: &str, typed: &str) -> Result<(), String> {
+    let typed = &meant(app, path, typed);
     let Some(w) = &app.work else {
         return Err("no scenario open".into());
     };
@@ -193,6 +209,7 @@ pub fn popup_submit(app: &mut App, popup: Popup) -> Vec<Effect> {
                     vec![]
                 }
                 Ok(()) => {
+                    let typed = meant(app, &path, &typed);
                     let f = path.rsplit('.').next().unwrap_or("").to_string();
                     if let Some(w) = app.work.as_mut() {
                         w.session

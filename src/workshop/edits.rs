@@ -34,6 +34,44 @@ pub fn parse_value(typed: &str) -> toml::Value {
     }
 }
 
+/// Is `path` a value per year (a `{ year = value }` table)?
+pub fn is_per_year(path: &str) -> bool {
+    path.ends_with(".bau") || path.ends_with(".mitigation")
+}
+
+/// A lone number typed for a value per year (`2300`, `2,300`, `-500`, `12.5`) read as the
+/// value at `year` (the one the Budget table shows, at the target year): the per-year table
+/// `current` with `year` set to it and every other year kept, as table text. `None` when
+/// `typed` is not a lone number or `current` is not a table of numbers by year.
+pub fn set_year(current: &str, year: i32, typed: &str) -> Option<String> {
+    let number = typed.trim().replace(',', "");
+    // A decimal number as TOML writes one: digits, an optional sign and point, no exponent.
+    if !number
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+'))
+    {
+        return None;
+    }
+    number.parse::<rust_decimal::Decimal>().ok()?;
+    let toml::Value::Table(t) = parse_value(current) else {
+        return None;
+    };
+    let mut by_year: Vec<(i32, String)> = t
+        .iter()
+        .map(|(k, v)| match v {
+            toml::Value::Integer(_) | toml::Value::Float(_) => {
+                Some((k.parse::<i32>().ok()?, v.to_string()))
+            }
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    by_year.retain(|(y, _)| *y != year);
+    by_year.push((year, number));
+    by_year.sort_by_key(|(y, _)| *y);
+    let cells: Vec<String> = by_year.iter().map(|(y, v)| format!("{y} = {v}")).collect();
+    Some(format!("{{ {} }}", cells.join(", ")))
+}
+
 fn set(root: &mut toml::Value, path: &str, v: toml::Value) -> Result<(), EditError> {
     let parts: Vec<&str> = path.split('.').collect();
     let bad = || EditError::BadPath(path.to_string());
@@ -134,9 +172,7 @@ fn by_id(root: &toml::Value, path: &str) -> String {
 pub fn check(base: &Scenario, path: &str, typed: &str) -> Result<Scenario, EditError> {
     // A BAU or mitigation path is a value per year; a lone number (`2300`, `2,300`) is the most
     // common slip, and the loader would only say "expected a map".
-    if (path.ends_with(".bau") || path.ends_with(".mitigation"))
-        && !matches!(parse_value(typed), toml::Value::Table(_))
-    {
+    if is_per_year(path) && !matches!(parse_value(typed), toml::Value::Table(_)) {
         return Err(EditError::Invalid(format!(
             "`{}`: this is a value per year; write it as {{ 2021 = 1800, 2030 = 2300 }} (the years between are interpolated; no thousands separators inside)",
             typed.trim()
@@ -173,6 +209,36 @@ mod tests {
         let e = check(&base(), "activity.cookstoves.mitigation", "40").expect_err("number");
         assert!(e.to_string().contains("value per year"), "{e}");
         assert!(check(&base(), "sector.energy.bau", "{ 2021 = 1800, 2030 = 2300 }").is_ok());
+    }
+
+    #[test]
+    fn a_lone_number_sets_the_value_of_one_year_and_keeps_the_others() {
+        let cur = "{ 2015 = 2130, 2030 = 2250 }";
+        assert_eq!(
+            set_year(cur, 2030, "2300").as_deref(),
+            Some("{ 2015 = 2130, 2030 = 2300 }")
+        );
+        assert_eq!(
+            set_year(cur, 2030, " 2,300.5 ").as_deref(),
+            Some("{ 2015 = 2130, 2030 = 2300.5 }")
+        );
+        // A year not in the table is added in its place.
+        assert_eq!(
+            set_year(cur, 2025, "-40").as_deref(),
+            Some("{ 2015 = 2130, 2025 = -40, 2030 = 2250 }")
+        );
+        assert_eq!(set_year("", 2030, "5").as_deref(), None);
+        for not_a_number in ["abc", "{ 2030 = 1 }", "1e3", ""] {
+            assert_eq!(set_year(cur, 2030, not_a_number), None, "{not_a_number}");
+        }
+        // What it writes is what the loader takes.
+        let s = check(
+            &base(),
+            "sector.energy.bau",
+            &set_year("{ 2021 = 1800, 2030 = 2300 }", 2030, "2400").expect("table"),
+        )
+        .expect("valid");
+        assert_eq!(s.file.sectors.len(), base().file.sectors.len());
     }
 
     #[test]
