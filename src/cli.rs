@@ -117,11 +117,11 @@ pub struct SimulateArgs {
     /// Transfer volume in ITMOs (1000 or 1,000), or `max` for the maximum safe volume.
     #[arg(long, default_value = "max", allow_negative_numbers = true)]
     pub volume: String,
-    /// Host retention share 0–1 (default: the scenario's policy).
-    #[arg(long, allow_negative_numbers = true)]
+    /// Host retention share, 0–1 or a percentage (0.1 or 10%; default: the scenario's policy).
+    #[arg(long, allow_negative_numbers = true, value_parser = share_arg)]
     pub retention: Option<rust_decimal::Decimal>,
-    /// Buffer share of headroom never sold, 0–1.
-    #[arg(long, allow_negative_numbers = true)]
+    /// Buffer share of headroom never sold, 0–1 or a percentage (0.1 or 10%).
+    #[arg(long, allow_negative_numbers = true, value_parser = share_arg)]
     pub buffer: Option<rust_decimal::Decimal>,
     /// National cap on ITMOs over the period (units), or `none`.
     #[arg(long, allow_negative_numbers = true)]
@@ -135,8 +135,8 @@ pub struct SimulateArgs {
     /// Seed of the Monte Carlo runs.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Confidence for the largest safe volume, 0–1.
-    #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
+    /// Confidence for the largest safe volume, 0–1 or a percentage (0.95 or 95%).
+    #[arg(long, default_value = "0.95", allow_negative_numbers = true, value_parser = confidence_arg)]
     pub confidence: f64,
     /// Also run the same transfers under another CA method and show both side by side.
     #[arg(long, value_parser = ["averaging", "trajectory", "budget"])]
@@ -677,7 +677,7 @@ fn simulate(a: SimulateArgs) -> ExitCode {
         if let Some(v) = val {
             if v < rust_decimal::Decimal::ZERO || v > rust_decimal::Decimal::ONE {
                 return bad_input(&format!(
-                    "{name} {v}: a share must be within 0–1 (write 0.1 for 10 %)"
+                    "{name} {v}: a share must be within 0–1 (write 0.1 or 10% for 10 %)"
                 ));
             }
             *slot = v;
@@ -983,6 +983,39 @@ fn collect(a: CollectArgs) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// A share as typed: a fraction (`0.1`) or a percentage (`10%`, `10 %`). A decimal comma
+/// (`0,1`) is refused with the way to write it; the 0–1 range is checked where the share is
+/// used, so the message can name the flag.
+fn share_arg(typed: &str) -> Result<rust_decimal::Decimal, String> {
+    let t = typed.trim();
+    if t.contains(',') {
+        return Err(format!(
+            "`{t}`: write a decimal point, not a comma (0.1, or 10% for ten per cent)"
+        ));
+    }
+    let (number, percent) = match t.strip_suffix('%') {
+        Some(n) => (n.trim(), true),
+        None => (t, false),
+    };
+    let d: rust_decimal::Decimal = number.parse().map_err(|_| {
+        format!("`{t}` is not a share: write a fraction such as 0.1 or a percentage such as 10%")
+    })?;
+    Ok(if percent {
+        d / rust_decimal::Decimal::from(100)
+    } else {
+        d
+    })
+}
+
+/// `--confidence` as typed: `0.95` or `95%` (the Monte Carlo's probability, not money).
+fn confidence_arg(typed: &str) -> Result<f64, String> {
+    use rust_decimal::prelude::ToPrimitive;
+    share_arg(typed).and_then(|d| {
+        d.to_f64()
+            .ok_or_else(|| format!("`{}` is not a confidence such as 0.95", typed.trim()))
+    })
 }
 
 /// `session list`: the data dir's sessions as a table (or JSON), most recent first.

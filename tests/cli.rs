@@ -265,6 +265,34 @@ fn a_volume_above_the_maximum_is_shown_failing() {
     assert!(!over["failing_years"].as_array().expect("array").is_empty());
 }
 
+/// Shares are typed as a fraction or a percentage: `--buffer 10%` is `--buffer 0.1`, and
+/// `--confidence 90%` is `--confidence 0.9`; a decimal comma is refused with the way to write it.
+#[test]
+fn shares_take_a_fraction_or_a_percentage() {
+    let base = ["simulate", "thailand", "--format", "json", "--runs", "200"];
+    let with = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        json(&args)
+    };
+    let fraction = with(&["--buffer", "0.1", "--confidence", "0.9"]);
+    let percent = with(&["--buffer", "10%", "--confidence", "90%"]);
+    assert_eq!(fraction["max_transferable"], percent["max_transferable"]);
+    assert_eq!(fraction["confidence"], 0.9);
+    assert_eq!(percent["confidence"], 0.9);
+    assert_eq!(fraction["max_at_confidence"], percent["max_at_confidence"]);
+    // 10 % of headroom buffered is not the same as none: the flag was read.
+    assert_ne!(
+        with(&["--buffer", "0"])["max_transferable"],
+        percent["max_transferable"]
+    );
+    bin()
+        .args(["simulate", "thailand", "--retention", "0,1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("a decimal point, not a comma"));
+}
+
 #[test]
 fn simulate_bad_input_names_the_key_to_fix() {
     // examplestan is single-year: the budget method is not allowed
