@@ -201,6 +201,17 @@
 //! timing 1.40 s [1.33, 1.47]; chain verification without the fold 0.79 s; command append with
 //! fsync 279 µs (≈ 3,600 commands/s); in-memory transfer 18.7 µs, 6.4 issuance 21.3 µs; synth
 //! 73.4 s. At the session's start, a slower stretch (floor 352 ms): 1.29 s [1.20, 1.39].
+//!
+//! 2026-11-28, nineteenth session (same machine and drift). Measured and left: fat LTO with
+//! one codegen unit and `panic = "abort"` (`ab_check.py`, 16 rounds: cpu ratio 1.017, and a
+//! release build of 4m45s instead of ~1m40s); glibc heap huge pages (cpu ratio 1.048, system
+//! time 0.13 → 0.35 s). The check now also holds each issuance's vintage to its verification
+//! and crediting periods (a map lookup per issuance; 12 rounds: ratio 0.977, no change). Here
+//! at 8525f55, in a slow stretch (floor 328 ms; `registry check` took a median 1.56 s over ten
+//! runs just after): as `registry check` runs it 1.42 s [1.36, 1.47]; with the state freed
+//! inside the timing 1.42 s [1.31, 1.53]; chain verification without the fold 0.76 s; command
+//! append with fsync 432 µs (≈ 2,300 commands/s); in-memory transfer 12.6 µs, 6.4 issuance
+//! 25.0 µs; synth 87.9 s.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
