@@ -408,26 +408,44 @@ fn a_sandbox_form_reads_thousands_separators_and_refuses_decimals_with_the_reaso
 fn a_sandbox_form_refuses_a_vintage_that_is_not_a_four_digit_year() {
     let d = tempfile::tempdir().expect("tmp");
     let mut app = sandbox_app(d.path());
+    vintages_refused_then_issued(
+        &mut app,
+        d.path(),
+        &["25", "2O25"],
+        |e, typed| e.starts_with("vintage: a vintage is the four-digit year") && e.contains(typed),
+        "2025",
+    );
+}
+
+/// On the sandbox's issue form, type each of `refused` as the vintage: the form stays open with
+/// a reason `why(reason, typed)` accepts and nothing is issued; then `accepted` is issued.
+fn vintages_refused_then_issued(
+    app: &mut ndc_workbench::tui::app::App,
+    d: &std::path::Path,
+    refused: &[&str],
+    why: impl Fn(&str, &str) -> bool,
+    accepted: &str,
+) {
     // Issue: project, vintage, quantity, to account.
-    press_all(&mut app, d.path(), &[ch('i'), k(KeyCode::Down)]);
-    for typed in ["25", "2O25"] {
-        clear_field(&mut app, d.path());
-        type_text(&mut app, d.path(), &format!("{typed}\n"));
+    press_all(app, d, &[ch('i'), k(KeyCode::Down)]);
+    for typed in refused {
+        clear_field(app, d);
+        type_text(app, d, &format!("{typed}\n"));
         assert!(
-            matches!(&app.popup, Some(Popup::Form(f)) if f.error.as_deref().is_some_and(|e| e.starts_with("vintage: a vintage is the four-digit year") && e.contains(typed))),
+            matches!(&app.popup, Some(Popup::Form(f)) if f.error.as_deref().is_some_and(|e| why(e, typed))),
             "{typed}: {:?}",
             app.popup
         );
     }
     assert!(
-        !step_done(&app, 0),
+        !step_done(app, 0),
         "nothing issued: {:?}",
         app.registry.last
     );
-    clear_field(&mut app, d.path());
-    type_text(&mut app, d.path(), "2025\n");
+    clear_field(app, d);
+    type_text(app, d, &format!("{accepted}\n"));
     assert!(app.popup.is_none(), "{:?}", app.popup);
-    assert!(step_done(&app, 0), "{:?}", app.registry.last);
+    assert!(step_done(app, 0), "{:?}", app.registry.last);
 }
 
 #[test]
@@ -777,26 +795,17 @@ fn budget_figures_are_never_cut_on_the_left() {
 fn a_sandbox_issue_outside_the_crediting_period_is_refused_with_the_period() {
     let d = tempfile::tempdir().expect("tmp");
     let mut app = sandbox_app(d.path());
-    press_all(&mut app, d.path(), &[ch('i'), k(KeyCode::Down)]);
-    for year in ["2021", "2027"] {
-        clear_field(&mut app, d.path());
-        type_text(&mut app, d.path(), &format!("{year}\n"));
-        assert!(
-            matches!(&app.popup, Some(Popup::Form(f)) if f.error.as_deref().is_some_and(|e|
-                e.contains("invariant 14") && e.contains(&format!("vintage {year}")) && e.contains("2022–2026"))),
-            "{year}: {:?}",
-            app.popup
-        );
-    }
-    assert!(
-        !step_done(&app, 0),
-        "nothing issued: {:?}",
-        app.registry.last
+    vintages_refused_then_issued(
+        &mut app,
+        d.path(),
+        &["2021", "2027"],
+        |e, year| {
+            e.contains("invariant 14")
+                && e.contains(&format!("vintage {year}"))
+                && e.contains("2022–2026")
+        },
+        "2025",
     );
-    clear_field(&mut app, d.path());
-    type_text(&mut app, d.path(), "2025\n");
-    assert!(app.popup.is_none(), "{:?}", app.popup);
-    assert!(step_done(&app, 0), "{:?}", app.registry.last);
 }
 
 /// A new sandbox says how to start instead of showing an empty table; it goes once units
