@@ -48,11 +48,14 @@ impl App {
     }
 }
 
-/// Quote a bare word for string-valued fields (`6.2` is a mechanism, not a number).
+/// Quote a bare word for string-valued fields (`6.2` is a mechanism, not a number). Their
+/// values are lower-case words (`conditional`, `domestic`), so `Conditional` is read as
+/// `conditional` rather than refused as an unknown variant.
 fn quoted(field: &str, typed: &str) -> String {
     let t = typed.trim();
-    if matches!(field, "ndc_part" | "mechanism") && !t.starts_with('"') && !t.starts_with('\'') {
-        format!("\"{t}\"")
+    if matches!(field, "ndc_part" | "mechanism") {
+        let word = t.trim_matches(|c| c == '"' || c == '\'').trim();
+        format!("\"{}\"", word.to_lowercase())
     } else {
         t.to_string()
     }
