@@ -13,6 +13,16 @@ use std::collections::BTreeMap;
 pub struct YearMap(pub BTreeMap<i32, Decimal>);
 
 impl YearMap {
+    /// The series as a participant types it: `{ 2021 = 1800, 2030 = 2300 }`.
+    pub fn to_inline_table(&self) -> String {
+        let items: Vec<String> = self
+            .0
+            .iter()
+            .map(|(y, v)| format!("{y} = {}", v.normalize()))
+            .collect();
+        format!("{{ {} }}", items.join(", "))
+    }
+
     /// First and last year given, if any.
     pub fn span(&self) -> Option<(i32, i32)> {
         Some((*self.0.keys().next()?, *self.0.keys().next_back()?))

@@ -64,15 +64,9 @@ fn quoted(field: &str, typed: &str) -> String {
 /// What `typed` means for `path`: as typed, except a lone number for a value per year, which
 /// sets the target year's value (the number the table shows) and keeps the other years.
 fn meant(app: &App, path: &str, typed: &str) -> String {
-    if !edits::is_per_year(path) {
-        return typed.to_string();
-    }
     app.derived
         .as_ref()
-        .and_then(|d| {
-            let current = current_text(&d.scenario, path)?;
-            edits::set_year(&current, d.scenario.target_year(), typed)
-        })
+        .and_then(|d| edits::at_target_year(&d.scenario, path, typed))
         .unwrap_or_else(|| typed.to_string())
 }
 

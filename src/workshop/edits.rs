@@ -39,11 +39,20 @@ pub fn is_per_year(path: &str) -> bool {
     path.ends_with(".bau") || path.ends_with(".mitigation")
 }
 
+/// The values per year at `path` (`sector.<id>.bau`, `activity.<id>.mitigation`), if any.
+fn per_year<'a>(s: &'a Scenario, path: &str) -> Option<&'a crate::scenario::years::YearMap> {
+    match path.split('.').collect::<Vec<_>>().as_slice() {
+        ["sector", id, "bau"] => s.file.sectors.iter().find(|x| x.id == *id)?.bau.as_ref(),
+        ["activity", id, "mitigation"] => Some(&s.activity(id)?.mitigation),
+        _ => None,
+    }
+}
+
 /// A lone number typed for a value per year (`2300`, `2,300`, `-500`, `12.5`) read as the
-/// value at `year` (the one the Budget table shows, at the target year): the per-year table
-/// `current` with `year` set to it and every other year kept, as table text. `None` when
-/// `typed` is not a lone number or `current` is not a table of numbers by year.
-pub fn set_year(current: &str, year: i32, typed: &str) -> Option<String> {
+/// value at the scenario's target year (the one the Budget table shows): the path's series in
+/// `s` with that year set and every other year kept, as table text. `None` when `typed` is not
+/// a lone number or `path` holds no series.
+pub fn at_target_year(s: &Scenario, path: &str, typed: &str) -> Option<String> {
     let number = typed.trim().replace(',', "");
     // A decimal number as TOML writes one: digits, an optional sign and point, no exponent.
     if !number
@@ -52,24 +61,10 @@ pub fn set_year(current: &str, year: i32, typed: &str) -> Option<String> {
     {
         return None;
     }
-    number.parse::<rust_decimal::Decimal>().ok()?;
-    let toml::Value::Table(t) = parse_value(current) else {
-        return None;
-    };
-    let mut by_year: Vec<(i32, String)> = t
-        .iter()
-        .map(|(k, v)| match v {
-            toml::Value::Integer(_) | toml::Value::Float(_) => {
-                Some((k.parse::<i32>().ok()?, v.to_string()))
-            }
-            _ => None,
-        })
-        .collect::<Option<_>>()?;
-    by_year.retain(|(y, _)| *y != year);
-    by_year.push((year, number));
-    by_year.sort_by_key(|(y, _)| *y);
-    let cells: Vec<String> = by_year.iter().map(|(y, v)| format!("{y} = {v}")).collect();
-    Some(format!("{{ {} }}", cells.join(", ")))
+    let value: rust_decimal::Decimal = number.parse().ok()?;
+    let mut series = per_year(s, path)?.clone();
+    series.0.insert(s.target_year(), value);
+    Some(series.to_inline_table())
 }
 
 fn set(root: &mut toml::Value, path: &str, v: toml::Value) -> Result<(), EditError> {
@@ -212,33 +207,52 @@ mod tests {
     }
 
     #[test]
-    fn a_lone_number_sets_the_value_of_one_year_and_keeps_the_others() {
-        let cur = "{ 2015 = 2130, 2030 = 2250 }";
+    fn a_lone_number_sets_the_target_year_and_keeps_the_other_years() {
+        // examplestan: energy bau = { 2021 = 1800, 2030 = 2300 }, target year 2030;
+        // cookstoves mitigation = { 2022 = 40, 2030 = 90 }.
+        let b = base();
         assert_eq!(
-            set_year(cur, 2030, "2300").as_deref(),
-            Some("{ 2015 = 2130, 2030 = 2300 }")
+            at_target_year(&b, "sector.energy.bau", "2400").as_deref(),
+            Some("{ 2021 = 1800, 2030 = 2400 }")
         );
         assert_eq!(
-            set_year(cur, 2030, " 2,300.5 ").as_deref(),
-            Some("{ 2015 = 2130, 2030 = 2300.5 }")
+            at_target_year(&b, "sector.energy.bau", " 2,300.5 ").as_deref(),
+            Some("{ 2021 = 1800, 2030 = 2300.5 }")
         );
-        // A year not in the table is added in its place.
         assert_eq!(
-            set_year(cur, 2025, "-40").as_deref(),
-            Some("{ 2015 = 2130, 2025 = -40, 2030 = 2250 }")
+            at_target_year(&b, "activity.cookstoves.mitigation", "-40").as_deref(),
+            Some("{ 2022 = 40, 2030 = -40 }")
         );
-        assert_eq!(set_year("", 2030, "5").as_deref(), None);
         for not_a_number in ["abc", "{ 2030 = 1 }", "1e3", ""] {
-            assert_eq!(set_year(cur, 2030, not_a_number), None, "{not_a_number}");
+            assert_eq!(
+                at_target_year(&b, "sector.energy.bau", not_a_number),
+                None,
+                "{not_a_number}"
+            );
         }
-        // What it writes is what the loader takes.
-        let s = check(
-            &base(),
-            "sector.energy.bau",
-            &set_year("{ 2021 = 1800, 2030 = 2300 }", 2030, "2400").expect("table"),
-        )
-        .expect("valid");
-        assert_eq!(s.file.sectors.len(), base().file.sectors.len());
+        // Only a series takes it: a cost, or an id that is not there, does not.
+        assert_eq!(
+            at_target_year(&b, "activity.cookstoves.cost_per_t", "5"),
+            None
+        );
+        assert_eq!(at_target_year(&b, "sector.nowhere.bau", "5"), None);
+        // What it writes is what the loader takes: the 2030 BAU is 2,400 kt.
+        let text = at_target_year(&b, "sector.energy.bau", "2400").expect("table");
+        let s = check(&b, "sector.energy.bau", &text).expect("valid");
+        let energy = s
+            .file
+            .sectors
+            .iter()
+            .find(|x| x.id == "energy")
+            .expect("energy");
+        assert_eq!(
+            energy.bau.as_ref().and_then(|m| m.at(2030)),
+            Some(dec!(2400))
+        );
+        assert_eq!(
+            energy.bau.as_ref().and_then(|m| m.at(2021)),
+            Some(dec!(1800))
+        );
     }
 
     #[test]

@@ -79,14 +79,6 @@ pub fn activity_ids(s: &Scenario, row: usize) -> Vec<String> {
         .collect()
 }
 
-fn year_map(m: &crate::scenario::years::YearMap) -> String {
-    let items: Vec<String> =
-        m.0.iter()
-            .map(|(y, v)| format!("{y} = {}", v.normalize()))
-            .collect();
-    format!("{{ {} }}", items.join(", "))
-}
-
 /// The value of an editable path in the scenario, written as one would type it.
 pub fn field_text(s: &Scenario, path: &str) -> Option<String> {
     let parts: Vec<&str> = path.split('.').collect();
@@ -95,7 +87,7 @@ pub fn field_text(s: &Scenario, path: &str) -> Option<String> {
             let a = s.activity(id)?;
             Some(match *f {
                 "cost_per_t" => a.cost_per_t.normalize().to_string(),
-                "mitigation" => year_map(&a.mitigation),
+                "mitigation" => a.mitigation.to_inline_table(),
                 "uncertainty" => a.uncertainty.normalize().to_string(),
                 "crediting" => format!("[{}, {}]", a.crediting[0], a.crediting[1]),
                 "ndc_part" => a.ndc_part.as_str().to_string(),
@@ -105,7 +97,12 @@ pub fn field_text(s: &Scenario, path: &str) -> Option<String> {
         }
         ["sector", id, "bau"] => {
             let sec = s.file.sectors.iter().find(|x| x.id == *id)?;
-            Some(sec.bau.as_ref().map(year_map).unwrap_or_default())
+            Some(
+                sec.bau
+                    .as_ref()
+                    .map(|b| b.to_inline_table())
+                    .unwrap_or_default(),
+            )
         }
         _ => None,
     }
