@@ -1,6 +1,6 @@
-//! The Registry sandbox: its setup (the scenario's parties, an approach, one developer, account,
-//! project and validation with the activity's crediting period per activity) and the action forms (issue, authorize, transfer, retire, cancel)
-//! that become real ledger commands.
+//! The Registry sandbox: its setup (the scenario's parties, an approach, and per activity one
+//! developer, account, project and validation with the activity's crediting period) and the
+//! action forms (issue, authorize, transfer, retire, cancel) that become real ledger commands.
 //!
 //! One job: forms ↔ commands. The ledger validates every command; a refusal comes back with
 //! the rule that refused it (see `run.rs`), shown in the form.

@@ -152,17 +152,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 /// The command that prints this session's full report: the scenario and participant, and the
 /// data folder when it is not the one the command finds by itself.
 fn report_command(w: &crate::tui::app::Workspace) -> String {
-    // A built-in scenario by its id, one from a file by the file.
-    let scenario = match &w.scenario.origin {
-        crate::scenario::Origin::File(p) => std::fs::canonicalize(p)
-            .unwrap_or_else(|_| p.clone())
-            .to_string_lossy()
-            .into_owned(),
-        _ => w.scenario.id().to_string(),
-    };
+    // How the session reopens its scenario (`builtin:<id>` or the file's path, see
+    // `session::scenario_source`): a built-in one by its id, one from a file by the file.
+    let source = &w.session.scenario.source;
+    let scenario = source.strip_prefix("builtin:").unwrap_or(source);
     let mut cmd = format!(
         "ndc-workbench report {} --participant {}",
-        shell_word(&scenario),
+        shell_word(scenario),
         shell_word(&w.session.participant)
     );
     // session file = <data folder>/sessions/<file>.json
