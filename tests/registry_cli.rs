@@ -264,6 +264,38 @@ fn years_and_serials_are_read_as_a_participant_types_them() {
         .stderr(predicate::str::contains("need 1 <= FIRST <= LAST"));
 }
 
+/// A Party code and a registry id typed in lower case are the same codes in capitals; flows of
+/// a Party the ledger does not know is refused with the Parties it does know, not answered
+/// with zeros.
+#[test]
+fn party_codes_are_read_in_capitals_and_an_unknown_party_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    reg(&l)
+        .args(["init", "--party", " btn", "--registry-id", "btn01"])
+        .assert()
+        .success();
+    let journal = std::fs::read_to_string(&l).unwrap();
+    assert!(journal.contains("\"BTN\""), "{journal}");
+    assert!(journal.contains("\"BTN01\""), "{journal}");
+    assert!(!journal.contains("\"btn"), "{journal}");
+    reg(&l)
+        .args(["flows", "--party", "btn"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"party\": \"BTN\""));
+    let before = std::fs::read(&l).unwrap();
+    reg(&l)
+        .args(["flows", "--party", "JPN"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("no Party `JPN`")
+                .and(predicate::str::contains("use one of: BTN")),
+        );
+    assert_eq!(std::fs::read(&l).unwrap(), before, "nothing journaled");
+}
+
 /// An account or project id typed with a slip is refused with the id that was probably
 /// meant; an id far from every known one gets no guess.
 #[test]

@@ -105,10 +105,10 @@ pub enum RegistryCmd {
     /// Register the Party, its registry organization and system accounts.
     Init {
         /// The Party's ISO 3166 alpha-3 code, e.g. BTN.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_party_code)]
         party: String,
         /// The registry's id in serials: three capitals and two digits, e.g. BTN01.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_registry_id)]
         registry_id: String,
         /// The Party's name, e.g. Bhutan.
         #[arg(long, default_value = "")]
@@ -197,7 +197,7 @@ pub enum RegistryCmd {
         #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: u64,
         /// Acquiring Party (ISO alpha-3) when it is not the receiving account's Party.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_party_code)]
         acquiring_party: Option<String>,
         #[command(flatten)]
         filter: FilterArgs,
@@ -320,7 +320,7 @@ pub enum RegistryCmd {
     },
     /// Table 4 flows of a Party (JSON).
     Flows {
-        #[arg(long)]
+        #[arg(long, value_parser = parse_party_code)]
         party: String,
     },
     /// Verify every invariant; silent with exit 0, else the first violation and exit 1.
@@ -344,7 +344,7 @@ pub enum RegistryCmd {
         #[arg(long, value_parser = parse_year)]
         year: Option<u16>,
         /// Party for T1/T4 (default: the first registered).
-        #[arg(long)]
+        #[arg(long, value_parser = parse_party_code)]
         party: Option<String>,
     },
     /// Import Article 6.2 authorization blocks from CSV.
@@ -533,6 +533,22 @@ pub enum RegistryCmd {
     },
 }
 
+/// A Party code as people type it: `btn` and ` BTN ` are `BTN`. Anything that is not three
+/// letters is passed on as typed, for the ledger to refuse with its own rule and fix.
+fn parse_party_code(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.len() == 3 && t.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Ok(t.to_ascii_uppercase())
+    } else {
+        Ok(t.to_string())
+    }
+}
+
+/// A registry id as people type it (`btn01` is `BTN01`); the ledger checks its shape.
+fn parse_registry_id(s: &str) -> Result<String, String> {
+    Ok(s.trim().to_ascii_uppercase())
+}
+
 /// `synth --events`: a positive count, as people write numbers (`1_000_000`, `1,000,000`).
 fn parse_event_count(s: &str) -> Result<u64, String> {
     let digits: String = s
@@ -650,7 +666,7 @@ pub enum AccountCmd {
         id: String,
         #[arg(long)]
         owner: String,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_party_code)]
         party: String,
         /// holding, pending, buffer, … (the `type` strings of `balances --json`)
         #[arg(long = "type")]
@@ -667,9 +683,9 @@ pub enum ApproachCmd {
         id: String,
         #[arg(long)]
         title: String,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_party_code)]
         host: String,
-        #[arg(long = "party")]
+        #[arg(long = "party", value_parser = parse_party_code)]
         parties: Vec<String>,
         #[command(flatten)]
         id_: CmdId,
@@ -701,7 +717,7 @@ pub enum AuthorizationCmd {
         period: String,
         #[arg(long)]
         first_transfer_definition: Option<String>,
-        #[arg(long = "acquiring-party")]
+        #[arg(long = "acquiring-party", value_parser = parse_party_code)]
         acquiring_parties: Vec<String>,
         #[arg(long = "entity")]
         entities: Vec<String>,
@@ -1554,6 +1570,25 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
         }
         RegistryCmd::Flows { party } => {
             let l = open_ro(&path)?;
+            let st = l.state();
+            let known =
+                st.parties.contains_key(&party) || st.accounts.iter().any(|a| a.party == party);
+            if !known {
+                let mut codes: Vec<&str> = st.parties.keys().map(String::as_str).collect();
+                codes.extend(st.accounts.iter().map(|a| a.party.as_str()));
+                codes.sort_unstable();
+                codes.dedup();
+                return Err(CliError::usage(
+                    format!("no Party `{party}` in this ledger (none registered, no account held)"),
+                    "--party",
+                    if codes.is_empty() {
+                        "register it first: registry init --party CODE --registry-id CODE01"
+                            .to_string()
+                    } else {
+                        format!("use one of: {}", codes.join(", "))
+                    },
+                ));
+            }
             let f = l.article6_flows(&party);
             println!("{}", serde_json::to_string_pretty(&f).unwrap_or_default());
             Ok(())
