@@ -130,7 +130,7 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub no_demand: bool,
     /// Monte Carlo runs over activity delivery (0 = off; at most 1,000,000).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value = "0", value_parser = runs_arg)]
     pub runs: usize,
     /// Seed of the Monte Carlo runs.
     #[arg(long, default_value_t = 1)]
@@ -676,8 +676,9 @@ fn simulate(a: SimulateArgs) -> ExitCode {
     ] {
         if let Some(v) = val {
             if v < rust_decimal::Decimal::ZERO || v > rust_decimal::Decimal::ONE {
+                let pct = (v * rust_decimal::Decimal::ONE_HUNDRED).normalize();
                 return bad_input(&format!(
-                    "{name} {v}: a share must be within 0–1 (write 0.1 or 10% for 10 %)"
+                    "{name} {pct}%: a share must be within 0–1, i.e. 0–100 % (write 0.1 or 10% for 10 %)"
                 ));
             }
             *slot = v;
@@ -988,6 +989,23 @@ fn collect(a: CollectArgs) -> ExitCode {
 /// A share as typed: a fraction (`0.1`) or a percentage (`10%`, `10 %`). A decimal comma
 /// (`0,1`) is refused with the way to write it; the 0–1 range is checked where the share is
 /// used, so the message can name the flag.
+/// `--runs` as people write counts: `1000`, `1,000`, `1 000` or `1_000`.
+fn runs_arg(typed: &str) -> Result<usize, String> {
+    let t = typed.trim();
+    let digits: String = t
+        .chars()
+        .filter(|c| !matches!(c, ',' | '_' | ' '))
+        .collect();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "`{t}` is not a number of runs: write digits, e.g. 1000 or 1,000 (0 for none)"
+        ));
+    }
+    digits
+        .parse()
+        .map_err(|_| format!("`{t}` runs is too many: at most 1,000,000"))
+}
+
 fn share_arg(typed: &str) -> Result<rust_decimal::Decimal, String> {
     let t = typed.trim();
     if t.contains(',') {

@@ -224,6 +224,65 @@ fn simulate_reads_volumes_with_thousands_separators() {
     }
 }
 
+/// A volume above what the activities can supply is reported as asked and as transferred,
+/// never as if the two were the same; `--runs` takes thousands separators like `--volume`.
+#[test]
+fn simulate_names_a_volume_it_could_not_transfer_and_reads_runs_as_typed() {
+    let out = bin()
+        .args(["simulate", "bhutan", "--volume", "99,999,999,999"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let supply = json(&[
+        "simulate",
+        "bhutan",
+        "--format",
+        "json",
+        "--volume",
+        "99999999999",
+    ]);
+    let moved = supply["transferred"].as_u64().expect("transferred");
+    assert!(moved < 99_999_999_999);
+    let grouped = {
+        let d = moved.to_string();
+        let mut g = String::new();
+        for (i, c) in d.chars().enumerate() {
+            if i > 0 && (d.len() - i) % 3 == 0 {
+                g.push(',');
+            }
+            g.push(c);
+        }
+        g
+    };
+    assert!(
+        text.contains(&format!(
+            "requested 99,999,999,999 ITMOs, transferred {grouped}"
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("requested and transferred"), "{text}");
+    let a = json(&[
+        "simulate", "thailand", "--format", "json", "--runs", "1,000", "--seed", "3",
+    ]);
+    let b = json(&[
+        "simulate", "thailand", "--format", "json", "--runs", "1000", "--seed", "3",
+    ]);
+    assert_eq!(a, b);
+    bin()
+        .args(["simulate", "thailand", "--runs", "many"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a number of runs"));
+    bin()
+        .args(["simulate", "thailand", "--retention", "150%"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--retention 150%"));
+}
+
 #[test]
 fn simulate_with_runs_reports_probability_reproducibly() {
     let a = json(&[

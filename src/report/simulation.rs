@@ -141,12 +141,18 @@ pub fn text(s: &Scenario, sim: &Simulation, mc: Option<&McReport>) -> String {
             crate::scenario::units::group_thousands(Decimal::from(outside), 0)
         );
     }
-    if sim.plan.requested.is_some() {
-        let _ = writeln!(
-            w,
-            "requested and transferred: {} ITMOs",
-            crate::scenario::units::group_thousands(Decimal::from(o.transferred), 0)
-        );
+    if let Some(requested) = sim.plan.requested {
+        let n = |x: u64| crate::scenario::units::group_thousands(Decimal::from(x), 0);
+        if requested == o.transferred {
+            let _ = writeln!(w, "requested and transferred: {} ITMOs", n(requested));
+        } else {
+            let _ = writeln!(
+                w,
+                "requested {} ITMOs, transferred {} (see the warning below)",
+                n(requested),
+                n(o.transferred)
+            );
+        }
     }
     let _ = writeln!(
         w,
