@@ -250,7 +250,7 @@ fn simulate_names_a_volume_it_could_not_transfer_and_reads_runs_as_typed() {
         let d = moved.to_string();
         let mut g = String::new();
         for (i, c) in d.chars().enumerate() {
-            if i > 0 && (d.len() - i) % 3 == 0 {
+            if i > 0 && (d.len() - i).is_multiple_of(3) {
                 g.push(',');
             }
             g.push(c);
