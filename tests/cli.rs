@@ -264,6 +264,33 @@ fn simulate_names_a_volume_it_could_not_transfer_and_reads_runs_as_typed() {
         "{text}"
     );
     assert!(!text.contains("requested and transferred"), "{text}");
+    // More than the national cap is transferred when asked for, and said to break the cap.
+    let capped = |cap: &str| {
+        let out = bin()
+            .args([
+                "simulate",
+                "bhutan",
+                "--volume",
+                "99999999999",
+                "--cap",
+                cap,
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    assert!(
+        capped("2,000,000").contains(&format!(
+            "{grouped} ITMOs transferred is above the national cap of 2,000,000"
+        )),
+        "{}",
+        capped("2,000,000")
+    );
+    assert!(!capped("none").contains("national cap"));
+    assert!(!capped(&(moved + 1).to_string()).contains("above the national cap"));
     let a = json(&[
         "simulate", "thailand", "--format", "json", "--runs", "1,000", "--seed", "3",
     ]);

@@ -421,6 +421,16 @@ pub fn plan(
                     n(total_supply)
                 ));
             }
+            if let Some(cap) = p.national_cap
+                && v.min(total_supply) > cap
+            {
+                let n = |x: u64| crate::scenario::units::group_thousands(Decimal::from(x), 0);
+                warnings.push(format!(
+                    "{} ITMOs transferred is above the national cap of {}: the host's policy would not authorize so many",
+                    n(v.min(total_supply)),
+                    n(cap)
+                ));
+            }
             // the safe plan first, then any further supply by earliest vintage
             trim_latest(
                 &mut want_ndc,
