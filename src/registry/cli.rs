@@ -918,6 +918,15 @@ fn open_rw(path: &Path, durability: Durability) -> Result<Ledger, CliError> {
         .map_err(|e| reg_err(e, &path.display().to_string()))
 }
 
+/// The verified state of the journal without its events (balances, flows): see
+/// [`Ledger::load_state`].
+fn open_state(path: &Path) -> Result<crate::registry::state::State, CliError> {
+    if !path.exists() {
+        return Err(missing_journal(path));
+    }
+    Ledger::load_state(path).map_err(|e| reg_err(e, &path.display().to_string()))
+}
+
 fn open_ro(path: &Path) -> Result<Ledger, CliError> {
     if !path.exists() {
         return Err(missing_journal(path));
@@ -1431,8 +1440,7 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
             },
         ),
         RegistryCmd::Balances { json } => {
-            let l = open_ro(&path)?;
-            let b = l.balances();
+            let b = crate::registry::ledger::balances(&open_state(&path)?);
             let mut out = std::io::stdout().lock();
             if json {
                 let v = serde_json::json!({ "accounts": b });
@@ -1569,8 +1577,7 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
             Ok(())
         }
         RegistryCmd::Flows { party } => {
-            let l = open_ro(&path)?;
-            let st = l.state();
+            let st = &open_state(&path)?;
             let known =
                 st.parties.contains_key(&party) || st.accounts.iter().any(|a| a.party == party);
             if !known {
@@ -1589,7 +1596,7 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
                     },
                 ));
             }
-            let f = l.article6_flows(&party);
+            let f = crate::registry::flows::article6_flows(st, &party);
             println!("{}", serde_json::to_string_pretty(&f).unwrap_or_default());
             Ok(())
         }

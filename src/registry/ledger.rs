@@ -162,19 +162,41 @@ impl Ledger {
     /// [`Ledger::load`], also giving the length of the journal it replayed.
     fn load_measured(path: &Path, clock: Box<dyn Clock>) -> Result<(Ledger, u64), RegistryError> {
         let mut l = Ledger::in_memory_boxed(clock);
+        let mut events = Vec::new();
+        let (state, good_len) = Self::replay(path, Some(&mut events))?;
+        l.state = state;
+        l.events = events;
+        l.auto_id = l.state.last_seq;
+        Ok((l, good_len))
+    }
+
+    /// The folded state of the journal at `path`, verified as [`Ledger::load`] verifies it,
+    /// without keeping its events: for read-only commands that need balances or flows, not
+    /// the explorer (a 1,000,000-event journal is ~1 GB of events in memory).
+    pub fn load_state(path: &Path) -> Result<State, RegistryError> {
+        Self::replay(path, None).map(|(state, _)| state)
+    }
+
+    /// Replay and verify the journal into a state (with the per-account index), pushing each
+    /// event to `keep` when given; also the length of the journal replayed.
+    fn replay(
+        path: &Path,
+        mut keep: Option<&mut Vec<Envelope>>,
+    ) -> Result<(State, u64), RegistryError> {
         // Replay without the per-account index and build it once at the end (one sort per
         // account instead of an ordered insert and removal for every move and split).
         // Command ids are indexed once at the end too (`State::for_replay`); a duplicate id
         // is reported before any later error, as it is earlier in the journal.
         let mut state = State::for_replay();
-        let mut events = Vec::new();
         let inv = |violation| JournalError::Invariant {
             path: path.to_path_buf(),
             violation,
         };
         let read = read_journal(path, |env| {
             state.apply(&env).map_err(inv)?;
-            events.push(env);
+            if let Some(events) = keep.as_deref_mut() {
+                events.push(env);
+            }
             Ok(())
         });
         let summary = match read {
@@ -188,10 +210,7 @@ impl Ledger {
         };
         state.index_deferred(&mut Vec::new()).map_err(inv)?;
         state.build_account_index();
-        l.state = state;
-        l.events = events;
-        l.auto_id = l.state.last_seq;
-        Ok((l, summary.good_len))
+        Ok((state, summary.good_len))
     }
 
     /// The folded state (read-only).
@@ -396,36 +415,7 @@ impl Ledger {
 
     /// Balances of every account (sinks included), in account-id order.
     pub fn balances(&self) -> Vec<AccountBalance> {
-        let mut out: Vec<AccountBalance> = self
-            .state
-            .accounts
-            .iter()
-            .map(|a| {
-                let mut bal = AccountBalance {
-                    id: a.id.clone(),
-                    owner: a.owner.clone(),
-                    party: a.party.clone(),
-                    kind: a.kind.as_str(),
-                    units: 0,
-                    by_vintage: BTreeMap::new(),
-                    by_class: BTreeMap::new(),
-                    reserved: 0,
-                };
-                for (_, _, _, id) in &a.blocks {
-                    if let Some(b) = self.state.block(*id) {
-                        bal.units += b.count();
-                        *bal.by_vintage.entry(b.vintage).or_default() += b.count();
-                        *bal.by_class.entry(b.class.as_str()).or_default() += b.count();
-                        if self.state.lc.reserved_by(*id).is_some() {
-                            bal.reserved += b.count();
-                        }
-                    }
-                }
-                bal
-            })
-            .collect();
-        out.sort_by(|a, b| a.id.cmp(&b.id));
-        out
+        balances(&self.state)
     }
 
     /// Units held by one account (0 if unknown).
@@ -1907,6 +1897,39 @@ fn check_beneficiary(b: &Beneficiary) -> Result<(), RegistryError> {
     Ok(())
 }
 
+/// Balances of every account of `state` (sinks included), in account-id order.
+pub fn balances(state: &State) -> Vec<AccountBalance> {
+    let mut out: Vec<AccountBalance> = state
+        .accounts
+        .iter()
+        .map(|a| {
+            let mut bal = AccountBalance {
+                id: a.id.clone(),
+                owner: a.owner.clone(),
+                party: a.party.clone(),
+                kind: a.kind.as_str(),
+                units: 0,
+                by_vintage: BTreeMap::new(),
+                by_class: BTreeMap::new(),
+                reserved: 0,
+            };
+            for (_, _, _, id) in &a.blocks {
+                if let Some(b) = state.block(*id) {
+                    bal.units += b.count();
+                    *bal.by_vintage.entry(b.vintage).or_default() += b.count();
+                    *bal.by_class.entry(b.class.as_str()).or_default() += b.count();
+                    if state.lc.reserved_by(*id).is_some() {
+                        bal.reserved += b.count();
+                    }
+                }
+            }
+            bal
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1951,5 +1974,38 @@ mod tests {
         drop(l);
         let report = check_journal(&path).unwrap();
         assert_eq!(report.events, ours);
+    }
+
+    /// The state read without events is the state the full load folds (same balances, same
+    /// per-account index), and it is verified just as strictly: a changed byte is refused.
+    #[test]
+    fn the_state_alone_is_the_loaded_ledgers_state_and_as_verified() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        grow(&path, 3_000, 11);
+        let full = Ledger::load(&path, clock()).unwrap();
+        let alone = Ledger::load_state(&path).unwrap();
+        assert_eq!(balances(&alone), full.balances());
+        assert!(full.balances().iter().any(|b| b.units > 0));
+        assert_eq!(alone.last_seq, full.last_seq());
+        for a in &full.state().accounts {
+            assert_eq!(
+                alone.account(&a.id).map(|x| &x.blocks),
+                Some(&a.blocks),
+                "{}",
+                a.id
+            );
+        }
+        let mut bytes = std::fs::read(&path).unwrap();
+        let at = bytes.len() / 2;
+        let at = at
+            + bytes[at..]
+                .iter()
+                .position(|&b| b.is_ascii_digit())
+                .unwrap();
+        bytes[at] = if bytes[at] == b'7' { b'8' } else { b'7' };
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(Ledger::load(&path, clock()).is_err());
+        assert!(Ledger::load_state(&path).is_err());
     }
 }
