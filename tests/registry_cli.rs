@@ -348,6 +348,20 @@ fn check_reports_tampering_with_event_number() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("event 5"));
+    // Every export reads the journal as strictly, the streamed ledger format included.
+    for format in ["ledger", "aef", "cadt"] {
+        let out = dir.path().join(format!("out-{format}"));
+        reg(&l)
+            .args(["export", "--format", format, "--out"])
+            .arg(&out)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("event 5"));
+        assert!(
+            !out.exists(),
+            "{format}: nothing written from a tampered journal"
+        );
+    }
 }
 
 #[test]
@@ -753,6 +767,12 @@ fn mistyped_ledgers_ids_and_out_paths_are_named_not_met_with_silence() {
         .stderr(predicate::str::contains("is a file, not a directory"));
     reg(&l)
         .args(["export", "--format", "aef", "--party", "XYZ", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no Party \"XYZ\"").and(predicate::str::contains("BTN")));
+    reg(&l)
+        .args(["export", "--format", "ledger", "--party", "XYZ", "--out"])
         .arg(dir.path().join("out"))
         .assert()
         .code(2)

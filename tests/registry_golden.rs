@@ -619,8 +619,10 @@ fn have(tool: &str) -> bool {
 #[test]
 fn g8_journal_export_balances_in_hledger_and_ledger() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = ManualClock::at_date(d(2024, 6, 1)).stepping(900);
-    let mut l = Ledger::in_memory(clock);
+    // A day and a half a step: 1,500 events span several years, each with its assertions.
+    let clock = ManualClock::at_date(d(2024, 6, 1)).stepping(129_600);
+    let journal = dir.path().join("r.jsonl");
+    let mut l = Ledger::open(&journal, clock).unwrap();
     ndc_workbench::registry::synth::run(
         &mut l,
         ndc_workbench::registry::synth::SynthConfig {
@@ -631,6 +633,33 @@ fn g8_journal_export_balances_in_hledger_and_ledger() {
     )
     .unwrap();
     let text = ledger_journal::render(&l);
+    // The export streamed from the file (what `registry export --format ledger` writes) is
+    // the same text as the one rendered from the loaded ledger.
+    let (streamed, _) = ledger_journal::render_journal(&journal).unwrap();
+    assert_eq!(streamed, text);
+    // One block of year-end assertions per year that has a transaction, after its last one.
+    let tx_years: std::collections::BTreeSet<&str> = text
+        .lines()
+        .filter(|l| {
+            l.len() > 11
+                && l.as_bytes()[4] == b'-'
+                && !l.contains("Year-end")
+                && l.as_bytes()[0].is_ascii_digit()
+        })
+        .map(|l| &l[..4])
+        .collect();
+    let assertion_years: Vec<&str> = text
+        .lines()
+        .filter_map(|l| {
+            l.split_once(" Year-end balance assertions ")
+                .map(|(_, y)| y)
+        })
+        .collect();
+    assert!(tx_years.len() >= 2, "{tx_years:?}");
+    assert_eq!(
+        assertion_years,
+        tx_years.iter().copied().collect::<Vec<_>>()
+    );
     let p = dir.path().join("r.journal");
     std::fs::write(&p, &text).unwrap();
     assert!(text.contains("commodity \"MO-2024\"") || text.contains("commodity \"MO-20"));

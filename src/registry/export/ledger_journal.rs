@@ -10,8 +10,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::path::Path;
 
+use crate::registry::error::InvariantViolation;
+use crate::registry::error::JournalError;
 use crate::registry::event::{Envelope, Event, LegKind};
+use crate::registry::journal::read_journal_ref;
 use crate::registry::ledger::Ledger;
 use crate::registry::state::State;
 use crate::registry::types::Class;
@@ -38,77 +42,141 @@ struct Tx {
     postings: Vec<(String, i64, String, Option<String>)>,
 }
 
-/// Render the journal. Balance assertions are emitted at the end of every year present.
+/// Render the journal of a loaded ledger. Balance assertions are emitted at the end of every
+/// year present.
 pub fn render(ledger: &Ledger) -> String {
-    let mut st = State::new();
-    let mut txs: Vec<(u16, Tx)> = Vec::new();
+    let mut r = Renderer::new(State::new());
     for env in ledger.events() {
-        if let Some(tx) = tx_for(&st, env) {
-            txs.push((env.year(), tx));
-        }
-        if st.apply(env).is_err() {
+        if r.push(env).is_err() {
             break;
         }
     }
-    let mut accounts = BTreeSet::new();
-    let mut commodities = BTreeSet::new();
-    for (_, t) in &txs {
-        for p in &t.postings {
-            accounts.insert(p.0.clone());
-            commodities.insert(p.2.clone());
+    r.finish(ledger.last_seq(), ledger.head_hash())
+}
+
+/// [`render`] of the journal at `path` as it is read and verified, one event at a time:
+/// neither the events nor their transactions are held, only the text (a 1,000,000-event
+/// journal renders to ~210 MB). Also the folded state, for the caller's checks.
+pub fn render_journal(path: &Path) -> Result<(String, State), JournalError> {
+    let inv = |violation| JournalError::Invariant {
+        path: path.to_path_buf(),
+        violation,
+    };
+    let mut r = Renderer::new(State::for_replay());
+    let (mut seq, mut hash) = (0, String::new());
+    read_journal_ref(path, |env| {
+        r.push(env).map_err(inv)?;
+        seq = env.seq;
+        hash.clone_from(&env.hash);
+        Ok(())
+    })?;
+    r.st.index_deferred(&mut Vec::new()).map_err(inv)?;
+    let text = r.finish(seq, &hash);
+    Ok((text, r.st))
+}
+
+/// The journal being rendered: the fold the transactions are read against, the
+/// transactions' text so far, and what the directives and year-end assertions need.
+///
+/// Invariant: `bal` is the sum of every posting in `body`, and `year` is the year of the
+/// last transaction in `body`, whose year-end assertions are not yet written.
+struct Renderer {
+    st: State,
+    body: String,
+    accounts: BTreeSet<String>,
+    commodities: BTreeSet<String>,
+    bal: BTreeMap<(String, String), i64>,
+    year: Option<u16>,
+}
+
+impl Renderer {
+    fn new(st: State) -> Renderer {
+        Renderer {
+            st,
+            body: String::new(),
+            accounts: BTreeSet::new(),
+            commodities: BTreeSet::new(),
+            bal: BTreeMap::new(),
+            year: None,
         }
     }
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "; ndc-workbench registry journal (read-only teaching view)"
-    );
-    let _ = writeln!(
-        out,
-        "; events: {}  head hash: {}\n",
-        ledger.last_seq(),
-        ledger.head_hash()
-    );
-    for t in ["seq", "hash", "serial"] {
-        let _ = writeln!(out, "tag {t}");
+
+    /// Add one event (its transaction is read against the state before it), then fold it.
+    fn push(&mut self, env: &Envelope) -> Result<(), InvariantViolation> {
+        if let Some(tx) = tx_for(&self.st, env) {
+            let year = env.year();
+            if self.year.is_some_and(|y| y != year) {
+                self.year_end();
+            }
+            self.year = Some(year);
+            self.write_tx(tx);
+        }
+        self.st.apply(env)
     }
-    out.push('\n');
-    for c in &commodities {
-        let _ = writeln!(out, "commodity {c}");
-    }
-    out.push('\n');
-    for a in &accounts {
-        let _ = writeln!(out, "account {a}");
-    }
-    out.push('\n');
-    let mut bal: BTreeMap<(String, String), i64> = BTreeMap::new();
-    let n = txs.len();
-    for i in 0..n {
-        let (year, t) = &txs[i];
+
+    fn write_tx(&mut self, t: Tx) {
+        let out = &mut self.body;
         let _ = writeln!(out, "{} {}", t.date, t.desc);
         for c in &t.comments {
             let _ = writeln!(out, "    ; {c}");
         }
-        for (a, q, c, note) in &t.postings {
+        for (a, q, c, note) in t.postings {
             let _ = writeln!(out, "    {a:<40}  {q} {c}");
             if let Some(nt) = note {
                 let _ = writeln!(out, "    ; {nt}");
             }
-            *bal.entry((a.clone(), c.clone())).or_default() += q;
+            if !self.commodities.contains(&c) {
+                self.commodities.insert(c.clone());
+            }
+            if !self.accounts.contains(&a) {
+                self.accounts.insert(a.clone());
+            }
+            *self.bal.entry((a, c)).or_default() += q;
         }
         out.push('\n');
-        let year_ends = i + 1 == n || txs[i + 1].0 != *year;
-        if year_ends {
-            let _ = writeln!(out, "{year}-12-31 Year-end balance assertions {year}");
-            // Zero balances are not asserted: ledger-cli reads a zero amount as commodity-less
-            // and would then assert the whole multi-commodity balance.
-            for ((a, c), q) in bal.iter().filter(|(_, q)| **q != 0) {
-                let _ = writeln!(out, "    {a:<40}  0 {c} = {q} {c}");
-            }
-            out.push('\n');
-        }
     }
-    out
+
+    /// The year-end balance assertions of the year just rendered.
+    fn year_end(&mut self) {
+        let Some(year) = self.year else { return };
+        let out = &mut self.body;
+        let _ = writeln!(out, "{year}-12-31 Year-end balance assertions {year}");
+        // Zero balances are not asserted: ledger-cli reads a zero amount as commodity-less
+        // and would then assert the whole multi-commodity balance.
+        for ((a, c), q) in self.bal.iter().filter(|(_, q)| **q != 0) {
+            let _ = writeln!(out, "    {a:<40}  0 {c} = {q} {c}");
+        }
+        out.push('\n');
+    }
+
+    /// The whole text: header, directives, then the transactions and the last year's end.
+    fn finish(&mut self, last_seq: u64, head_hash: &str) -> String {
+        self.year_end();
+        self.year = None;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "; ndc-workbench registry journal (read-only teaching view)"
+        );
+        let _ = writeln!(out, "; events: {last_seq}  head hash: {head_hash}\n");
+        for t in ["seq", "hash", "serial"] {
+            let _ = writeln!(out, "tag {t}");
+        }
+        out.push('\n');
+        for c in &self.commodities {
+            let _ = writeln!(out, "commodity {c}");
+        }
+        out.push('\n');
+        for a in &self.accounts {
+            let _ = writeln!(out, "account {a}");
+        }
+        out.push('\n');
+        // The head goes in front of the body in place: the body is most of the text and is
+        // not copied into a second buffer of its size.
+        let mut body = std::mem::take(&mut self.body);
+        body.insert_str(0, &out);
+        body
+    }
 }
 
 fn tx_for(st: &State, env: &Envelope) -> Option<Tx> {
