@@ -68,18 +68,49 @@ fn without_a_participant_the_name_is_asked_once_then_the_scenario_opens() {
     );
     assert!(press(&mut app, k(KeyCode::Enter)).is_empty());
     assert!(matches!(app.popup, Some(Popup::Participant(_))));
-    // the default is prefilled; q is typed, not quit
-    press(&mut app, ch('q'));
+    // The suggestion is prefilled and selected: the next participant of a shared laptop types
+    // their own name over it (it ran on as "SonamMele" before); q is typed, not quit.
+    for c in "Mele q".chars() {
+        press(&mut app, ch(c));
+    }
     let fx = press(&mut app, k(KeyCode::Enter));
     assert_eq!(
         fx,
         vec![Effect::Open {
             scenario: ScenarioRef::Builtin("testland-2030".into()),
-            participant: "osuserq".into()
+            participant: "Mele q".into()
         }]
     );
     assert!(app.popup.is_none());
-    assert_eq!(app.participant.as_deref(), Some("osuserq"));
+    assert_eq!(app.participant.as_deref(), Some("Mele q"));
+}
+
+/// The suggested name is kept by Enter, and → (or End) keeps it to type on after it.
+#[test]
+fn the_suggested_name_is_accepted_or_extended() {
+    let new_app = || {
+        let mut app = ndc_workbench::tui::app::App::new(
+            home(),
+            None,
+            "Sonam".into(),
+            Default::default(),
+            ndc_workbench::tui::app::fixed_clock,
+        );
+        assert!(press(&mut app, k(KeyCode::Enter)).is_empty());
+        app
+    };
+    let mut app = new_app();
+    press(&mut app, k(KeyCode::Enter));
+    assert_eq!(app.participant.as_deref(), Some("Sonam"));
+    for key in [KeyCode::Right, KeyCode::End] {
+        let mut app = new_app();
+        press(&mut app, k(key));
+        for c in " W.".chars() {
+            press(&mut app, ch(c));
+        }
+        press(&mut app, k(KeyCode::Enter));
+        assert_eq!(app.participant.as_deref(), Some("Sonam W."), "{key:?}");
+    }
 }
 
 #[test]
@@ -169,6 +200,17 @@ fn discuss_answers_take_a_group_tag() {
         .map(|(_, q)| q.id.clone())
         .expect("q");
     assert_eq!(saved(d.path()).group(&qid), Some("Team Blue"));
+    // Another group is typed over the one shown; → keeps it to type on after it.
+    press_all(&mut app, d.path(), &[ch('g')]);
+    type_text(&mut app, d.path(), "Team Red");
+    press_all(
+        &mut app,
+        d.path(),
+        &[k(KeyCode::Enter), ch('g'), k(KeyCode::Right)],
+    );
+    type_text(&mut app, d.path(), " 2");
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    assert_eq!(saved(d.path()).group(&qid), Some("Team Red 2"));
     // g on Reflect does nothing
     press_all(&mut app, d.path(), &[ch('1'), ch('g')]);
     assert!(app.popup.is_none());
@@ -254,10 +296,7 @@ fn report_exports_into_the_chosen_folder() {
     type_text(&mut app, d.path(), "=cmd");
     press_all(&mut app, d.path(), &[k(KeyCode::Esc), ch('6'), ch('d')]);
     assert!(matches!(app.popup, Some(Popup::ExportDir(_))));
-    // clear the field and type the new folder
-    for _ in 0..40 {
-        press(&mut app, k(KeyCode::Backspace));
-    }
+    // the folder shown starts selected: the new one is typed over it
     let out = d.path().join("out");
     type_text(&mut app, d.path(), &out.display().to_string());
     press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);

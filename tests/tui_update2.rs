@@ -163,6 +163,11 @@ fn macc_toggles_and_save_as_scenario_writes_a_valid_file() {
     // saving again under the same name is refused, not overwritten
     press_all(&mut app, d.path(), &[ch('S'), k(KeyCode::Enter)]);
     assert!(app.notice.as_ref().is_some_and(|n| n.error));
+    // a name of one's own is typed over the one suggested
+    press_all(&mut app, d.path(), &[k(KeyCode::Esc), ch('S')]);
+    type_text(&mut app, d.path(), "my-plan");
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    assert!(dir.join("my-plan.toml").exists(), "{:?}", app.notice);
 }
 
 fn params(app: &ndc_workbench::tui::app::App) -> Params {

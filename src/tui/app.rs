@@ -598,7 +598,7 @@ impl App {
     /// Ask for the participant's name (the popup), if it is not known yet.
     pub fn ask_participant(&mut self) {
         if self.participant.is_none() && self.popup.is_none() {
-            self.popup = Some(Popup::Participant(one_line_field(
+            self.popup = Some(Popup::Participant(prefilled_field(
                 &self.default_participant,
                 &self.theme,
             )));
@@ -1239,7 +1239,7 @@ fn update_questions(app: &mut App, action: Action) -> Vec<Effect> {
                     .to_string();
                 app.popup = Some(Popup::Group {
                     qid,
-                    field: one_line_field(&current, &app.theme),
+                    field: prefilled_field(&current, &app.theme),
                 });
             }
             vec![]
@@ -1295,7 +1295,7 @@ fn update_report(app: &mut App, action: Action) -> Vec<Effect> {
             }]
         }
         Action::ChooseExportDir => {
-            app.popup = Some(Popup::ExportDir(one_line_field(
+            app.popup = Some(Popup::ExportDir(prefilled_field(
                 &app.report.dir,
                 &app.theme,
             )));

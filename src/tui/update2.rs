@@ -5,7 +5,7 @@
 
 use super::app::{
     Action, App, Effect, Move, Popup, RegTab, SimView, StudyJob, StudyResult, field_text,
-    keep_selected_value, one_line_field, prefilled_field, step,
+    keep_selected_value, prefilled_field, step,
 };
 use super::derived::{Derived, next_method, session_params};
 use super::params::{self, Param};
@@ -159,7 +159,7 @@ pub fn budget(app: &mut App, action: Action) -> Vec<Effect> {
                 .map(|w| format!("{}-{}", w.scenario.id(), w.session.participant))
                 .map(|n| crate::workshop::session::slug(&n))
                 .unwrap_or_default();
-            app.popup = Some(Popup::SaveScenario(one_line_field(&name, &app.theme)));
+            app.popup = Some(Popup::SaveScenario(prefilled_field(&name, &app.theme)));
             vec![]
         }
         _ => vec![],
@@ -443,7 +443,7 @@ pub fn registry(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Filter => {
             let f = app.registry.filter.clone();
-            app.popup = Some(Popup::Filter(one_line_field(&f, &app.theme)));
+            app.popup = Some(Popup::Filter(prefilled_field(&f, &app.theme)));
             vec![]
         }
         Action::OpenForm(kind) => {
