@@ -85,6 +85,58 @@ fn without_a_participant_the_name_is_asked_once_then_the_scenario_opens() {
     assert_eq!(app.participant.as_deref(), Some("Mele q"));
 }
 
+/// On a shared laptop the next participant takes over from Home with `p`: the open scenario
+/// reopens with a session of their own, and the first participant's answers stay theirs.
+#[test]
+fn p_on_home_hands_the_open_scenario_to_the_next_participant() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    // The scenario as a participant's file on disk: it is reopened from where it came from.
+    let file = d.path().join("testland.toml");
+    std::fs::write(&file, SCENARIO).expect("write");
+    app.work.as_mut().expect("open").session.scenario.source = file.display().to_string();
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    type_text(&mut app, d.path(), "tester's answer");
+    press_all(&mut app, d.path(), &[k(KeyCode::Esc), ch('0'), ch('p')]);
+    assert!(matches!(app.popup, Some(Popup::Participant(_))));
+    type_text(&mut app, d.path(), "Mele");
+    let fx = press(&mut app, k(KeyCode::Enter));
+    let [Effect::Open { participant, .. }] = fx.as_slice() else {
+        panic!("expected the scenario to reopen: {fx:?}");
+    };
+    assert_eq!(participant, "Mele");
+    run_effects(&mut app, d.path(), fx);
+    assert_eq!(app.participant.as_deref(), Some("Mele"), "{:?}", app.notice);
+    let w = app.work.as_ref().expect("the scenario is open");
+    assert_eq!(w.session.participant, "Mele", "{:?}", app.notice);
+    assert_eq!(w.scenario.id(), "testland-2030");
+    assert_eq!(
+        w.session.progress_all(&w.pack).answered,
+        0,
+        "Mele starts with no answers"
+    );
+    assert_eq!(
+        saved(d.path()).progress_all(&w.pack).answered,
+        1,
+        "tester keeps theirs"
+    );
+    // Esc leaves things as they were.
+    press_all(&mut app, d.path(), &[ch('0'), ch('p'), k(KeyCode::Esc)]);
+    assert!(app.popup.is_none());
+    assert_eq!(app.participant.as_deref(), Some("Mele"));
+    // A scenario that cannot be reopened (its file gone) keeps Mele's session and name.
+    std::fs::remove_file(&file).expect("rm");
+    press_all(&mut app, d.path(), &[ch('p')]);
+    type_text(&mut app, d.path(), "Ana");
+    press_all(&mut app, d.path(), &[k(KeyCode::Enter)]);
+    assert!(app.notice.as_ref().is_some_and(|n| n.error));
+    assert_eq!(app.participant.as_deref(), Some("Mele"));
+    assert_eq!(
+        app.work.as_ref().map(|w| w.session.participant.as_str()),
+        Some("Mele")
+    );
+}
+
 /// The suggested name is kept by Enter, and → (or End) keeps it to type on after it.
 #[test]
 fn the_suggested_name_is_accepted_or_extended() {

@@ -396,6 +396,8 @@ pub enum Action {
     TagGroup,
     /// Home: continue the most recent session.
     ContinueLast,
+    /// Home: ask who is answering again (a shared laptop's next participant).
+    ChangeParticipant,
     /// Report: export the answers.
     Export,
     /// Report: choose the export folder.
@@ -1104,7 +1106,12 @@ fn update_popup(app: &mut App, action: Action) -> Vec<Effect> {
                         app.popup = Some(Popup::Participant(f));
                         return vec![];
                     }
-                    app.participant = Some(name.clone());
+                    // With a scenario open, the name takes over only once its session has
+                    // opened (`Opened`): if the reopening fails, the answers typed next still
+                    // go to the session on screen, under the name on screen.
+                    if app.work.is_none() {
+                        app.participant = Some(name.clone());
+                    }
                     app.notice = None;
                     match app.pending_open.take() {
                         Some(scenario) => vec![Effect::Open {
@@ -1158,6 +1165,20 @@ fn update_home(app: &mut App, action: Action) -> Vec<Effect> {
             Some(HomeItem::Continue(i)) | Some(HomeItem::Session(i)) => open_session(app, *i),
             None => vec![],
         },
+        Action::ChangeParticipant => {
+            // The open scenario reopens for the name accepted: their own session, new or
+            // continued. The name shown starts selected, so the next one is typed over it.
+            app.pending_open = app
+                .work
+                .as_ref()
+                .map(|w| ScenarioRef::from_source(&w.session.scenario.source));
+            let current = app
+                .participant
+                .clone()
+                .unwrap_or_else(|| app.default_participant.clone());
+            app.popup = Some(Popup::Participant(prefilled_field(&current, &app.theme)));
+            vec![]
+        }
         Action::ContinueLast => {
             if app.home.sessions.is_empty() {
                 app.info("no saved session yet: choose a scenario");

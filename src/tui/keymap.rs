@@ -83,6 +83,7 @@ pub enum Cmd {
     Open,
     Back,
     Continue,
+    Participant,
     Group,
     Export,
     ExportDir,
@@ -169,6 +170,7 @@ pub const BINDINGS: &[Binding] = &[
     // Home
     b(Home, &[code(KeyCode::Enter)], "Enter", Cmd::Open, "open the selected scenario or session", "open"),
     b(Home, &[ch('c')], "c", Cmd::Continue, "continue where I left off", "continue"),
+    b(Home, &[ch('p')], "p", Cmd::Participant, "change who is answering (reopens the scenario as them)", "who"),
     // Questions
     b(Questions, &[code(KeyCode::Enter), ch('e')], "Enter", Cmd::Open, "write or edit the answer (also e)", "answer"),
     b(Questions, &[code(KeyCode::PageDown)], "PgDn PgUp", Cmd::PageDown, "scroll the facts panel", "facts"),

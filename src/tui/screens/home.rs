@@ -20,6 +20,7 @@ pub fn handle_key(_app: &App, key: &KeyEvent) -> Option<Action> {
     match keymap::lookup(Ctx::Home, key)? {
         Cmd::Open => Some(Action::Activate),
         Cmd::Continue => Some(Action::ContinueLast),
+        Cmd::Participant => Some(Action::ChangeParticipant),
         _ => None,
     }
 }
