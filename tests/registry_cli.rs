@@ -154,6 +154,26 @@ fn issue_balances_retry_and_exit_codes() {
         .stderr(predicate::str::contains(
             "rule 6 gating: an MO cannot be transferred internationally; authorize it first",
         ));
+    // More than the account holds, at home: the shortfall is the reason, not the class (an
+    // MO may move domestically; this was refused as an international MO transfer).
+    reg(&l)
+        .args([
+            "transfer",
+            "--from",
+            "BTN:REG:Holding",
+            "--to",
+            "BTN:REG:Buffer",
+            "--quantity",
+            "5000",
+        ])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("§4 block selection")
+                .and(predicate::str::contains("930"))
+                .and(predicate::str::contains("5,000 requested"))
+                .and(predicate::str::contains("internationally").not()),
+        );
     // Bad usage: exit 2.
     reg(&l)
         .args(["issue", "--project", "P0007"])

@@ -1497,7 +1497,10 @@ impl<'a> Planner<'a> {
                 };
                 let picked = match self.select(fa, *quantity, sel_filter, false, &mut ev) {
                     Err(RegistryError::Rejected { rule, message })
-                        if rule == R_SEL && filter.class.is_none() && holds_mo(st, fa, filter) =>
+                        if rule == R_SEL
+                            && international
+                            && filter.class.is_none()
+                            && holds_mo(st, fa, filter) =>
                     {
                         return Err(rej(
                             R_GATE,
