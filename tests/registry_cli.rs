@@ -316,6 +316,38 @@ fn party_codes_are_read_in_capitals_and_an_unknown_party_is_named() {
     assert_eq!(std::fs::read(&l).unwrap(), before, "nothing journaled");
 }
 
+/// A beneficiary's country typed in lower case is its code in capitals; the explorer finds a
+/// beneficiary by any part of the name, and a name that matches nothing is refused with the
+/// names recorded instead of an empty list.
+#[test]
+fn beneficiaries_are_found_as_typed_and_a_slip_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    setup(&l);
+    reg(&l)
+        .args(["explorer", "--beneficiary", "acme"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("names a beneficiary yet"));
+    reg(&l).args(issue("1000")).assert().success();
+    reg(&l).args(retire_for("che")).assert().success();
+    let journal = std::fs::read_to_string(&l).unwrap();
+    assert!(journal.contains("\"country\":\"CHE\""), "{journal}");
+    reg(&l)
+        .args(["explorer", "--beneficiary", "ACME"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("retired for Acme AG"));
+    reg(&l)
+        .args(["explorer", "--beneficiary", "Acne"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("no beneficiary whose name or id contains \"Acne\"")
+                .and(predicate::str::contains("beneficiaries recorded: Acme AG")),
+        );
+}
+
 /// An account or project id typed with a slip is refused with the id that was probably
 /// meant; an id far from every known one gets no guess.
 #[test]

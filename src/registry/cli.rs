@@ -235,7 +235,7 @@ pub enum RegistryCmd {
         #[arg(long)]
         beneficiary_id: String,
         /// The beneficiary's country (ISO alpha-3).
-        #[arg(long)]
+        #[arg(long, value_parser = parse_party_code)]
         beneficiary_country: String,
         /// What the retirement is claimed for.
         #[arg(long, default_value = "voluntary claim")]
@@ -393,7 +393,7 @@ pub enum RegistryCmd {
         beneficiary_name: String,
         #[arg(long)]
         beneficiary_id: String,
-        #[arg(long)]
+        #[arg(long, value_parser = parse_party_code)]
         beneficiary_country: String,
         #[arg(long, default_value = "voluntary claim")]
         purpose: String,
@@ -533,7 +533,7 @@ pub enum RegistryCmd {
     },
 }
 
-/// A Party code as people type it: `btn` and ` BTN ` are `BTN`. Anything that is not three
+/// A Party (or country) code as people type it: `btn` and ` BTN ` are `BTN`. Anything that is not three
 /// letters is passed on as typed, for the ledger to refuse with its own rule and fix.
 fn parse_party_code(s: &str) -> Result<String, String> {
     let t = s.trim();
@@ -916,6 +916,42 @@ fn open_rw(path: &Path, durability: Durability) -> Result<Ledger, CliError> {
     }
     Ledger::open_with(path, BoxClock(clock()?), durability)
         .map_err(|e| reg_err(e, &path.display().to_string()))
+}
+
+/// `explorer --beneficiary`: some retirement, use or request names a beneficiary whose name
+/// or id contains `needle` (case-insensitive), else the names recorded, so that a slip is not
+/// met with an empty list that reads as "nothing retired for them".
+fn beneficiary_known(l: &Ledger, needle: &str) -> Result<(), CliError> {
+    let all = l
+        .explore(&ExplorerQuery {
+            beneficiary: Some(String::new()),
+            ..ExplorerQuery::default()
+        })
+        .map_err(|e| reg_err(e, "explorer"))?;
+    let n = needle.to_lowercase();
+    let mut names: Vec<&str> = Vec::new();
+    for b in all.iter().filter_map(|r| r.beneficiary.as_ref()) {
+        if b.name.to_lowercase().contains(&n) || b.id.to_lowercase().contains(&n) {
+            return Ok(());
+        }
+        if !names.contains(&b.name.as_str()) {
+            names.push(&b.name);
+        }
+    }
+    let fix = match names.len() {
+        0 => "no retirement or use in this ledger names a beneficiary yet".to_string(),
+        k if k <= 12 => format!("beneficiaries recorded: {}", names.join(", ")),
+        k => format!(
+            "beneficiaries recorded include: {} (and {} more)",
+            names[..12].join(", "),
+            k - 12
+        ),
+    };
+    Err(CliError::usage(
+        format!("no beneficiary whose name or id contains {needle:?} in this ledger"),
+        "--beneficiary",
+        fix,
+    ))
 }
 
 /// `export --party`: a Party the ledger registered (T1/T4 are per Party).
@@ -1606,6 +1642,9 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
                     );
                 }
                 return Ok(());
+            }
+            if let Some(b) = &beneficiary {
+                beneficiary_known(&l, b)?;
             }
             let rows = l
                 .explore(&ExplorerQuery {
