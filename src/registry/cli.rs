@@ -533,15 +533,9 @@ pub enum RegistryCmd {
     },
 }
 
-/// A Party (or country) code as people type it: `btn` and ` BTN ` are `BTN`. Anything that is not three
-/// letters is passed on as typed, for the ledger to refuse with its own rule and fix.
+/// A Party (or country) code as people type it: [`super::code_as_typed`].
 fn parse_party_code(s: &str) -> Result<String, String> {
-    let t = s.trim();
-    if t.len() == 3 && t.bytes().all(|b| b.is_ascii_alphabetic()) {
-        Ok(t.to_ascii_uppercase())
-    } else {
-        Ok(t.to_string())
-    }
+    Ok(super::code_as_typed(s))
 }
 
 /// A registry id as people type it (`btn01` is `BTN01`); the ledger checks its shape.

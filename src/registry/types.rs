@@ -516,6 +516,18 @@ fn four_digit_year(typed: &str) -> Option<u16> {
     }
 }
 
+/// A Party or country code as people type it: `btn` and ` BTN ` are `BTN`. Anything that is
+/// not three letters is given back trimmed, as typed, for the rule that reads it to refuse
+/// with its own fix. Used by the CLI's code flags and the workbench's forms alike.
+pub fn code_as_typed(typed: &str) -> String {
+    let t = typed.trim();
+    if t.len() == 3 && t.bytes().all(|b| b.is_ascii_alphabetic()) {
+        t.to_ascii_uppercase()
+    } else {
+        t.to_string()
+    }
+}
+
 /// A quantity of units as people type it: a whole number, with or without thousands
 /// separators (`1000`, `1,000`, `1 000`, `1_000`, and the Indian `1,00,000`). Units are whole
 /// tonnes, so decimals are refused, and so are signs: the error says what was typed and how to

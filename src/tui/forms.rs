@@ -241,7 +241,7 @@ impl Form {
             FormKind::Authorize => {
                 let purpose = self.required("purpose (NDC/OIMP)")?;
                 let oimp = purpose.to_uppercase().contains("OIMP");
-                let acq = self.get("acquiring party");
+                let acq = crate::registry::code_as_typed(&self.get("acquiring party"));
                 let q = self.units()?;
                 vec![
                     Command::RecordAuthorization {
@@ -274,7 +274,7 @@ impl Form {
             }
             FormKind::Transfer => {
                 let class = self.class()?;
-                let acq = self.get("acquiring party");
+                let acq = crate::registry::code_as_typed(&self.get("acquiring party"));
                 vec![Command::Transfer {
                     from: self.required("from")?,
                     to: self.required("to")?,
@@ -296,7 +296,7 @@ impl Form {
                 beneficiary: Beneficiary {
                     name: self.required("beneficiary name")?,
                     id: self.required("beneficiary id")?,
-                    country: self.required("country")?,
+                    country: crate::registry::code_as_typed(&self.required("country")?),
                     purpose: self.required("purpose")?,
                 },
                 authorized_entity: Some(self.get("entity (OIMP only)")).filter(|e| !e.is_empty()),
