@@ -316,6 +316,70 @@ fn party_codes_are_read_in_capitals_and_an_unknown_party_is_named() {
     assert_eq!(std::fs::read(&l).unwrap(), before, "nothing journaled");
 }
 
+/// Statuses and purposes are read in any case and spacing and journaled in their AEF
+/// spelling; a purpose that is none of them is refused before anything is journaled.
+#[test]
+fn statuses_and_purposes_are_read_in_any_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = dir.path().join("r.jsonl");
+    setup(&l);
+    reg(&l)
+        .args(["init", "--party", "che", "--registry-id", "che01"])
+        .assert()
+        .success();
+    reg(&l)
+        .args([
+            "approach", "add", "--id", "CA1", "--title", "BTN-CHE", "--host", "btn",
+        ])
+        .args(["--party", "che"])
+        .assert()
+        .success();
+    reg(&l)
+        .args([
+            "initial-report",
+            "--approach",
+            "CA1",
+            "--status",
+            "submitted",
+        ])
+        .assert()
+        .success();
+    for status in ["submitted", "ACTIVE"] {
+        reg(&l)
+            .args(["approach", "status", "--id", "CA1", "--status", status])
+            .assert()
+            .success();
+    }
+    let add = |id: &str, purpose: &str| {
+        let mut c = reg(&l);
+        c.args(["authorization", "add", "--id", id, "--date", "2025-01-01"])
+            .args([
+                "--approach",
+                "CA1",
+                "--period",
+                "2021-2030",
+                "--purpose",
+                purpose,
+            ])
+            .args(["--first-transfer-definition", "authorization"]);
+        c
+    };
+    add("A1", " ndc and  oimp").assert().success();
+    let before = std::fs::read(&l).unwrap();
+    add("A2", "NDCs")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("\"NDC and OIMP\""));
+    assert_eq!(std::fs::read(&l).unwrap(), before, "nothing journaled");
+    let journal = std::fs::read_to_string(&l).unwrap();
+    assert!(
+        journal.contains("\"purpose\":\"NDC and OIMP\""),
+        "{journal}"
+    );
+    assert!(journal.contains("\"status\":\"Active\""), "{journal}");
+    reg(&l).arg("check").assert().success();
+}
+
 /// A beneficiary's country typed in lower case is its code in capitals; the explorer finds a
 /// beneficiary by any part of the name, and a name that matches nothing is refused with the
 /// names recorded instead of an empty list.

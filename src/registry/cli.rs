@@ -99,6 +99,7 @@ pub enum RegistryCmd {
         /// Take emissions (rows 5 and 14) from this scenario's projected covered emissions.
         #[arg(long)]
         scenario: Option<String>,
+        /// Print the rows as JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -307,19 +308,27 @@ pub enum RegistryCmd {
     },
     /// Events by serial, project, account, beneficiary.
     Explorer {
+        /// A serial range or one unit (BTN01-P0007-2024-000001-000930, leading zeros
+        /// optional); alone, it prints the whole life of those units with the anchoring hash.
         #[arg(long)]
         serial: Option<String>,
+        /// Only events of this project (its id, e.g. P0007).
         #[arg(long)]
         project: Option<String>,
+        /// Only events that touch this account (e.g. BTN:REG:Holding).
         #[arg(long)]
         account: Option<String>,
+        /// Only retirements, uses and requests for a beneficiary whose name or id contains
+        /// this text (case-insensitive).
         #[arg(long)]
         beneficiary: Option<String>,
+        /// Print the events as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Table 4 flows of a Party (JSON).
     Flows {
+        /// The Party's alpha-3 code (e.g. BTN).
         #[arg(long, value_parser = parse_party_code)]
         party: String,
     },
@@ -382,19 +391,25 @@ pub enum RegistryCmd {
         /// Request id (used by approve / reject / cancel-request).
         #[arg(long)]
         id: String,
+        /// Account the units are reserved in (e.g. BTN:REG:Holding).
         #[arg(long)]
         from: String,
+        /// Units, a whole number (1000, 1,000 and 1 000 are the same).
         #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: u64,
         /// retire (beneficiary claim; OIMP for ITMOs) or use (towards the holder's NDC).
         #[arg(long, value_parser = ["retire", "use"], default_value = "retire")]
         subtype: String,
+        /// Who the retirement is for (printed on the retirement proof).
         #[arg(long)]
         beneficiary_name: String,
+        /// The beneficiary's identifier (company number, national id, …).
         #[arg(long)]
         beneficiary_id: String,
+        /// The beneficiary's country (ISO alpha-3, e.g. CHE).
         #[arg(long, value_parser = parse_party_code)]
         beneficiary_country: String,
+        /// What the retirement is claimed for.
         #[arg(long, default_value = "voluntary claim")]
         purpose: String,
         /// Required for --subtype use.
@@ -410,12 +425,16 @@ pub enum RegistryCmd {
     },
     /// Two-phase MO → ITMO authorization, phase 1: reserve MO units until approved.
     RequestAuthorization {
+        /// Request id (used by approve / reject / cancel-request).
         #[arg(long)]
         id: String,
+        /// Account holding the MOs (e.g. BTN:REG:Holding).
         #[arg(long)]
         account: String,
+        /// The authorization (id) the MOs are to be authorized under.
         #[arg(long)]
         authorization: String,
+        /// Units, a whole number (1000, 1,000 and 1 000 are the same).
         #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: u64,
         #[command(flatten)]
@@ -426,8 +445,10 @@ pub enum RegistryCmd {
     /// Approve a pending request (never by its requester; --quantity approves an
     /// authorization request partially).
     Approve {
+        /// The request's id (`registry requests` lists them).
         #[arg(long)]
         request: String,
+        /// Approve only this many units of an authorization request (lowest serials first).
         #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: Option<u64>,
         #[command(flatten)]
@@ -435,8 +456,10 @@ pub enum RegistryCmd {
     },
     /// Reject a pending request (releases its units).
     Reject {
+        /// The request's id (`registry requests` lists them).
         #[arg(long)]
         request: String,
+        /// Why it is rejected (journaled with the rejection).
         #[arg(long)]
         reason: String,
         #[command(flatten)]
@@ -444,8 +467,10 @@ pub enum RegistryCmd {
     },
     /// Withdraw a pending request (releases its units).
     CancelRequest {
+        /// The request's id (`registry requests` lists them).
         #[arg(long)]
         request: String,
+        /// Why it is withdrawn (optional).
         #[arg(long, default_value = "")]
         reason: String,
         #[command(flatten)]
@@ -453,13 +478,16 @@ pub enum RegistryCmd {
     },
     /// List two-phase requests and their status.
     Requests {
+        /// Print the requests as JSON.
         #[arg(long)]
         json: bool,
     },
     /// File (or advance) the initial report of a cooperative approach.
     InitialReport {
+        /// The cooperative approach (its id).
         #[arg(long)]
         approach: String,
+        /// The report's version (1 for the first filing).
         #[arg(long, default_value_t = 1)]
         version: u32,
         /// Draft, Submitted or Published
@@ -470,14 +498,19 @@ pub enum RegistryCmd {
     },
     /// Record an authorized entity of a cooperative approach (AEF T5).
     AuthorizedEntity {
+        /// The organization authorized (its id, e.g. REG-CHE).
         #[arg(long)]
         organization: String,
+        /// The cooperative approach (its id).
         #[arg(long)]
         approach: String,
+        /// Date of the authorization, YYYY-MM-DD.
         #[arg(long)]
         date: NaiveDate,
+        /// Conditions of the authorization (free text).
         #[arg(long, default_value = "")]
         conditions: String,
+        /// Conditions under which it is revoked (free text).
         #[arg(long, default_value = "")]
         revocation_conditions: String,
         /// Active, Suspended or Revoked
@@ -491,6 +524,7 @@ pub enum RegistryCmd {
     Ca(CaCmd),
     /// Close a reporting year (marker event; AEF T1 date of submission).
     CloseYear {
+        /// The reporting year closed, e.g. 2025.
         #[arg(long, value_parser = parse_year)]
         year: u16,
         #[command(flatten)]
@@ -505,6 +539,7 @@ pub enum RegistryCmd {
         /// purpose, note.
         #[arg(long = "set", required = true)]
         set: Vec<String>,
+        /// Why the correction is made (journaled with it).
         #[arg(long)]
         reason: String,
         #[command(flatten)]
@@ -538,6 +573,15 @@ fn parse_party_code(s: &str) -> Result<String, String> {
     Ok(super::code_as_typed(s))
 }
 
+/// An authorization's purpose as typed (`ndc and oimp`), in its AEF spelling (`NDC and OIMP`).
+fn parse_purpose(s: &str) -> Result<String, String> {
+    super::Purpose::parse(s)
+        .map(|p| p.as_str().to_string())
+        .ok_or_else(|| {
+            "use NDC, OIMP, IMP, OP, \"NDC and OIMP\", \"NDC and IMP\" or \"NDC and OP\"".into()
+        })
+}
+
 /// A registry id as people type it (`btn01` is `BTN01`); the ledger checks its shape.
 fn parse_registry_id(s: &str) -> Result<String, String> {
     Ok(s.trim().to_ascii_uppercase())
@@ -569,26 +613,35 @@ fn parse_subtype(s: &str) -> Result<CancelSubtype, String> {
 pub enum CaCmd {
     /// Record (or, while Draft, re-record) the CA declared for an approach and year.
     Record {
+        /// The cooperative approach (its id).
         #[arg(long)]
         approach: String,
+        /// The year the adjustment is applied to, e.g. 2025.
         #[arg(long, value_parser = parse_year)]
         year: u16,
+        /// The adjustment in units (tonnes CO2e).
         #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: u64,
         #[command(flatten)]
         cid: CmdId,
     },
+    /// Submit a recorded CA (Draft → Submitted).
     Submit {
+        /// The cooperative approach (its id).
         #[arg(long)]
         approach: String,
+        /// The year of the recorded adjustment.
         #[arg(long, value_parser = parse_year)]
         year: u16,
         #[command(flatten)]
         cid: CmdId,
     },
+    /// Approve a submitted CA (Submitted → Approved).
     Approve {
+        /// The cooperative approach (its id).
         #[arg(long)]
         approach: String,
+        /// The year of the submitted adjustment.
         #[arg(long, value_parser = parse_year)]
         year: u16,
         #[command(flatten)]
@@ -596,6 +649,7 @@ pub enum CaCmd {
     },
     /// Computed, recorded and outstanding CA per approach and year (invariant 12).
     List {
+        /// Print the list as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -655,11 +709,15 @@ pub enum OrgCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCmd {
+    /// Open an account for an organization (e.g. a developer's holding account).
     Open {
+        /// The account id, PARTY:ORG:NAME by convention (e.g. BTN:DEV1:Holding).
         #[arg(long)]
         id: String,
+        /// The organization that owns it (its id, e.g. DEV1).
         #[arg(long)]
         owner: String,
+        /// The Party whose registry keeps it (alpha-3, e.g. BTN).
         #[arg(long, value_parser = parse_party_code)]
         party: String,
         /// holding, pending, buffer, … (the `type` strings of `balances --json`)
@@ -672,19 +730,26 @@ pub enum AccountCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum ApproachCmd {
+    /// Record a cooperative approach (Article 6.2) between Parties.
     Add {
+        /// The approach's id (e.g. CA-BTN-CHE-01).
         #[arg(long)]
         id: String,
+        /// Its title, e.g. "Bhutan–Switzerland bilateral agreement".
         #[arg(long)]
         title: String,
+        /// The host (transferring) Party, alpha-3.
         #[arg(long, value_parser = parse_party_code)]
         host: String,
+        /// A participating Party, alpha-3; repeat for each (--party CHE --party SGP).
         #[arg(long = "party", value_parser = parse_party_code)]
         parties: Vec<String>,
         #[command(flatten)]
         id_: CmdId,
     },
+    /// Change an approach's status (an inactive approach refuses first transfers).
     Status {
+        /// The approach's id.
         #[arg(long)]
         id: String,
         /// Draft, Submitted, Active, Suspended, Completed, Revoked
@@ -697,26 +762,37 @@ pub enum ApproachCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum AuthorizationCmd {
+    /// Record an authorization (letter of authorization) under a cooperative approach.
     Add {
+        /// The authorization's id (e.g. LoA-BTN-2025-01).
         #[arg(long)]
         id: String,
+        /// Date of the letter, YYYY-MM-DD.
         #[arg(long)]
         date: NaiveDate,
+        /// The cooperative approach (its id).
         #[arg(long)]
         approach: String,
-        #[arg(long)]
+        /// NDC, OIMP, IMP, OP, "NDC and OIMP", "NDC and IMP" or "NDC and OP".
+        #[arg(long, value_parser = parse_purpose)]
         purpose: String,
         /// Authorized timeframe, e.g. 2021-2030
         #[arg(long)]
         period: String,
+        /// For OIMP purposes: when the first transfer happens: authorization, issuance,
+        /// use-or-cancellation or first-international-transfer.
         #[arg(long)]
         first_transfer_definition: Option<String>,
+        /// An acquiring Party, alpha-3; repeat for each (none: any Party may acquire).
         #[arg(long = "acquiring-party", value_parser = parse_party_code)]
         acquiring_parties: Vec<String>,
+        /// An authorized entity (organization id); repeat for each.
         #[arg(long = "entity")]
         entities: Vec<String>,
+        /// Most units it authorizes (none: no quantity limit).
         #[arg(long, value_parser = parse_quantity, allow_negative_numbers = true)]
         quantity: Option<u64>,
+        /// The letter's version (a new version replaces the earlier one).
         #[arg(long, default_value_t = 1)]
         version: u32,
         #[command(flatten)]
@@ -1138,18 +1214,27 @@ fn parse_actor(s: &str) -> Result<Actor, CliError> {
 }
 
 /// A picklist value by its serialized name (e.g. `Submitted`).
+/// A one-word status as typed: `active`, `ACTIVE` and `Active` are `Active`.
 fn parse_enum<T: serde::de::DeserializeOwned>(
     s: &str,
     flag: &str,
     values: &str,
 ) -> Result<T, CliError> {
-    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| {
-        CliError::usage(
-            format!("unknown value {s:?}"),
-            flag,
-            format!("use {values}"),
-        )
-    })
+    let t = s.trim();
+    let mut capitalized = t.to_lowercase();
+    if let Some(first) = capitalized.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    [t.to_string(), capitalized]
+        .into_iter()
+        .find_map(|v| serde_json::from_value(serde_json::Value::String(v)).ok())
+        .ok_or_else(|| {
+            CliError::usage(
+                format!("unknown value {s:?}"),
+                flag,
+                format!("use {values}"),
+            )
+        })
 }
 
 /// A role name as people type it: any case, with or without dashes or spaces
@@ -1296,16 +1381,11 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
             },
         ),
         RegistryCmd::Approach(ApproachCmd::Status { id, status, id_ }) => {
-            let status: ApproachStatus = serde_json::from_value(serde_json::Value::String(
-                status.clone(),
-            ))
-            .map_err(|_| {
-                CliError::usage(
-                    format!("unknown status {status:?}"),
-                    "--status",
-                    "use Draft, Submitted, Active, Suspended, Completed, Revoked",
-                )
-            })?;
+            let status: ApproachStatus = parse_enum(
+                &status,
+                "--status",
+                "Draft, Submitted, Active, Suspended, Completed or Revoked",
+            )?;
             mutate(&path, &id_, Command::SetApproachStatus { id, status })
         }
         RegistryCmd::Authorization(AuthorizationCmd::Add {

@@ -154,16 +154,18 @@ impl Purpose {
             Purpose::NdcAndOp => "NDC and OP",
         }
     }
-    /// Parse the AEF string (also accepts the data file's `OIMP only`).
+    /// Parse the AEF string (also accepts the data file's `OIMP only`), in any case and
+    /// spacing: `ndc and oimp` is `NDC and OIMP`.
     pub fn parse(s: &str) -> Option<Purpose> {
-        Some(match s.trim() {
+        let k = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        Some(match k.to_ascii_uppercase().as_str() {
             "NDC" => Purpose::Ndc,
-            "OIMP" | "OIMP only" => Purpose::Oimp,
+            "OIMP" | "OIMP ONLY" => Purpose::Oimp,
             "IMP" => Purpose::Imp,
             "OP" => Purpose::Op,
-            "NDC and OIMP" => Purpose::NdcAndOimp,
-            "NDC and IMP" => Purpose::NdcAndImp,
-            "NDC and OP" => Purpose::NdcAndOp,
+            "NDC AND OIMP" => Purpose::NdcAndOimp,
+            "NDC AND IMP" => Purpose::NdcAndImp,
+            "NDC AND OP" => Purpose::NdcAndOp,
             _ => return None,
         })
     }
