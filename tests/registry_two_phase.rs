@@ -465,8 +465,10 @@ fn approach_lifecycle_is_strict_and_revoked_is_final() {
     set(&mut l, ApproachStatus::Suspended).unwrap();
     set(&mut l, ApproachStatus::Active).unwrap();
     set(&mut l, ApproachStatus::Revoked).unwrap();
+    // A transition the lifecycle does not allow is a command precondition (registry-model
+    // §5: "Revoked final"), not the gating of units (invariant 11).
     let e = set(&mut l, ApproachStatus::Active).unwrap_err();
-    assert_eq!(e.rule(), Some("invariant 11 authorization gating"));
+    assert_eq!(e.rule(), Some("§5 preconditions"));
     // Initial reports advance Draft → Submitted → Published, never back.
     let e = l
         .execute(Command::FileInitialReport {

@@ -1124,7 +1124,7 @@ impl<'a> Planner<'a> {
                     .ok_or_else(|| rej(R_PRE, format!("unknown cooperative approach {id}")))?;
                 if !a.status.can_move_to(*status) {
                     return Err(rej(
-                        R_AUTH,
+                        R_PRE,
                         format!(
                             "cooperative approach {id}: {:?} → {:?} is not allowed (Draft → Submitted → Active ⇄ Suspended → Completed | Revoked)",
                             a.status, status
@@ -1156,7 +1156,7 @@ impl<'a> Planner<'a> {
                         format!("authorization id {id:?}: letters, digits, space and dash only"),
                     ));
                 }
-                let purpose_t = Purpose::parse(purpose).ok_or_else(|| rej(R_AUTH, format!("unrecognised purpose {purpose:?}; use NDC, OIMP, IMP, OP, NDC and OIMP, NDC and IMP or NDC and OP")))?;
+                let purpose_t = Purpose::parse(purpose).ok_or_else(|| rej(R_PRE, format!("unrecognised purpose {purpose:?}; use NDC, OIMP, IMP, OP, NDC and OIMP, NDC and IMP or NDC and OP")))?;
                 let def = match first_transfer_definition {
                     Some(d) => Some(FirstTransferDefinition::parse(d).ok_or_else(|| rej("article6 §4 first-transfer definition", format!("unrecognised first-transfer definition {d:?}: use Authorization, Issuance, UseOrCancel or FirstInternationalTransfer (a blocking error, never a silent zero)")))?),
                     None => None,
