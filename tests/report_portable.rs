@@ -123,6 +123,18 @@ fn tampered_or_damaged_exports_are_refused() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("checksum"));
+    // a file name with a slip: what is missing and where it would come from
+    bin()
+        .args(["session", "import"])
+        .arg(d.path().join("sonam.ndcw"))
+        .arg("--data-dir")
+        .arg(&trainer)
+        .assert()
+        .code(2)
+        .stderr(
+            predicates::str::contains("sonam.ndcw")
+                .and(predicates::str::contains("session export")),
+        );
     refused(
         &variant("cut.json", text[..text.len() / 2].to_string()),
         &trainer,

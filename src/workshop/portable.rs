@@ -275,7 +275,15 @@ pub struct Imported {
 
 /// Import a portable file into `data_dir`'s sessions folder.
 pub fn import(file: &Path, data_dir: &Path, force: bool) -> Result<Imported, PortableError> {
-    let bytes = std::fs::read(file).map_err(|e| refused(format!("{}: {e}", file.display())))?;
+    let bytes = std::fs::read(file).map_err(|e| {
+        let fix = match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                " (check the name and folder: `session export … --out FILE` wrote it; on a USB stick, give its path)"
+            }
+            _ => "",
+        };
+        refused(format!("{}: {e}{fix}", file.display()))
+    })?;
     let text = String::from_utf8(bytes)
         .map_err(|_| refused(format!("{}: not UTF-8 text", file.display())))?;
     let v = verify(file, &text)?;
