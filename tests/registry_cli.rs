@@ -154,6 +154,24 @@ fn issue_balances_retry_and_exit_codes() {
         .stderr(predicate::str::contains(
             "rule 6 gating: an MO cannot be transferred internationally; authorize it first",
         ));
+    // Asking for ITMOs where there are only MOs: the reason is that they are not authorized.
+    reg(&l)
+        .args([
+            "transfer",
+            "--from",
+            "BTN:REG:Holding",
+            "--to",
+            "CHE:REG:Holding",
+            "--quantity",
+            "5",
+            "--class",
+            "itmo",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "an MO cannot be transferred internationally; authorize it first",
+        ));
     // More than the account holds, at home: the shortfall is the reason, not the class (an
     // MO may move domestically; this was refused as an international MO transfer).
     reg(&l)

@@ -1499,7 +1499,7 @@ impl<'a> Planner<'a> {
                     Err(RegistryError::Rejected { rule, message })
                         if rule == R_SEL
                             && international
-                            && filter.class.is_none()
+                            && filter.class != Some(Class::Mo)
                             && holds_mo(st, fa, filter) =>
                     {
                         return Err(rej(
