@@ -139,51 +139,27 @@ fn issue_balances_retry_and_exit_codes() {
         .args(["init", "--party", "CHE", "--registry-id", "CHE01"])
         .assert()
         .success();
-    reg(&l)
-        .args([
-            "transfer",
-            "--from",
-            "BTN:REG:Holding",
-            "--to",
-            "CHE:REG:Holding",
-            "--quantity",
-            "5",
-        ])
+    let transfer = |to: &str, quantity: &str, more: &[&str]| {
+        let mut c = reg(&l);
+        c.args(["transfer", "--from", "BTN:REG:Holding", "--to", to])
+            .args(["--quantity", quantity])
+            .args(more);
+        c
+    };
+    let mo_abroad =
+        "rule 6 gating: an MO cannot be transferred internationally; authorize it first";
+    transfer("CHE:REG:Holding", "5", &[])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains(
-            "rule 6 gating: an MO cannot be transferred internationally; authorize it first",
-        ));
+        .stderr(predicate::str::contains(mo_abroad));
     // Asking for ITMOs where there are only MOs: the reason is that they are not authorized.
-    reg(&l)
-        .args([
-            "transfer",
-            "--from",
-            "BTN:REG:Holding",
-            "--to",
-            "CHE:REG:Holding",
-            "--quantity",
-            "5",
-            "--class",
-            "itmo",
-        ])
+    transfer("CHE:REG:Holding", "5", &["--class", "itmo"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains(
-            "an MO cannot be transferred internationally; authorize it first",
-        ));
+        .stderr(predicate::str::contains(mo_abroad));
     // More than the account holds, at home: the shortfall is the reason, not the class (an
     // MO may move domestically; this was refused as an international MO transfer).
-    reg(&l)
-        .args([
-            "transfer",
-            "--from",
-            "BTN:REG:Holding",
-            "--to",
-            "BTN:REG:Buffer",
-            "--quantity",
-            "5000",
-        ])
+    transfer("BTN:REG:Buffer", "5000", &[])
         .assert()
         .code(1)
         .stderr(
