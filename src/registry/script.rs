@@ -165,6 +165,11 @@ fn plain(message: &str) -> String {
         // "unknown variant `isue`, expected one of `init_party`, `issue`, …"
         let quoted: Vec<&str> = m.split('`').skip(1).step_by(2).collect();
         if let Some((typed, known)) = quoted.split_first() {
+            if let Some(ty) = script_type_of_cli_command(typed) {
+                return format!(
+                    "unknown command type `{typed}`: the CLI's `registry {typed}` is `type = \"{ty}\"` in a script"
+                );
+            }
             let hint = super::suggest::did_you_mean(typed, known.iter().copied());
             if !hint.is_empty() {
                 return format!("unknown command type `{typed}`{hint}");
@@ -172,6 +177,32 @@ fn plain(message: &str) -> String {
         }
     }
     m
+}
+
+/// CLI subcommands whose script `type` has another name (`init` is `init_party`), so that a
+/// drill written from the CLI's help is answered with the name to use.
+const CLI_NAMES: [(&str, &str); 13] = [
+    ("init", "init_party"),
+    ("org", "register_organization"),
+    ("organization", "register_organization"),
+    ("account", "open_account"),
+    ("project", "register_project"),
+    ("approach", "record_approach"),
+    ("authorization", "record_authorization"),
+    ("request_authorization", "request_itmo_authorization"),
+    ("approve", "approve_request"),
+    ("reject", "reject_request"),
+    ("initial_report", "file_initial_report"),
+    ("authorized_entity", "record_authorized_entity"),
+    ("close_year", "close_reporting_year"),
+];
+
+fn script_type_of_cli_command(typed: &str) -> Option<&'static str> {
+    let t = typed.replace('-', "_");
+    CLI_NAMES
+        .iter()
+        .find(|(cli, _)| *cli == t)
+        .map(|(_, ty)| *ty)
 }
 
 /// Outcome of one script step.
@@ -259,6 +290,18 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.ends_with("expected a whole number"), "{e}");
+        // A CLI subcommand's name is answered with its script type.
+        let e = parse("[[command]]\ntype = \"init\"\nparty = \"BTN\"\n").unwrap_err();
+        assert_eq!(
+            e,
+            "command 1: unknown command type `init`: the CLI's `registry init` is `type = \"init_party\"` in a script"
+        );
+        let e = parse("[[command]]\ntype = \"close-year\"\nyear = 2025\n").unwrap_err();
+        assert!(e.contains("`type = \"close_reporting_year\"`"), "{e}");
+        for (_, ty) in super::CLI_NAMES {
+            let e = parse(&format!("[[command]]\ntype = \"{ty}\"\n")).unwrap_err();
+            assert!(!e.contains("unknown"), "{ty} is not a script type: {e}");
+        }
         let e = parse("# a drill not written yet\n").unwrap_err();
         assert!(e.contains("has no commands"), "{e}");
         assert_eq!(
