@@ -695,6 +695,31 @@ fn an_oimp_retirement_in_the_sandbox_names_an_authorized_entity() {
     );
 }
 
+/// A budget edit's title says what is edited (BAU by year, in the unit) before the sector's
+/// name, and a name too long for the popup ends in `…` inside its border.
+#[test]
+fn a_long_sector_name_is_cut_in_the_edit_popups_title() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut app = app_open(d.path());
+    let long = "Electricity generation (diesel, solar and hydro, all islands)";
+    if let Some(w) = app.work.as_mut() {
+        w.scenario.file.sectors[0].name = long.into();
+    }
+    app.recompute();
+    // The table lists Agriculture first, then the renamed sector.
+    press_all(&mut app, d.path(), &[ch('3'), ch('j'), ch('e')]);
+    assert!(matches!(app.popup, Some(Popup::BudgetEdit { .. })));
+    for w in [80, 120] {
+        let screen = render(&app, w, 24);
+        let title = screen
+            .lines()
+            .find(|l| l.contains("Edit BAU by year, kt — Electricity"))
+            .unwrap_or_else(|| panic!("no title at {w} columns:\n{screen}"));
+        assert!(title.contains("… ┓"), "{title}");
+        assert!(!title.contains("islands)"), "{title}");
+    }
+}
+
 /// In the MACC view the sector table is hidden, so Enter and `e` (which act on a sector) do
 /// nothing and the hint bar does not offer them; `m` or Esc go back.
 #[test]

@@ -421,6 +421,8 @@ fn draw_popup(frame: &mut Frame, body: Rect, app: &App, p: &Popup) {
     let err_h = u16::try_from(err_lines.len()).unwrap_or(0);
     let r = centered(body, 70, 6 + err_h + u16::from(err_h > 0));
     frame.render_widget(Clear, r);
+    // A title too long for the popup ends in `…` rather than running into the border.
+    let title = screens::ellipsize(&title, usize::from(r.width).saturating_sub(4));
     let block = pane(title, true, app);
     let inner = block.inner(r);
     frame.render_widget(block, r);

@@ -94,7 +94,8 @@ fn selected_path(app: &App) -> Option<(String, String)> {
     match app.budget.drilled {
         None => Some((
             format!("sector.{}.bau", sec.id),
-            format!("{} — BAU by year, {}", sec.name, s.unit().short()),
+            // What is edited first: a long sector name is what the popup's title cuts.
+            format!("BAU by year, {} — {}", s.unit().short(), sec.name),
         )),
         Some(i) => {
             let id = activity_ids(s, app.budget.sector).get(i)?.clone();
