@@ -167,9 +167,16 @@ fn by_id(root: &toml::Value, path: &str) -> String {
 pub fn check(base: &Scenario, path: &str, typed: &str) -> Result<Scenario, EditError> {
     // A BAU or mitigation path is a value per year; a lone number (`2300`, `2,300`) is the most
     // common slip, and the loader would only say "expected a map".
+    // The shape is shown with the value's own years and figures, ready to change.
     if is_per_year(path) && !matches!(parse_value(typed), toml::Value::Table(_)) {
+        let example = per_year(base, path)
+            .filter(|m| m.span().is_some())
+            .map_or_else(
+                || "{ 2021 = 1800, 2030 = 2300 }".to_string(),
+                |m| m.to_inline_table(),
+            );
         return Err(EditError::Invalid(format!(
-            "`{}`: this is a value per year; write it as {{ 2021 = 1800, 2030 = 2300 }} (the years between are interpolated; no thousands separators inside)",
+            "`{}`: this is a value per year; write it as {example} (the years between are interpolated; no thousands separators inside)",
             typed.trim()
         )));
     }
@@ -201,8 +208,14 @@ mod tests {
                 "{typed}: {e}"
             );
         }
+        // The example is the value's own series (cookstoves: { 2022 = 40, 2030 = 90 }).
         let e = check(&base(), "activity.cookstoves.mitigation", "40").expect_err("number");
         assert!(e.to_string().contains("value per year"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("write it as { 2022 = 40, 2030 = 90 }"),
+            "{e}"
+        );
         assert!(check(&base(), "sector.energy.bau", "{ 2021 = 1800, 2030 = 2300 }").is_ok());
     }
 
