@@ -988,9 +988,9 @@ fn open_rw(path: &Path, durability: Durability) -> Result<Ledger, CliError> {
         .map_err(|e| reg_err(e, &path.display().to_string()))
 }
 
-/// `explorer --beneficiary`: some retirement, use or request names a beneficiary whose name
-/// or id contains `needle` (case-insensitive), else the names recorded, so that a slip is not
-/// met with an empty list that reads as "nothing retired for them".
+/// `explorer --beneficiary` that matched no event: when no retirement, use or request names
+/// such a beneficiary at all ([`Beneficiary::matches`]), say so with the names recorded, so
+/// that a slip is not met with an empty list that reads as "nothing retired for them".
 fn beneficiary_known(l: &Ledger, needle: &str) -> Result<(), CliError> {
     let all = l
         .explore(&ExplorerQuery {
@@ -1001,7 +1001,7 @@ fn beneficiary_known(l: &Ledger, needle: &str) -> Result<(), CliError> {
     let n = needle.to_lowercase();
     let mut names: Vec<&str> = Vec::new();
     for b in all.iter().filter_map(|r| r.beneficiary.as_ref()) {
-        if b.name.to_lowercase().contains(&n) || b.id.to_lowercase().contains(&n) {
+        if b.matches(&n) {
             return Ok(());
         }
         if !names.contains(&b.name.as_str()) {
@@ -1717,17 +1717,19 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
                 }
                 return Ok(());
             }
-            if let Some(b) = &beneficiary {
-                beneficiary_known(&l, b)?;
-            }
             let rows = l
                 .explore(&ExplorerQuery {
                     serial,
                     project,
                     account,
-                    beneficiary,
+                    beneficiary: beneficiary.clone(),
                 })
                 .map_err(|e| reg_err(e, "explorer"))?;
+            if rows.is_empty()
+                && let Some(b) = &beneficiary
+            {
+                beneficiary_known(&l, b)?;
+            }
             if json {
                 let _ = writeln!(
                     out,

@@ -471,11 +471,8 @@ impl Ledger {
                 continue;
             }
             if let Some(n) = &needle {
-                match beneficiary_of(ev) {
-                    Some(b)
-                        if b.name.to_lowercase().contains(n) || b.id.to_lowercase().contains(n) => {
-                    }
-                    _ => continue,
+                if !beneficiary_of(ev).is_some_and(|b| b.matches(n)) {
+                    continue;
                 }
             }
             out.push(row(st, env));

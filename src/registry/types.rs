@@ -415,6 +415,14 @@ pub struct Beneficiary {
     pub purpose: String,
 }
 
+impl Beneficiary {
+    /// The explorer's beneficiary filter: `needle` (already lower case) is part of the name or
+    /// the id, in any case.
+    pub fn matches(&self, needle: &str) -> bool {
+        self.name.to_lowercase().contains(needle) || self.id.to_lowercase().contains(needle)
+    }
+}
+
 /// Filter for quantity-based block selection.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
