@@ -470,10 +470,10 @@ impl Ledger {
             {
                 continue;
             }
-            if let Some(n) = &needle {
-                if !beneficiary_of(ev).is_some_and(|b| b.matches(n)) {
-                    continue;
-                }
+            if let Some(n) = &needle
+                && !beneficiary_of(ev).is_some_and(|b| b.matches(n))
+            {
+                continue;
             }
             out.push(row(st, env));
         }
