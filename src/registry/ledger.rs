@@ -20,7 +20,7 @@ use super::clock::{Clock, format_ts};
 use super::command::*;
 use super::error::{JournalError, RegistryError};
 use super::event::*;
-use super::journal::{Durability, JournalWriter, read_journal};
+use super::journal::{Durability, JournalWriter, read_journal_ref};
 use super::state::*;
 use super::suggest::did_you_mean;
 use super::types::*;
@@ -192,10 +192,11 @@ impl Ledger {
             path: path.to_path_buf(),
             violation,
         };
-        let read = read_journal(path, |env| {
-            state.apply(&env).map_err(inv)?;
+        // Lent events: only a replay that keeps them copies them.
+        let read = read_journal_ref(path, |env| {
+            state.apply(env).map_err(inv)?;
             if let Some(events) = keep.as_deref_mut() {
-                events.push(env);
+                events.push(env.clone());
             }
             Ok(())
         });
