@@ -577,9 +577,7 @@ fn parse_party_code(s: &str) -> Result<String, String> {
 fn parse_purpose(s: &str) -> Result<String, String> {
     super::Purpose::parse(s)
         .map(|p| p.as_str().to_string())
-        .ok_or_else(|| {
-            "use NDC, OIMP, IMP, OP, \"NDC and OIMP\", \"NDC and IMP\" or \"NDC and OP\"".into()
-        })
+        .ok_or_else(|| format!("use {}", super::Purpose::SPELLINGS))
 }
 
 /// A registry id as people type it (`btn01` is `BTN01`); the ledger checks its shape.
@@ -1213,8 +1211,8 @@ fn parse_actor(s: &str) -> Result<Actor, CliError> {
     }
 }
 
-/// A picklist value by its serialized name (e.g. `Submitted`).
-/// A one-word status as typed: `active`, `ACTIVE` and `Active` are `Active`.
+/// A picklist value by its serialized name (e.g. `Submitted`), in any case: `active`,
+/// `ACTIVE` and `Active` are `Active`.
 fn parse_enum<T: serde::de::DeserializeOwned>(
     s: &str,
     flag: &str,
@@ -1746,13 +1744,12 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
         }
         RegistryCmd::Flows { party } => {
             let st = &open_state(&path)?;
-            let known =
-                st.parties.contains_key(&party) || st.accounts.iter().any(|a| a.party == party);
-            if !known {
-                let mut codes: Vec<&str> = st.parties.keys().map(String::as_str).collect();
-                codes.extend(st.accounts.iter().map(|a| a.party.as_str()));
-                codes.sort_unstable();
-                codes.dedup();
+            // The Parties the ledger knows: registered, or holding an account here.
+            let mut codes: Vec<&str> = st.parties.keys().map(String::as_str).collect();
+            codes.extend(st.accounts.iter().map(|a| a.party.as_str()));
+            codes.sort_unstable();
+            codes.dedup();
+            if !codes.contains(&party.as_str()) {
                 return Err(CliError::usage(
                     format!("no Party `{party}` in this ledger (none registered, no account held)"),
                     "--party",
@@ -1894,15 +1891,11 @@ pub fn run_inner(args: RegistryArgs) -> Result<(), CliError> {
                     export::csv_bytes(&export::cadt_v2::header(), &export::cadt_v2::rows(&l))
                         .map_err(csv_err)?,
                 )?,
-                "cadt" => write(
+                // "cadt" ("ledger" returned above, rendered as it was read).
+                _ => write(
                     "cadt-units.csv",
                     export::csv_bytes(&export::cadt::HEADER, &export::cadt::rows(&l))
                         .map_err(csv_err)?,
-                )?,
-                // "ledger" returned above, rendered as it was read.
-                _ => write(
-                    "registry.journal",
-                    export::ledger_journal::render(&l).into_bytes(),
                 )?,
             }
             Ok(())

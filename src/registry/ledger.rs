@@ -1157,7 +1157,15 @@ impl<'a> Planner<'a> {
                         format!("authorization id {id:?}: letters, digits, space and dash only"),
                     ));
                 }
-                let purpose_t = Purpose::parse(purpose).ok_or_else(|| rej(R_PRE, format!("unrecognised purpose {purpose:?}; use NDC, OIMP, IMP, OP, NDC and OIMP, NDC and IMP or NDC and OP")))?;
+                let purpose_t = Purpose::parse(purpose).ok_or_else(|| {
+                    rej(
+                        R_PRE,
+                        format!(
+                            "unrecognised purpose {purpose:?}; use {}",
+                            Purpose::SPELLINGS
+                        ),
+                    )
+                })?;
                 let def = match first_transfer_definition {
                     Some(d) => Some(FirstTransferDefinition::parse(d).ok_or_else(|| rej("article6 §4 first-transfer definition", format!("unrecognised first-transfer definition {d:?}: use Authorization, Issuance, UseOrCancel or FirstInternationalTransfer (a blocking error, never a silent zero)")))?),
                     None => None,

@@ -154,6 +154,9 @@ impl Purpose {
             Purpose::NdcAndOp => "NDC and OP",
         }
     }
+    /// The AEF spellings, for messages that say what to write.
+    pub const SPELLINGS: &'static str =
+        "NDC, OIMP, IMP, OP, \"NDC and OIMP\", \"NDC and IMP\" or \"NDC and OP\"";
     /// Parse the AEF string (also accepts the data file's `OIMP only`), in any case and
     /// spacing: `ndc and oimp` is `NDC and OIMP`.
     pub fn parse(s: &str) -> Option<Purpose> {
