@@ -986,26 +986,21 @@ fn collect(a: CollectArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `--runs` as people write counts: `1000`, `1,000`, `1 000` or `1_000`.
+fn runs_arg(typed: &str) -> Result<usize, String> {
+    crate::registry::count_as_typed(typed)
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or_else(|| {
+            format!(
+                "`{}` is not a number of runs: write digits, e.g. 1000 or 1,000 (0 for none)",
+                typed.trim()
+            )
+        })
+}
+
 /// A share as typed: a fraction (`0.1`) or a percentage (`10%`, `10 %`). A decimal comma
 /// (`0,1`) is refused with the way to write it; the 0–1 range is checked where the share is
 /// used, so the message can name the flag.
-/// `--runs` as people write counts: `1000`, `1,000`, `1 000` or `1_000`.
-fn runs_arg(typed: &str) -> Result<usize, String> {
-    let t = typed.trim();
-    let digits: String = t
-        .chars()
-        .filter(|c| !matches!(c, ',' | '_' | ' '))
-        .collect();
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "`{t}` is not a number of runs: write digits, e.g. 1000 or 1,000 (0 for none)"
-        ));
-    }
-    digits
-        .parse()
-        .map_err(|_| format!("`{t}` runs is too many: at most 1,000,000"))
-}
-
 fn share_arg(typed: &str) -> Result<rust_decimal::Decimal, String> {
     let t = typed.trim();
     if t.contains(',') {

@@ -587,14 +587,10 @@ fn parse_registry_id(s: &str) -> Result<String, String> {
 
 /// `synth --events`: a positive count, as people write numbers (`1_000_000`, `1,000,000`).
 fn parse_event_count(s: &str) -> Result<u64, String> {
-    let digits: String = s
-        .chars()
-        .filter(|c| !matches!(c, '_' | ',' | ' '))
-        .collect();
-    match digits.parse::<u64>() {
-        Ok(0) => Err("use at least 1 (how many events the journal should hold)".into()),
-        Ok(n) => Ok(n),
-        Err(_) => Err(format!("{s:?} is not a count of events; write e.g. 100000")),
+    match super::count_as_typed(s) {
+        Some(0) => Err("use at least 1 (how many events the journal should hold)".into()),
+        Some(n) => Ok(n),
+        None => Err(format!("{s:?} is not a count of events; write e.g. 100000")),
     }
 }
 

@@ -541,6 +541,20 @@ pub fn code_as_typed(typed: &str) -> String {
     }
 }
 
+/// A count as people type it (`1000`, `1,000`, `1 000`, `1_000`), or `None` when it is not
+/// one: the caller names what is counted in its own message.
+pub fn count_as_typed(typed: &str) -> Option<u64> {
+    let digits: String = typed
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | '_' | ' '))
+        .collect();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 /// A quantity of units as people type it: a whole number, with or without thousands
 /// separators (`1000`, `1,000`, `1 000`, `1_000`, and the Indian `1,00,000`). Units are whole
 /// tonnes, so decimals are refused, and so are signs: the error says what was typed and how to
@@ -602,7 +616,7 @@ impl std::fmt::Display for Units {
 
 #[cfg(test)]
 mod tests {
-    use super::{Units, parse_quantity, parse_units, parse_vintage, parse_year};
+    use super::{Units, count_as_typed, parse_quantity, parse_units, parse_vintage, parse_year};
 
     #[test]
     fn units_in_messages_are_grouped_by_thousands_and_read_back() {
@@ -660,6 +674,24 @@ mod tests {
             ("18446744073709551615", u64::MAX),
         ] {
             assert_eq!(parse_units(typed), Ok(units), "{typed:?}");
+        }
+    }
+
+    #[test]
+    fn counts_are_read_with_separators_and_anything_else_is_none() {
+        for (typed, count) in [
+            ("1000", Some(1000)),
+            (" 1,000 ", Some(1000)),
+            ("1 000 000", Some(1_000_000)),
+            ("1_000", Some(1000)),
+            ("0", Some(0)),
+            ("", None),
+            ("-5", None),
+            ("1.5", None),
+            ("many", None),
+            ("18446744073709551616", None),
+        ] {
+            assert_eq!(count_as_typed(typed), count, "{typed:?}");
         }
     }
 

@@ -412,8 +412,8 @@ pub fn plan(
             None
         }
         Volume::Units(v) => {
+            let n = |x: u64| crate::scenario::units::group_thousands(Decimal::from(x), 0);
             if v > total_supply {
-                let n = |x: u64| crate::scenario::units::group_thousands(Decimal::from(x), 0);
                 warnings.push(format!(
                     "requested {} ITMOs but the eligible supply is {}: {} are transferred",
                     n(v),
@@ -424,7 +424,6 @@ pub fn plan(
             if let Some(cap) = p.national_cap
                 && v.min(total_supply) > cap
             {
-                let n = |x: u64| crate::scenario::units::group_thousands(Decimal::from(x), 0);
                 warnings.push(format!(
                     "{} ITMOs transferred is above the national cap of {}: the host's policy would not authorize so many",
                     n(v.min(total_supply)),
