@@ -152,6 +152,7 @@ fn the_suggested_name_is_accepted_or_extended() {
         app
     };
     let mut app = new_app();
+    assert!(render(&app, 120, 40).contains("type to replace"));
     press(&mut app, k(KeyCode::Enter));
     assert_eq!(app.participant.as_deref(), Some("Sonam"));
     for key in [KeyCode::Right, KeyCode::End] {
@@ -175,6 +176,13 @@ fn an_empty_participant_name_is_refused() {
         ndc_workbench::tui::app::fixed_clock,
     );
     app.ask_participant();
+    // Nothing suggested, nothing to replace: the prompt does not say so.
+    let screen = render(&app, 120, 40);
+    assert!(
+        screen.contains("Your name (answers are saved under it)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("type to replace"), "{screen}");
     assert!(press(&mut app, k(KeyCode::Enter)).is_empty());
     assert!(app.popup.is_some());
     assert!(app.notice.as_ref().is_some_and(|n| n.error));

@@ -40,7 +40,10 @@ pub const EXPORT_DIR_PROMPT: &str = "Export folder";
 pub const DEFAULT_EXPORT_DIR: &str = "./ndc-workbench-export";
 
 pub const PARTICIPANT_TITLE: &str = "Who is answering?";
-pub const PARTICIPANT_PROMPT: &str = "Your name (answers are saved under it); type to replace";
+pub const PARTICIPANT_PROMPT: &str = "Your name (answers are saved under it)";
+/// The prompt when a name is suggested (selected: typing replaces it).
+pub const PARTICIPANT_PROMPT_SUGGESTED: &str =
+    "Your name (answers are saved under it); type to replace";
 pub const PARTICIPANT_EMPTY: &str = "Type a name first.";
 
 pub const HELP_TITLE: &str = "Help — keys that work here";

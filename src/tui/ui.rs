@@ -370,7 +370,12 @@ fn draw_popup(frame: &mut Frame, body: Rect, app: &App, p: &Popup) {
     ) = match p {
         Popup::Participant(f) => (
             S::PARTICIPANT_TITLE.into(),
-            S::PARTICIPANT_PROMPT.into(),
+            if f.is_selecting() {
+                S::PARTICIPANT_PROMPT_SUGGESTED
+            } else {
+                S::PARTICIPANT_PROMPT
+            }
+            .into(),
             f,
             None,
         ),
